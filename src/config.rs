@@ -1,0 +1,596 @@
+//! `betterAuth(options)` after defaults and validation. The JS layer sends the options as
+//! plain JSON plus a snapshot of the environment variables Better Auth reads; every rule about
+//! them lives here. A wrong type or value is an error naming the option.
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Better Auth's development secret. Refused when `NODE_ENV=production`.
+pub const DEFAULT_SECRET: &str = "better-auth-secret-12345678901234567890";
+
+/// Where the data lives.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseConfig {
+    /// An SQLite database file (or `:memory:`).
+    Sqlite {
+        /// File path, or `:memory:`.
+        path: String,
+    },
+}
+
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseConfig::Sqlite { path } => write!(f, "Sqlite({path})"),
+        }
+    }
+}
+
+/// Password hashing for new hashes. Better Auth's scrypt hashes always verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordAlgorithm {
+    /// argon2id in PHC string format (default).
+    Argon2id,
+    /// Better Auth's `salt:key` scrypt format.
+    Scrypt,
+}
+
+/// argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Params {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Iterations.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl Default for Argon2Params {
+    /// The OWASP baseline: m = 19 MiB, t = 2, p = 1.
+    fn default() -> Self {
+        Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
+    }
+}
+
+/// `emailAndPassword` options.
+#[derive(Debug, Clone)]
+pub struct EmailPasswordConfig {
+    /// `enabled` (default false).
+    pub enabled: bool,
+    /// `disableSignUp` (default false).
+    pub disable_sign_up: bool,
+    /// `minPasswordLength` (default 8).
+    pub min_password_length: usize,
+    /// `maxPasswordLength` (default 128).
+    pub max_password_length: usize,
+    /// `autoSignIn` (default true).
+    pub auto_sign_in: bool,
+    /// `requireEmailVerification` (default false).
+    pub require_email_verification: bool,
+    /// `password.algorithm` (better-auth-rs extension; default argon2id).
+    pub algorithm: PasswordAlgorithm,
+    /// argon2id parameters (`password.argon2`).
+    pub argon2: Argon2Params,
+}
+
+/// `session` options, in seconds.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// `expiresIn` (604800).
+    pub expires_in: i64,
+    /// `updateAge` (86400).
+    pub update_age: i64,
+    /// `freshAge` (86400).
+    pub fresh_age: i64,
+    /// `disableSessionRefresh` (false).
+    pub disable_session_refresh: bool,
+}
+
+/// Resolved options.
+#[derive(Clone)]
+pub struct AuthConfig {
+    /// `appName`.
+    pub app_name: String,
+    /// The cookie-signing secret.
+    pub secret: String,
+    /// True when the development default secret is in use.
+    pub secret_is_default: bool,
+    /// The origin of `baseURL` (e.g. `http://localhost:3000`), when known. `None`: inferred per request.
+    pub base_origin: Option<String>,
+    /// Router base path (`/api/auth`); empty string for `/`.
+    pub base_path: String,
+    /// Database.
+    pub database: DatabaseConfig,
+    /// Create missing tables on first use.
+    pub auto_migrate: bool,
+    /// `emailAndPassword`.
+    pub email_and_password: EmailPasswordConfig,
+    /// `session`.
+    pub session: SessionConfig,
+    /// `trustedOrigins` (array form) plus `BETTER_AUTH_TRUSTED_ORIGINS`.
+    pub trusted_origins: Vec<String>,
+    /// `advanced.cookiePrefix`.
+    pub cookie_prefix: String,
+    /// Resolved secure-cookie decision.
+    pub secure_cookies: bool,
+    /// Skip the CSRF (origin) check.
+    pub disable_csrf_check: bool,
+    /// Skip callback URL validation (and CSRF, unless `disableCSRFCheck` was set explicitly).
+    pub disable_origin_check: bool,
+    /// `advanced.skipTrailingSlashes`.
+    pub skip_trailing_slashes: bool,
+    /// `NODE_ENV === "production"`.
+    pub is_production: bool,
+    /// Maximum accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Threads hashing passwords at once (default: the number of cores).
+    pub hash_concurrency: usize,
+    /// `NODE_ENV` is `dev`, `development` or `test`: a request without a trusted IP is recorded
+    /// as `127.0.0.1`.
+    pub ip_fallback_localhost: bool,
+}
+
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("app_name", &self.app_name)
+            .field("secret", &"<redacted>")
+            .field("base_origin", &self.base_origin)
+            .field("base_path", &self.base_path)
+            .field("database", &self.database)
+            .field("email_and_password", &self.email_and_password)
+            .field("session", &self.session)
+            .field("trusted_origins", &self.trusted_origins)
+            .field("cookie_prefix", &self.cookie_prefix)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A bad option: names it and says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ConfigError {}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn bad(path: &str, expected: &str, got: &Value) -> ConfigError {
+    ConfigError(format!(
+        "Invalid better-auth-rs option `{path}`: expected {expected}, received {}",
+        type_name(got)
+    ))
+}
+
+struct Opts<'a> {
+    obj: Option<&'a Map<String, Value>>,
+    prefix: String,
+}
+
+impl<'a> Opts<'a> {
+    fn root(v: &'a Value) -> Result<Self, ConfigError> {
+        match v {
+            Value::Object(m) => Ok(Self { obj: Some(m), prefix: String::new() }),
+            Value::Null => Ok(Self { obj: None, prefix: String::new() }),
+            other => Err(bad("options", "an object", other)),
+        }
+    }
+    fn path(&self, key: &str) -> String {
+        if self.prefix.is_empty() { key.to_string() } else { format!("{}.{key}", self.prefix) }
+    }
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.obj.and_then(|m| m.get(key)).filter(|v| !v.is_null())
+    }
+    fn child(&self, key: &str) -> Result<Opts<'a>, ConfigError> {
+        match self.get(key) {
+            None => Ok(Opts { obj: None, prefix: self.path(key) }),
+            Some(Value::Object(m)) => Ok(Opts { obj: Some(m), prefix: self.path(key) }),
+            Some(other) => Err(bad(&self.path(key), "an object", other)),
+        }
+    }
+    fn bool(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(bad(&self.path(key), "a boolean", other)),
+        }
+    }
+    fn string(&self, key: &str) -> Result<Option<&'a str>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(bad(&self.path(key), "a string", other)),
+        }
+    }
+    /// A non-negative whole number.
+    fn uint(&self, key: &str) -> Result<Option<u64>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(u) => Ok(Some(u)),
+                None => match n.as_f64() {
+                    Some(f) if f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 => Ok(Some(f as u64)),
+                    _ => Err(ConfigError(format!(
+                        "Invalid better-auth-rs option `{}`: expected a non-negative whole number, received {n}",
+                        self.path(key)
+                    ))),
+                },
+            },
+            Some(other) => Err(bad(&self.path(key), "a number", other)),
+        }
+    }
+}
+
+fn env_str<'a>(env: &'a Value, key: &str) -> Option<&'a str> {
+    env.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// Parses a `database` string: `sqlite:`/`file:` URLs, plain paths, `:memory:`.
+pub fn parse_database_url(s: &str) -> Result<DatabaseConfig, ConfigError> {
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with("postgres://")
+        || lower.starts_with("postgresql://")
+        || lower.starts_with("mysql://")
+        || lower.starts_with("mariadb://")
+    {
+        return Err(ConfigError(
+            "Invalid better-auth-rs option `database`: PostgreSQL and MySQL are not supported yet by this version; use an SQLite file".into(),
+        ));
+    }
+    let path = if let Some(rest) = s.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = s.strip_prefix("sqlite:") {
+        rest
+    } else if let Some(rest) = s.strip_prefix("file://") {
+        rest
+    } else if let Some(rest) = s.strip_prefix("file:") {
+        rest
+    } else {
+        s
+    };
+    // drop a query string (`file:app.db?mode=rwc`)
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(ConfigError("Invalid better-auth-rs option `database`: empty SQLite path".into()));
+    }
+    Ok(DatabaseConfig::Sqlite { path: path.to_string() })
+}
+
+fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
+    match v {
+        None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into() }),
+        Some(Value::String(s)) => parse_database_url(s),
+        Some(Value::Object(m)) => {
+            let provider = match m.get("provider") {
+                None | Some(Value::Null) => "sqlite",
+                Some(Value::String(p)) => p.as_str(),
+                Some(other) => return Err(bad("database.provider", "a string", other)),
+            };
+            match provider {
+                "sqlite" => {}
+                "postgres" | "postgresql" | "pg" | "mysql" => {
+                    return Err(ConfigError(format!(
+                        "Invalid better-auth-rs option `database.provider`: \"{provider}\" is not supported yet by this version; use \"sqlite\""
+                    )));
+                }
+                other => {
+                    return Err(ConfigError(format!(
+                        "Invalid better-auth-rs option `database.provider`: unknown provider \"{other}\" (expected \"sqlite\")"
+                    )));
+                }
+            }
+            match m.get("url").or_else(|| m.get("filename")).or_else(|| m.get("path")) {
+                Some(Value::String(s)) => parse_database_url(s),
+                Some(other) => Err(bad("database.url", "a string", other)),
+                None => Err(ConfigError(
+                    "Invalid better-auth-rs option `database.url`: required for { provider: \"sqlite\" }".into(),
+                )),
+            }
+        }
+        Some(other) => Err(bad("database", "a connection string, an SQLite path, or { provider, url }", other)),
+    }
+}
+
+fn normalize_base_url(s: &str, option: &str) -> Result<(String, Option<String>), ConfigError> {
+    if !(s.starts_with("http://") || s.starts_with("https://")) {
+        return Err(ConfigError(format!(
+            "Invalid better-auth-rs option `{option}`: \"{s}\" must start with http:// or https://"
+        )));
+    }
+    let url = url::Url::parse(s)
+        .map_err(|e| ConfigError(format!("Invalid better-auth-rs option `{option}`: {e}")))?;
+    let origin = url.origin().ascii_serialization();
+    let path = url.path().trim_end_matches('/');
+    Ok((origin, if path.is_empty() { None } else { Some(path.to_string()) }))
+}
+
+impl AuthConfig {
+    /// Resolves `options` with Better Auth's defaults. `env` is a JSON object of the environment
+    /// variables Better Auth reads (`NODE_ENV`, `BETTER_AUTH_SECRET`, `AUTH_SECRET`,
+    /// `BETTER_AUTH_URL`, `BETTER_AUTH_TRUSTED_ORIGINS`, ...).
+    pub fn from_options(options: &Value, env: &Value) -> Result<Self, ConfigError> {
+        let o = Opts::root(options)?;
+        let node_env = env_str(env, "NODE_ENV").unwrap_or("");
+        let is_production = node_env == "production";
+        let is_test = node_env == "test" || env_str(env, "TEST").is_some_and(|t| t != "false" && t != "0");
+
+        let app_name = o.string("appName")?.unwrap_or("Better Auth").to_string();
+
+        // secret
+        let secret = match o.string("secret")? {
+            Some(s) if !s.is_empty() => Some(s.to_string()),
+            _ => env_str(env, "BETTER_AUTH_SECRET").or_else(|| env_str(env, "AUTH_SECRET")).map(str::to_string),
+        };
+        let secret_is_default = secret.is_none();
+        let secret = secret.unwrap_or_else(|| DEFAULT_SECRET.to_string());
+        if secret_is_default && is_production {
+            return Err(ConfigError(
+                "You are using the default secret. Please set `BETTER_AUTH_SECRET` in your environment variables or pass `secret` in your auth config.".into(),
+            ));
+        }
+
+        // baseURL / basePath
+        let mut base_path = o.string("basePath")?.unwrap_or("/api/auth").trim_end_matches('/').to_string();
+        if !base_path.is_empty() && !base_path.starts_with('/') {
+            base_path = format!("/{base_path}");
+        }
+        let base_url_opt = match o.get("baseURL") {
+            None => None,
+            Some(Value::String(s)) if s.is_empty() => None,
+            Some(Value::String(s)) => Some((s.clone(), "baseURL")),
+            Some(Value::Object(_)) => {
+                return Err(ConfigError(
+                    "Invalid better-auth-rs option `baseURL`: the dynamic { allowedHosts } form is not supported yet; pass a URL string".into(),
+                ));
+            }
+            Some(other) => return Err(bad("baseURL", "a string", other)),
+        };
+        let base_url_opt = base_url_opt.or_else(|| {
+            [
+                "BETTER_AUTH_URL",
+                "NEXT_PUBLIC_BETTER_AUTH_URL",
+                "PUBLIC_BETTER_AUTH_URL",
+                "NUXT_PUBLIC_BETTER_AUTH_URL",
+                "NUXT_PUBLIC_AUTH_URL",
+                "BASE_URL",
+            ]
+            .iter()
+            .find_map(|k| env_str(env, k).filter(|v| *v != "/").map(|v| (v.to_string(), *k)))
+        });
+        let mut base_origin = None;
+        let mut base_url_is_https = false;
+        if let Some((url, option)) = base_url_opt {
+            let (origin, path) = normalize_base_url(&url, option)?;
+            base_url_is_https = origin.starts_with("https://");
+            base_origin = Some(origin);
+            if let Some(p) = path {
+                base_path = p;
+            }
+        }
+
+        let database = parse_database(o.get("database"))?;
+        let auto_migrate = match o.bool("autoMigrate")? {
+            Some(b) => b,
+            None => matches!(database, DatabaseConfig::Sqlite { .. }),
+        };
+
+        // emailAndPassword
+        let ep = o.child("emailAndPassword")?;
+        let min_password_length = ep.uint("minPasswordLength")?.unwrap_or(8) as usize;
+        let max_password_length = ep.uint("maxPasswordLength")?.unwrap_or(128) as usize;
+        if min_password_length > max_password_length {
+            return Err(ConfigError(format!(
+                "Invalid better-auth-rs option `emailAndPassword.minPasswordLength`: {min_password_length} is greater than maxPasswordLength ({max_password_length})"
+            )));
+        }
+        let pw = ep.child("password")?;
+        let algorithm = match pw.string("algorithm")? {
+            None | Some("argon2id") => PasswordAlgorithm::Argon2id,
+            Some("scrypt") => PasswordAlgorithm::Scrypt,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "Invalid better-auth-rs option `emailAndPassword.password.algorithm`: \"{other}\" (expected \"argon2id\" or \"scrypt\")"
+                )));
+            }
+        };
+        let a2 = pw.child("argon2")?;
+        let defaults = Argon2Params::default();
+        let argon2 = Argon2Params {
+            memory_kib: a2.uint("memoryCost")?.map(|v| v as u32).unwrap_or(defaults.memory_kib),
+            iterations: a2.uint("timeCost")?.map(|v| v as u32).unwrap_or(defaults.iterations),
+            parallelism: a2.uint("parallelism")?.map(|v| v as u32).unwrap_or(defaults.parallelism),
+        };
+        if argon2.memory_kib < 8 * argon2.parallelism.max(1) || argon2.iterations < 1 || argon2.parallelism < 1 {
+            return Err(ConfigError(
+                "Invalid better-auth-rs option `emailAndPassword.password.argon2`: memoryCost must be ≥ 8×parallelism KiB, timeCost ≥ 1, parallelism ≥ 1".into(),
+            ));
+        }
+        let email_and_password = EmailPasswordConfig {
+            enabled: ep.bool("enabled")?.unwrap_or(false),
+            disable_sign_up: ep.bool("disableSignUp")?.unwrap_or(false),
+            min_password_length,
+            max_password_length,
+            auto_sign_in: ep.bool("autoSignIn")?.unwrap_or(true),
+            require_email_verification: ep.bool("requireEmailVerification")?.unwrap_or(false),
+            algorithm,
+            argon2,
+        };
+
+        // session
+        let s = o.child("session")?;
+        let expires_in = s.uint("expiresIn")?.unwrap_or(604_800) as i64;
+        if expires_in == 0 || expires_in > 34_560_000 {
+            return Err(ConfigError(format!(
+                "Invalid better-auth-rs option `session.expiresIn`: {expires_in} (must be between 1 and 34560000 seconds, the 400-day cookie limit)"
+            )));
+        }
+        let session = SessionConfig {
+            expires_in,
+            update_age: s.uint("updateAge")?.unwrap_or(86_400) as i64,
+            fresh_age: s.uint("freshAge")?.unwrap_or(86_400) as i64,
+            disable_session_refresh: s.bool("disableSessionRefresh")?.unwrap_or(false),
+        };
+
+        // trustedOrigins
+        let mut trusted_origins = Vec::new();
+        match o.get("trustedOrigins") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => trusted_origins.push(s.clone()),
+                        Value::Null => {}
+                        other => return Err(bad(&format!("trustedOrigins[{i}]"), "a string", other)),
+                    }
+                }
+            }
+            Some(other) => return Err(bad("trustedOrigins", "an array of strings or a function", other)),
+        }
+        if let Some(list) = env_str(env, "BETTER_AUTH_TRUSTED_ORIGINS") {
+            trusted_origins.extend(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+        }
+
+        // advanced
+        let adv = o.child("advanced")?;
+        let cookie_prefix = adv.string("cookiePrefix")?.unwrap_or("better-auth").to_string();
+        let secure_cookies = match adv.bool("useSecureCookies")? {
+            Some(b) => b,
+            None => {
+                if base_origin.is_some() {
+                    base_url_is_https
+                } else {
+                    is_production
+                }
+            }
+        };
+        let disable_csrf_explicit = adv.bool("disableCSRFCheck")?;
+        let disable_origin_check = match adv.get("disableOriginCheck") {
+            None => is_test,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => return Err(bad("advanced.disableOriginCheck", "a boolean", other)),
+        };
+        let disable_csrf_check = match disable_csrf_explicit {
+            Some(b) => b,
+            None => disable_origin_check,
+        };
+        let skip_trailing_slashes = adv.bool("skipTrailingSlashes")?.unwrap_or(false);
+        let max_body_bytes = adv.uint("maxBodySize")?.unwrap_or(2 * 1024 * 1024) as usize;
+        let hash_concurrency = match adv.uint("hashConcurrency")? {
+            Some(0) => {
+                return Err(ConfigError(
+                    "Invalid better-auth-rs option `advanced.hashConcurrency`: must be at least 1".into(),
+                ));
+            }
+            Some(n) => n as usize,
+            None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        };
+
+        Ok(AuthConfig {
+            app_name,
+            secret,
+            secret_is_default,
+            base_origin,
+            base_path,
+            database,
+            auto_migrate,
+            email_and_password,
+            session,
+            trusted_origins,
+            cookie_prefix,
+            secure_cookies,
+            disable_csrf_check,
+            disable_origin_check,
+            skip_trailing_slashes,
+            is_production,
+            max_body_bytes,
+            hash_concurrency,
+            ip_fallback_localhost: matches!(node_env, "dev" | "development" | "test"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg(o: Value) -> Result<AuthConfig, ConfigError> {
+        AuthConfig::from_options(&o, &json!({}))
+    }
+
+    #[test]
+    fn defaults_match_better_auth() {
+        let c = cfg(json!({})).unwrap();
+        assert_eq!(c.base_path, "/api/auth");
+        assert_eq!(c.cookie_prefix, "better-auth");
+        assert_eq!(c.session.expires_in, 604_800);
+        assert_eq!(c.session.update_age, 86_400);
+        assert_eq!(c.email_and_password.min_password_length, 8);
+        assert_eq!(c.email_and_password.max_password_length, 128);
+        assert!(!c.email_and_password.enabled);
+        assert!(c.secret_is_default);
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn wrong_types_name_the_option() {
+        let e = cfg(json!({"emailAndPassword": {"minPasswordLength": "8"}})).unwrap_err();
+        assert!(e.0.contains("emailAndPassword.minPasswordLength"), "{e}");
+        let e = cfg(json!({"session": {"expiresIn": -1}})).unwrap_err();
+        assert!(e.0.contains("session.expiresIn"), "{e}");
+        let e = cfg(json!({"advanced": {"useSecureCookies": "yes"}})).unwrap_err();
+        assert!(e.0.contains("advanced.useSecureCookies"), "{e}");
+        let e = cfg(json!({"baseURL": "localhost:3000"})).unwrap_err();
+        assert!(e.0.contains("baseURL"), "{e}");
+        let e = cfg(json!({"trustedOrigins": "http://a"})).unwrap_err();
+        assert!(e.0.contains("trustedOrigins"), "{e}");
+    }
+
+    #[test]
+    fn secret_resolution_and_production_rule() {
+        let env = json!({"BETTER_AUTH_SECRET": "from-env-secret-0123456789abcdef", "AUTH_SECRET": "other"});
+        let c = AuthConfig::from_options(&json!({}), &env).unwrap();
+        assert_eq!(c.secret, "from-env-secret-0123456789abcdef");
+        let c = AuthConfig::from_options(&json!({}), &json!({"AUTH_SECRET": "auth-secret"})).unwrap();
+        assert_eq!(c.secret, "auth-secret");
+        let e = AuthConfig::from_options(&json!({}), &json!({"NODE_ENV": "production"})).unwrap_err();
+        assert!(e.0.contains("default secret"));
+    }
+
+    #[test]
+    fn base_url_and_secure_cookies() {
+        let c = cfg(json!({"baseURL": "https://app.example.com/"})).unwrap();
+        assert_eq!(c.base_origin.as_deref(), Some("https://app.example.com"));
+        assert!(c.secure_cookies);
+        let c = cfg(json!({"baseURL": "http://x.test/auth"})).unwrap();
+        assert_eq!(c.base_path, "/auth");
+        let c = AuthConfig::from_options(&json!({}), &json!({"BETTER_AUTH_URL": "http://env.test:4000"})).unwrap();
+        assert_eq!(c.base_origin.as_deref(), Some("http://env.test:4000"));
+        let c = AuthConfig::from_options(&json!({"secret": "s"}), &json!({"NODE_ENV": "production"})).unwrap();
+        assert!(c.secure_cookies);
+    }
+
+    #[test]
+    fn database_forms() {
+        assert_eq!(parse_database_url("file:./a.db").unwrap(), DatabaseConfig::Sqlite { path: "./a.db".into() });
+        assert_eq!(parse_database_url("sqlite://a.db").unwrap(), DatabaseConfig::Sqlite { path: "a.db".into() });
+        assert_eq!(parse_database_url("/tmp/a.db").unwrap(), DatabaseConfig::Sqlite { path: "/tmp/a.db".into() });
+        assert!(parse_database_url("postgres://u:p@h/db").is_err());
+        let c = cfg(json!({"database": {"provider": "sqlite", "url": "x.db"}})).unwrap();
+        assert_eq!(c.database, DatabaseConfig::Sqlite { path: "x.db".into() });
+    }
+}

@@ -1,0 +1,80 @@
+//! The shared, immutable context: resolved options, cookie definitions, the password hasher,
+//! the clock and the store. Built once per `betterAuth()` and shared by `Arc`.
+use crate::clock::{Clock, SystemClock};
+use crate::config::AuthConfig;
+use crate::cookies::AuthCookies;
+use crate::crypto::password::PasswordHasher;
+use crate::error::{AuthError, AuthResult};
+use crate::store::{self, Store};
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Everything an endpoint needs.
+pub struct AuthContext {
+    /// Resolved options.
+    pub config: AuthConfig,
+    /// Cookie names and attributes.
+    pub cookies: AuthCookies,
+    /// Password hashing pool.
+    pub hasher: PasswordHasher,
+    /// Source of `now`.
+    pub clock: Arc<dyn Clock>,
+    store: OnceCell<Arc<dyn Store>>,
+}
+
+impl std::fmt::Debug for AuthContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthContext").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl AuthContext {
+    /// A context whose store is opened (and, for the embedded default, migrated) on first use.
+    pub fn new(config: AuthConfig) -> Self {
+        Self::build(config, Arc::new(SystemClock), OnceCell::new())
+    }
+
+    /// A context over an existing store and clock (tests, embedding).
+    pub fn with_store(config: AuthConfig, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self::build(config, clock, OnceCell::new_with(Some(store)))
+    }
+
+    fn build(config: AuthConfig, clock: Arc<dyn Clock>, store: OnceCell<Arc<dyn Store>>) -> Self {
+        let ep = &config.email_and_password;
+        Self {
+            cookies: AuthCookies::new(&config),
+            hasher: PasswordHasher::new(ep.algorithm, ep.argon2, config.hash_concurrency),
+            clock,
+            store,
+            config,
+        }
+    }
+
+    /// The store, opened and migrated on first use. Must run inside a tokio runtime.
+    pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
+        self.store
+            .get_or_try_init(|| async {
+                let s = store::open(&self.config.database).await?;
+                if self.config.auto_migrate {
+                    s.migrate().await?;
+                }
+                Ok::<_, AuthError>(s)
+            })
+            .await
+    }
+
+    /// Now, in epoch milliseconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Trusted origins for a request whose base URL origin is `base_origin`.
+    pub fn trusted_origins(&self, base_origin: Option<&str>) -> Vec<String> {
+        let mut v = Vec::with_capacity(self.config.trusted_origins.len() + 1);
+        if let Some(o) = base_origin.or(self.config.base_origin.as_deref()) {
+            v.push(o.to_string());
+        }
+        v.extend(self.config.trusted_origins.iter().cloned());
+        v
+    }
+}

@@ -1,0 +1,275 @@
+//! Endpoints: one function per Better Auth endpoint, called the same way by the HTTP router
+//! and by `auth.api.*` (one endpoint, two doors).
+use crate::context::AuthContext;
+use crate::error::{AuthError, AuthResult};
+use crate::http::{Headers, ResponseHeaders};
+use crate::json::zod_type_name;
+use serde_json::{Map, Value};
+
+pub mod health;
+pub mod session;
+pub mod sign_in;
+pub mod sign_out;
+pub mod sign_up;
+
+/// What an endpoint returns on success.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// A JSON body (`null` included).
+    Json(Value),
+    /// An HTML page.
+    Html(String),
+    /// A 302 redirect.
+    Redirect(String),
+}
+
+/// One call of an endpoint: the request parts it may read, and the response headers it
+/// accumulates (kept on errors too).
+pub struct Call<'a> {
+    /// Shared context.
+    pub ctx: &'a AuthContext,
+    /// Request headers (cookies, IP, user agent).
+    pub headers: &'a Headers,
+    /// Parsed body (`None` when absent).
+    pub body: Option<Value>,
+    /// Query parameters (strings, or arrays for repeated keys).
+    pub query: Map<String, Value>,
+    /// True when a real request is behind the call (HTTP, or `auth.api` with `request`):
+    /// request-based checks (form CSRF) run only then.
+    pub has_request: bool,
+    /// Origin of the base URL for this request (configured, or inferred from the request).
+    pub base_origin: Option<String>,
+    /// Response headers.
+    pub out: ResponseHeaders,
+}
+
+impl<'a> Call<'a> {
+    /// A call with no body or query.
+    pub fn new(ctx: &'a AuthContext, headers: &'a Headers) -> Self {
+        Self {
+            ctx,
+            headers,
+            body: None,
+            query: Map::new(),
+            has_request: false,
+            base_origin: ctx.config.base_origin.clone(),
+            out: ResponseHeaders::default(),
+        }
+    }
+
+    /// Trusted origins for this call.
+    pub fn trusted_origins(&self) -> Vec<String> {
+        self.ctx.trusted_origins(self.base_origin.as_deref())
+    }
+
+    /// The origin-check settings.
+    pub fn check_settings(&self) -> crate::origin::CheckSettings {
+        crate::origin::CheckSettings {
+            skip_csrf: self.ctx.config.disable_csrf_check,
+            skip_origin: self.ctx.config.disable_origin_check,
+        }
+    }
+}
+
+/// An endpoint known to the router and to `auth.api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// POST /sign-up/email
+    SignUpEmail,
+    /// POST /sign-in/email
+    SignInEmail,
+    /// POST /sign-out
+    SignOut,
+    /// GET /get-session
+    GetSession,
+    /// GET /ok
+    Ok,
+    /// GET /error
+    Error,
+}
+
+impl Endpoint {
+    /// Every endpoint.
+    pub const ALL: [Endpoint; 6] =
+        [Endpoint::SignUpEmail, Endpoint::SignInEmail, Endpoint::SignOut, Endpoint::GetSession, Endpoint::Ok, Endpoint::Error];
+
+    /// Path relative to the base path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::SignUpEmail => "/sign-up/email",
+            Endpoint::SignInEmail => "/sign-in/email",
+            Endpoint::SignOut => "/sign-out",
+            Endpoint::GetSession => "/get-session",
+            Endpoint::Ok => "/ok",
+            Endpoint::Error => "/error",
+        }
+    }
+
+    /// `auth.api` name.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Endpoint::SignUpEmail => "signUpEmail",
+            Endpoint::SignInEmail => "signInEmail",
+            Endpoint::SignOut => "signOut",
+            Endpoint::GetSession => "getSession",
+            Endpoint::Ok => "ok",
+            Endpoint::Error => "error",
+        }
+    }
+
+    /// By `auth.api` name.
+    pub fn from_api_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.api_name() == name)
+    }
+
+    /// HTTP methods served.
+    pub fn methods(self) -> &'static [&'static str] {
+        match self {
+            Endpoint::SignUpEmail | Endpoint::SignInEmail | Endpoint::SignOut => &["POST"],
+            Endpoint::GetSession => &["GET", "POST"],
+            Endpoint::Ok | Endpoint::Error => &["GET"],
+        }
+    }
+
+    /// Media types accepted for a body.
+    pub fn media_types(self) -> &'static [&'static str] {
+        match self {
+            Endpoint::SignUpEmail | Endpoint::SignInEmail => &["application/x-www-form-urlencoded", "application/json"],
+            _ => &["application/json"],
+        }
+    }
+
+    /// `requireHeaders`: `auth.api` calls must pass `headers`.
+    pub fn requires_headers(self) -> bool {
+        matches!(self, Endpoint::SignOut | Endpoint::GetSession)
+    }
+
+    /// Runs the endpoint.
+    pub async fn run(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
+        match self {
+            Endpoint::SignUpEmail => sign_up::sign_up_email(call).await.map(Output::Json),
+            Endpoint::SignInEmail => sign_in::sign_in_email(call).await.map(Output::Json),
+            Endpoint::SignOut => sign_out::sign_out(call).await.map(Output::Json),
+            Endpoint::GetSession => session::get_session(call, method).await.map(Output::Json),
+            Endpoint::Ok => Ok(Output::Json(serde_json::json!({ "ok": true }))),
+            Endpoint::Error => Ok(health::error_page(call)),
+        }
+    }
+}
+
+/// Collects schema issues and reports them the way better-call + zod 4 do:
+/// `[body.field] message`, joined with `; `.
+#[derive(Debug, Default)]
+pub struct Issues(Vec<String>);
+
+impl Issues {
+    /// Records an issue at `body.<field>` (or `body` when `field` is empty).
+    pub fn push(&mut self, field: &str, message: impl AsRef<str>) {
+        if field.is_empty() {
+            self.0.push(format!("[body] {}", message.as_ref()));
+        } else {
+            self.0.push(format!("[body.{field}] {}", message.as_ref()));
+        }
+    }
+
+    /// `Invalid input: expected <t>, received <got>`.
+    pub fn expected(&mut self, field: &str, expected: &str, got: Option<&Value>) {
+        self.push(field, format!("Invalid input: expected {expected}, received {}", zod_type_name(got)));
+    }
+
+    /// Err(400 VALIDATION_ERROR) when any issue was recorded.
+    pub fn finish(self) -> AuthResult<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(AuthError::validation(self.0.join("; "))) }
+    }
+}
+
+/// A required string field.
+pub fn req_str<'v>(m: &'v Map<String, Value>, key: &str, issues: &mut Issues) -> Option<&'v str> {
+    match m.get(key) {
+        Some(Value::String(s)) => Some(s),
+        other => {
+            issues.expected(key, "string", other);
+            None
+        }
+    }
+}
+
+/// An optional string field (`undefined` allowed, `null` is not, as zod's `.optional()`).
+pub fn opt_str<'v>(m: &'v Map<String, Value>, key: &str, issues: &mut Issues) -> Option<&'v str> {
+    match m.get(key) {
+        None => None,
+        Some(Value::String(s)) => Some(s),
+        other => {
+            issues.expected(key, "string", other);
+            None
+        }
+    }
+}
+
+/// An optional boolean field.
+pub fn opt_bool(m: &Map<String, Value>, key: &str, issues: &mut Issues) -> Option<bool> {
+    match m.get(key) {
+        None => None,
+        Some(Value::Bool(b)) => Some(*b),
+        other => {
+            issues.expected(key, "boolean", other);
+            None
+        }
+    }
+}
+
+/// zod 4's `z.email()` pattern:
+/// `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let local_ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '+' | '-');
+    if local.is_empty() || local.split('.').any(|seg| seg.is_empty() || !seg.chars().all(local_ok)) {
+        return false;
+    }
+    if local.ends_with('\'') {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some((tld, rest)) = labels.split_last() else { return false };
+    if rest.is_empty() || tld.len() < 2 || !tld.chars().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    rest.iter().all(|l| {
+        let mut cs = l.chars();
+        matches!(cs.next(), Some(c) if c.is_ascii_alphanumeric()) && cs.all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+/// Length as JavaScript counts it (UTF-16 code units).
+pub fn js_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_matches_zod() {
+        for (e, ok) in [
+            ("a@b.co", true),
+            ("A@B.CO", true),
+            ("a.b@c.de", true),
+            ("a..b@c.de", false),
+            (".a@b.co", false),
+            ("a@b", false),
+            ("a@b.c", false),
+            ("é@b.co", false),
+            ("a+b@c-d.io", true),
+            ("a@-b.co", false),
+            ("a_@b.co", true),
+            ("a.@b.co", false),
+            ("a'@b.co", false),
+            ("a'b@b.co", true),
+            ("", false),
+            ("a@b@c.co", false),
+        ] {
+            assert_eq!(is_valid_email(e), ok, "{e}");
+        }
+    }
+}

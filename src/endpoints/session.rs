@@ -1,0 +1,86 @@
+//! `GET /get-session` (`auth.api.getSession`).
+use super::Call;
+use super::sign_up::log_internal;
+use crate::cookies;
+use crate::error::{AuthError, AuthResult};
+use crate::json::session_user_json;
+use crate::session::{is_expired, needs_refresh};
+use serde_json::Value;
+
+/// `z.coerce.boolean()`: any non-empty value is true (even `"false"`).
+fn coerce_bool(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Some(Value::Array(_)) | Some(Value::Object(_)) => true,
+    }
+}
+
+/// The session for the request's cookie, `null` when there is none. Refreshes the session
+/// once `updateAge` has passed; clears the cookies of a missing or expired session.
+pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value> {
+    call.out.set("cache-control", "no-store");
+    call.out.set("pragma", "no-cache");
+    if method == "POST" {
+        // deferSessionRefresh is not enabled (not supported yet)
+        return Err(AuthError::base("METHOD_NOT_ALLOWED", "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED"));
+    }
+    let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
+    let ctx = call.ctx;
+    let Some(token) = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
+        return Ok(Value::Null);
+    };
+    let store = ctx.store().await.map_err(|e| {
+        log_internal("failed to open the store", &e);
+        AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+    })?;
+    let found = store.find_session(&token).await.map_err(|e| {
+        log_internal("failed to read the session", &e);
+        AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+    })?;
+    let now = ctx.now();
+    let (mut session, user) = match found {
+        Some((s, u)) if !is_expired(&s, now) => (s, u),
+        Some((s, _)) => {
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            if let Err(e) = store.delete_session(&s.token).await {
+                log_internal("failed to delete an expired session", &e);
+            }
+            return Ok(Value::Null);
+        }
+        None => {
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            return Ok(Value::Null);
+        }
+    };
+    let dont_remember =
+        cookies::get_signed_cookie(call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
+    if dont_remember || disable_refresh || ctx.config.session.disable_session_refresh {
+        return Ok(session_user_json(&session, &user));
+    }
+    if needs_refresh(&session, now, &ctx.config.session) {
+        let expires_at = now + ctx.config.session.expires_in * 1000;
+        let updated = store.refresh_session(&session.token, expires_at, now).await.unwrap_or_else(|e| {
+            log_internal("failed to refresh the session", &e);
+            false
+        });
+        if !updated {
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_GET_SESSION"));
+        }
+        session.expires_at = expires_at;
+        session.updated_at = now;
+        cookies::set_session_cookie(
+            &mut call.out,
+            &ctx.cookies,
+            &ctx.config.secret,
+            call.headers,
+            &session.token,
+            Some(false),
+            ctx.config.session.expires_in,
+        );
+    }
+    Ok(session_user_json(&session, &user))
+}

@@ -1,0 +1,112 @@
+//! `POST /sign-in/email` (`auth.api.signInEmail`).
+use super::sign_up::log_internal;
+use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
+use crate::cookies;
+use crate::error::{AuthError, AuthResult};
+use crate::ip::client_ip;
+use crate::json::{user_json, zod_type_name};
+use crate::origin;
+use crate::session::new_session;
+use serde_json::{Map, Value};
+
+struct Body {
+    email: String,
+    password: String,
+    callback_url: Option<String>,
+    remember_me: Option<bool>,
+}
+
+fn validate(body: Option<&Value>) -> AuthResult<Body> {
+    let mut issues = Issues::default();
+    let Some(Value::Object(m)) = body else {
+        issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(body)));
+        issues.finish()?;
+        return Err(AuthError::validation("[body] Invalid input"));
+    };
+    let email = req_str(m, "email", &mut issues);
+    let password = req_str(m, "password", &mut issues);
+    let callback_url = opt_str(m, "callbackURL", &mut issues);
+    let remember_me = opt_bool(m, "rememberMe", &mut issues);
+    issues.finish()?;
+    match (email, password) {
+        (Some(e), Some(p)) => Ok(Body {
+            email: e.to_string(),
+            password: p.to_string(),
+            callback_url: callback_url.map(str::to_string),
+            remember_me,
+        }),
+        _ => Err(AuthError::validation("[body] Invalid input")),
+    }
+}
+
+/// Verifies email + password and creates a session.
+pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
+    let body = validate(call.body.as_ref())?;
+    if call.has_request {
+        origin::form_csrf(call.headers, &call.trusted_origins(), call.check_settings())?;
+    }
+    let ctx = call.ctx;
+    let ep = &ctx.config.email_and_password;
+    if !ep.enabled {
+        return Err(AuthError::coded("BAD_REQUEST", "EMAIL_PASSWORD_DISABLED", "Email and password is not enabled"));
+    }
+    if !is_valid_email(&body.email) {
+        return Err(AuthError::base("BAD_REQUEST", "INVALID_EMAIL"));
+    }
+    if js_len(&body.password) > ep.max_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
+    }
+    let store = ctx.store().await?;
+    let found = store.find_user_with_credential(&body.email.to_lowercase()).await?;
+    let (user, stored_hash) = match found {
+        Some((user, Some(account))) => match account.password {
+            Some(h) => (user, h),
+            None => {
+                // same work as a real check, so timing does not reveal the account
+                ctx.hasher.hash(&body.password).await?;
+                return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+            }
+        },
+        _ => {
+            ctx.hasher.hash(&body.password).await?;
+            return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+        }
+    };
+    if !ctx.hasher.verify(&stored_hash, &body.password).await? {
+        return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+    }
+    if ep.require_email_verification && !user.email_verified {
+        return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));
+    }
+    let dont_remember = body.remember_me == Some(false);
+    let session = new_session(
+        &user.id,
+        ctx.now(),
+        &ctx.config.session,
+        dont_remember,
+        client_ip(call.headers, ctx.config.ip_fallback_localhost),
+        call.headers.get("user-agent").map(str::to_string),
+    );
+    if let Err(e) = store.create_session(&session).await {
+        log_internal("failed to create session", &e);
+        return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));
+    }
+    cookies::set_session_cookie(
+        &mut call.out,
+        &ctx.cookies,
+        &ctx.config.secret,
+        call.headers,
+        &session.token,
+        Some(dont_remember),
+        ctx.config.session.expires_in,
+    );
+    let mut m = Map::with_capacity(4);
+    m.insert("redirect".into(), Value::Bool(body.callback_url.as_deref().is_some_and(|u| !u.is_empty())));
+    m.insert("token".into(), Value::String(session.token.clone()));
+    if let Some(url) = body.callback_url.filter(|u| !u.is_empty()) {
+        call.out.set("location", url.clone());
+        m.insert("url".into(), Value::String(url));
+    }
+    m.insert("user".into(), user_json(&user));
+    Ok(Value::Object(m))
+}

@@ -1,0 +1,35 @@
+//! `POST /sign-out` (`auth.api.signOut`).
+use super::sign_up::log_internal;
+use super::{Call, Issues, opt_bool, opt_str};
+use crate::cookies;
+use crate::error::AuthResult;
+use crate::json::zod_type_name;
+use serde_json::{Value, json};
+
+/// Deletes the session named by the cookie (if any) and always expires the session cookies.
+pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    match call.body.as_ref() {
+        None => {}
+        Some(Value::Object(m)) => {
+            opt_str(m, "callbackURL", &mut issues);
+            opt_bool(m, "disableRedirect", &mut issues);
+            opt_str(m, "state", &mut issues);
+        }
+        Some(other) => issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(Some(other)))),
+    }
+    issues.finish()?;
+    let ctx = call.ctx;
+    if let Some(token) = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) {
+        match ctx.store().await {
+            Ok(store) => {
+                if let Err(e) = store.delete_session(&token).await {
+                    log_internal("failed to delete session", &e);
+                }
+            }
+            Err(e) => log_internal("failed to open the store", &e),
+        }
+    }
+    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+    Ok(json!({ "success": true }))
+}

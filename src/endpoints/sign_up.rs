@@ -1,0 +1,194 @@
+//! `POST /sign-up/email` (`auth.api.signUpEmail`).
+use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
+use crate::cookies;
+use crate::crypto::random::generate_id;
+use crate::error::{AuthError, AuthResult};
+use crate::ip::client_ip;
+use crate::json::{user_json, zod_type_name};
+use crate::origin;
+use crate::session::new_session;
+use crate::store::{Account, CreateUserError, User};
+use serde_json::{Value, json};
+
+/// The validated body.
+struct Body {
+    name: String,
+    email: String,
+    password: String,
+    image: Option<String>,
+    remember_me: Option<bool>,
+}
+
+fn validate(body: Option<&Value>) -> AuthResult<Body> {
+    let mut issues = Issues::default();
+    let Some(Value::Object(m)) = body else {
+        // z.object(...).and(z.record(...)): both sides report the wrong type
+        let got = zod_type_name(body);
+        issues.push("", format!("Invalid input: expected object, received {got}"));
+        issues.push("", format!("Invalid input: expected record, received {got}"));
+        issues.finish()?;
+        return Err(AuthError::validation("[body] Invalid input"));
+    };
+    let name = req_str(m, "name", &mut issues);
+    let email = match m.get("email") {
+        Some(Value::String(s)) => {
+            if !is_valid_email(s) {
+                issues.push("email", "Invalid email address");
+            }
+            Some(s.as_str())
+        }
+        other => {
+            issues.expected("email", "string", other);
+            None
+        }
+    };
+    let password = match m.get("password") {
+        Some(Value::String(s)) if s.is_empty() => {
+            issues.push("password", "Too small: expected string to have >=1 characters");
+            None
+        }
+        Some(Value::String(s)) => Some(s.as_str()),
+        other => {
+            issues.expected("password", "string", other);
+            None
+        }
+    };
+    let image = opt_str(m, "image", &mut issues);
+    let _callback = opt_str(m, "callbackURL", &mut issues);
+    let remember_me = opt_bool(m, "rememberMe", &mut issues);
+    issues.finish()?;
+    match (name, email, password) {
+        (Some(n), Some(e), Some(p)) => Ok(Body {
+            name: n.to_string(),
+            email: e.to_string(),
+            password: p.to_string(),
+            image: image.map(str::to_string),
+            remember_me,
+        }),
+        _ => Err(AuthError::validation("[body] Invalid input")),
+    }
+}
+
+/// Creates a user with a credential account and, with `autoSignIn` (default), a session.
+pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
+    let body = validate(call.body.as_ref())?;
+    if call.has_request {
+        origin::form_csrf(call.headers, &call.trusted_origins(), call.check_settings())?;
+    }
+    let ctx = call.ctx;
+    let ep = &ctx.config.email_and_password;
+    if !ep.enabled || ep.disable_sign_up {
+        return Err(AuthError::coded(
+            "BAD_REQUEST",
+            "EMAIL_PASSWORD_SIGN_UP_DISABLED",
+            "Email and password sign up is not enabled",
+        ));
+    }
+    if !is_valid_email(&body.email) {
+        return Err(AuthError::base("BAD_REQUEST", "INVALID_EMAIL"));
+    }
+    let len = js_len(&body.password);
+    if len < ep.min_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_SHORT"));
+    }
+    if len > ep.max_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
+    }
+    // Better Auth answers an existing email with a synthetic user (no enumeration) when the
+    // new user would not be signed in anyway.
+    let generic_duplicate = ep.require_email_verification || !ep.auto_sign_in;
+    let email = body.email.to_lowercase();
+    let store = ctx.store().await?;
+
+    let now = ctx.now();
+    let synthetic = |now: i64| {
+        json!({
+            "token": null,
+            "user": user_json(&User {
+                id: generate_id(32),
+                name: body.name.clone(),
+                email: email.clone(),
+                email_verified: false,
+                image: body.image.clone(),
+                created_at: now,
+                updated_at: now,
+            }),
+        })
+    };
+    if store.find_user_with_credential(&email).await?.is_some() {
+        if generic_duplicate {
+            ctx.hasher.hash(&body.password).await?;
+            return Ok(synthetic(now));
+        }
+        return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"));
+    }
+
+    // Hash before touching the database: no transaction is held while hashing.
+    let hash = ctx.hasher.hash(&body.password).await?;
+    let now = ctx.now();
+    let user = User {
+        id: generate_id(32),
+        name: body.name.clone(),
+        email: email.clone(),
+        email_verified: false,
+        image: body.image.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    let account = Account {
+        id: generate_id(32),
+        account_id: user.id.clone(),
+        provider_id: "credential".into(),
+        user_id: user.id.clone(),
+        password: Some(hash),
+        created_at: now,
+        updated_at: now,
+    };
+    match store.create_user_with_credential(&user, &account).await {
+        Ok(()) => {}
+        Err(CreateUserError::EmailTaken) => {
+            // lost a race with a concurrent sign-up for the same email
+            if generic_duplicate {
+                return Ok(synthetic(now));
+            }
+            return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"));
+        }
+        Err(CreateUserError::Other(e)) => {
+            log_internal("failed to create user", &e);
+            return Err(AuthError::base("UNPROCESSABLE_ENTITY", "FAILED_TO_CREATE_USER"));
+        }
+    }
+
+    if !ep.auto_sign_in || ep.require_email_verification {
+        return Ok(json!({ "token": null, "user": user_json(&user) }));
+    }
+
+    let dont_remember = body.remember_me == Some(false);
+    let session = new_session(
+        &user.id,
+        now,
+        &ctx.config.session,
+        dont_remember,
+        client_ip(call.headers, ctx.config.ip_fallback_localhost),
+        call.headers.get("user-agent").map(str::to_string),
+    );
+    if let Err(e) = store.create_session(&session).await {
+        log_internal("failed to create session", &e);
+        return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION"));
+    }
+    cookies::set_session_cookie(
+        &mut call.out,
+        &ctx.cookies,
+        &ctx.config.secret,
+        call.headers,
+        &session.token,
+        Some(dont_remember),
+        ctx.config.session.expires_in,
+    );
+    Ok(json!({ "token": session.token, "user": user_json(&user) }))
+}
+
+/// Logs a server-side fault (never secrets).
+pub(crate) fn log_internal(what: &str, e: &AuthError) {
+    eprintln!("[better-auth-rs] {what}: {e}");
+}

@@ -1,0 +1,179 @@
+//! One error type out of the core. `AuthError::Api` carries Better Auth's status, status name,
+//! `code` and `message`; everything else is a server fault (500, empty body, logged).
+//! Mapped to HTTP once (in `router`) and to JS once (in `napi` + `js/errors.js`).
+use std::fmt;
+
+/// The body of an API error, as Better Auth sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorBody {
+    /// `{"message": ..., "code": ...}`
+    CodeMessage { code: String, message: String },
+    /// `{"message": ...}` (some Better Auth errors have no code)
+    Message(String),
+    /// No body at all.
+    Empty,
+}
+
+/// An error as Better Auth's `APIError`: numeric status, the status *name* Better Auth uses
+/// as `statusText` / `APIError.status` (e.g. `UNAUTHORIZED`, or `"400"` for numeric ones), and a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// Better Auth's status name (`BAD_REQUEST`, ...) or the number as text.
+    pub status_name: String,
+    /// The JSON body.
+    pub body: ErrorBody,
+}
+
+/// Every error the engine returns.
+#[derive(Debug, Clone)]
+pub enum AuthError {
+    /// An error the client is told about (4xx, and the few 5xx with a body).
+    Api(ApiError),
+    /// A fault on our side (database, hashing pool...). Answered with 500 and an empty body.
+    Internal(String),
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthError::Api(e) => match &e.body {
+                ErrorBody::CodeMessage { code, message } => write!(f, "{} {code}: {message}", e.status),
+                ErrorBody::Message(m) => write!(f, "{} {m}", e.status),
+                ErrorBody::Empty => write!(f, "{}", e.status),
+            },
+            AuthError::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// Better Auth's named statuses (better-call's `statusCodes`).
+pub fn status_code_of(name: &str) -> u16 {
+    match name {
+        "OK" => 200,
+        "FOUND" => 302,
+        "BAD_REQUEST" => 400,
+        "UNAUTHORIZED" => 401,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "METHOD_NOT_ALLOWED" => 405,
+        "PAYLOAD_TOO_LARGE" => 413,
+        "UNSUPPORTED_MEDIA_TYPE" => 415,
+        "UNPROCESSABLE_ENTITY" => 422,
+        "TOO_MANY_REQUESTS" => 429,
+        "INTERNAL_SERVER_ERROR" => 500,
+        _ => 500,
+    }
+}
+
+/// Message of a `BASE_ERROR_CODES` entry (Better Auth 1.7).
+pub fn base_message(code: &str) -> &'static str {
+    match code {
+        "USER_NOT_FOUND" => "User not found",
+        "FAILED_TO_CREATE_USER" => "Failed to create user",
+        "FAILED_TO_CREATE_SESSION" => "Failed to create session",
+        "FAILED_TO_UPDATE_USER" => "Failed to update user",
+        "FAILED_TO_GET_SESSION" => "Failed to get session",
+        "INVALID_PASSWORD" => "Invalid password",
+        "INVALID_EMAIL" => "Invalid email",
+        "INVALID_EMAIL_OR_PASSWORD" => "Invalid email or password",
+        "INVALID_USER" => "Invalid user",
+        "INVALID_TOKEN" => "Invalid token",
+        "TOKEN_EXPIRED" => "Token expired",
+        "EMAIL_NOT_VERIFIED" => "Email not verified",
+        "PASSWORD_TOO_SHORT" => "Password too short",
+        "PASSWORD_TOO_LONG" => "Password too long",
+        "USER_ALREADY_EXISTS" => "User already exists.",
+        "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL" => "User already exists. Use another email.",
+        "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED" => {
+            "Cross-site navigation login blocked. This request appears to be a CSRF attack."
+        }
+        "SESSION_NOT_FRESH" => "Session is not fresh",
+        "INVALID_ORIGIN" => "Invalid origin",
+        "INVALID_CALLBACK_URL" => "Invalid callbackURL",
+        "INVALID_REDIRECT_URL" => "Invalid redirectURL",
+        "INVALID_ERROR_CALLBACK_URL" => "Invalid errorCallbackURL",
+        "INVALID_NEW_USER_CALLBACK_URL" => "Invalid newUserCallbackURL",
+        "MISSING_OR_NULL_ORIGIN" => "Missing or null Origin",
+        "VALIDATION_ERROR" => "Validation Error",
+        "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED" => {
+            "POST method requires deferSessionRefresh to be enabled in session config"
+        }
+        "BODY_MUST_BE_AN_OBJECT" => "Body must be an object",
+        "UNAUTHORIZED" => "Unauthorized",
+        _ => "Error",
+    }
+}
+
+impl AuthError {
+    /// An error with a named status and a `BASE_ERROR_CODES` code (message from the table).
+    pub fn base(status_name: &str, code: &str) -> Self {
+        Self::coded(status_name, code, base_message(code))
+    }
+
+    /// An error with a named status, a code and a message.
+    pub fn coded(status_name: &str, code: &str, message: impl Into<String>) -> Self {
+        AuthError::Api(ApiError {
+            status: status_code_of(status_name),
+            status_name: status_name.to_string(),
+            body: ErrorBody::CodeMessage { code: code.to_string(), message: message.into() },
+        })
+    }
+
+    /// An error created with a numeric status (better-call's body parser and validator):
+    /// its status name is the number itself.
+    pub fn numeric(status: u16, code: &str, message: impl Into<String>) -> Self {
+        AuthError::Api(ApiError {
+            status,
+            status_name: status.to_string(),
+            body: ErrorBody::CodeMessage { code: code.to_string(), message: message.into() },
+        })
+    }
+
+    /// A schema validation failure: 400 `VALIDATION_ERROR` with better-call's message.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::numeric(400, "VALIDATION_ERROR", message)
+    }
+
+    /// An error with only a message in its body.
+    pub fn message_only(status_name: &str, message: impl Into<String>) -> Self {
+        AuthError::Api(ApiError {
+            status: status_code_of(status_name),
+            status_name: status_name.to_string(),
+            body: ErrorBody::Message(message.into()),
+        })
+    }
+
+    /// A server fault.
+    pub fn internal(m: impl Into<String>) -> Self {
+        AuthError::Internal(m.into())
+    }
+
+    /// The `code` of the body, if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            AuthError::Api(ApiError { body: ErrorBody::CodeMessage { code, .. }, .. }) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            AuthError::Api(e) => e.status,
+            AuthError::Internal(_) => 500,
+        }
+    }
+}
+
+impl From<sqlx::Error> for AuthError {
+    fn from(e: sqlx::Error) -> Self {
+        AuthError::Internal(format!("database: {e}"))
+    }
+}
+
+/// Result alias for the engine.
+pub type AuthResult<T> = Result<T, AuthError>;

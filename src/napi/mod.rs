@@ -1,0 +1,197 @@
+//! The only module that imports napi: the `NativeAuth` class the JS layer wraps.
+//! Every call crosses the boundary once, runs on napi's tokio runtime (never on the JS thread),
+//! and a panic inside the engine becomes a rejected promise instead of a crashed process.
+use crate::config::AuthConfig;
+use crate::context::AuthContext;
+use crate::endpoints::{Endpoint, Output};
+use crate::error::{AuthError, ErrorBody};
+use crate::http::{Headers, Request};
+use crate::router::{self, ApiInput};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+use std::sync::Arc;
+
+fn pairs(flat: Vec<String>) -> Headers {
+    let mut it = flat.into_iter();
+    let mut h = Headers::new();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        h.append(&k, v);
+    }
+    h
+}
+
+fn flatten(headers: Vec<(String, String)>) -> Vec<String> {
+    let mut out = Vec::with_capacity(headers.len() * 2);
+    for (k, v) in headers {
+        out.push(k);
+        out.push(v);
+    }
+    out
+}
+
+fn panic_message(e: tokio::task::JoinError) -> Error {
+    Error::new(Status::GenericFailure, format!("better-auth-rs: internal panic in the Rust engine ({e})"))
+}
+
+/// A response from `handle`: status, status text, flattened `[name, value, ...]` headers, body.
+#[napi(object)]
+pub struct NativeResponse {
+    /// HTTP status.
+    pub status: u32,
+    /// Status text.
+    pub status_text: String,
+    /// `[name, value, name, value, ...]`; `set-cookie` may repeat.
+    pub headers: Vec<String>,
+    /// Body bytes.
+    pub body: Buffer,
+}
+
+/// The result of an `auth.api` call.
+#[napi(object)]
+pub struct NativeApiResult {
+    /// `"json"`, `"html"`, `"redirect"` or `"error"`.
+    pub kind: String,
+    /// HTTP status (200 on success).
+    pub status: u32,
+    /// Better Auth status name (`UNAUTHORIZED`, or a number as text) for errors.
+    pub status_name: String,
+    /// Flattened response headers.
+    pub headers: Vec<String>,
+    /// JSON text (json, error), HTML, or the redirect location.
+    pub body: String,
+}
+
+/// The Rust engine behind one `betterAuth(options)` instance.
+#[napi]
+pub struct NativeAuth {
+    ctx: Arc<AuthContext>,
+}
+
+#[napi]
+impl NativeAuth {
+    /// Resolves and validates the options (JSON text) against the environment snapshot (JSON
+    /// text). Throws an error naming the bad option.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options_json: String, env_json: String) -> Result<Self> {
+        let options: Value = serde_json::from_str(&options_json)
+            .map_err(|e| Error::new(Status::InvalidArg, format!("better-auth-rs: options are not serializable: {e}")))?;
+        let env: Value = serde_json::from_str(&env_json).unwrap_or(Value::Null);
+        let config = AuthConfig::from_options(&options, &env).map_err(|e| Error::new(Status::InvalidArg, e.0))?;
+        Ok(Self { ctx: Arc::new(AuthContext::new(config)) })
+    }
+
+    /// Resolved base path (`/api/auth`).
+    #[napi(getter)]
+    pub fn base_path(&self) -> String {
+        self.ctx.config.base_path.clone()
+    }
+
+    /// Resolved base URL origin, if configured.
+    #[napi(getter)]
+    pub fn base_origin(&self) -> Option<String> {
+        self.ctx.config.base_origin.clone()
+    }
+
+    /// True when the development default secret is in use.
+    #[napi(getter)]
+    pub fn secret_is_default(&self) -> bool {
+        self.ctx.config.secret_is_default
+    }
+
+    /// Opens the database and runs the embedded schema setup now instead of on first use.
+    #[napi]
+    pub async fn init(&self) -> Result<()> {
+        let ctx = self.ctx.clone();
+        tokio::spawn(async move { ctx.store().await.map(|_| ()) })
+            .await
+            .map_err(panic_message)?
+            .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
+    }
+
+    /// Handles one HTTP request given as plain data.
+    #[napi]
+    pub async fn handle(&self, method: String, url: String, headers: Vec<String>, body: Option<Buffer>) -> Result<NativeResponse> {
+        let ctx = self.ctx.clone();
+        let req = Request { method, url, headers: pairs(headers), body: body.map(|b| b.to_vec()) };
+        let res = tokio::spawn(async move { router::handle(&ctx, req).await }).await.map_err(panic_message)?;
+        Ok(NativeResponse {
+            status: u32::from(res.status),
+            status_text: res.status_text,
+            headers: flatten(res.headers),
+            body: res.body.into(),
+        })
+    }
+
+    /// Calls an endpoint by its `auth.api` name.
+    #[napi]
+    pub async fn api(
+        &self,
+        name: String,
+        headers: Option<Vec<String>>,
+        body_json: Option<String>,
+        query_json: Option<String>,
+        method: Option<String>,
+        has_request: bool,
+    ) -> Result<NativeApiResult> {
+        let Some(endpoint) = Endpoint::from_api_name(&name) else {
+            return Err(Error::new(Status::InvalidArg, format!("better-auth-rs: unknown endpoint {name}")));
+        };
+        let body = match body_json {
+            Some(t) => Some(
+                serde_json::from_str::<Value>(&t)
+                    .map_err(|e| Error::new(Status::InvalidArg, format!("better-auth-rs: body is not JSON: {e}")))?,
+            ),
+            None => None,
+        };
+        let query = match query_json.map(|t| serde_json::from_str::<Value>(&t)) {
+            Some(Ok(Value::Object(m))) => m,
+            _ => serde_json::Map::new(),
+        };
+        let input = ApiInput { headers: headers.map(pairs), body, query, method, has_request };
+        let ctx = self.ctx.clone();
+        let out = tokio::spawn(async move { router::call_api(&ctx, endpoint, input).await })
+            .await
+            .map_err(panic_message)?;
+        let headers = flatten(out.headers.0);
+        Ok(match out.result {
+            Ok(Output::Json(v)) => NativeApiResult {
+                kind: "json".into(),
+                status: 200,
+                status_name: "OK".into(),
+                headers,
+                body: serde_json::to_string(&v).unwrap_or_else(|_| "null".into()),
+            },
+            Ok(Output::Html(h)) => {
+                NativeApiResult { kind: "html".into(), status: 200, status_name: "OK".into(), headers, body: h }
+            }
+            Ok(Output::Redirect(l)) => {
+                NativeApiResult { kind: "redirect".into(), status: 302, status_name: "FOUND".into(), headers, body: l }
+            }
+            Err(AuthError::Api(e)) => {
+                let body = match e.body {
+                    ErrorBody::CodeMessage { code, message } => serde_json::json!({ "message": message, "code": code }),
+                    ErrorBody::Message(message) => serde_json::json!({ "message": message }),
+                    ErrorBody::Empty => Value::Null,
+                };
+                NativeApiResult {
+                    kind: "error".into(),
+                    status: u32::from(e.status),
+                    status_name: e.status_name,
+                    headers,
+                    body: body.to_string(),
+                }
+            }
+            Err(AuthError::Internal(m)) => {
+                eprintln!("[better-auth-rs] internal error: {m}");
+                NativeApiResult {
+                    kind: "error".into(),
+                    status: 500,
+                    status_name: "INTERNAL_SERVER_ERROR".into(),
+                    headers,
+                    body: "null".into(),
+                }
+            }
+        })
+    }
+}

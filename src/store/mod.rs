@@ -1,0 +1,137 @@
+//! Storage: the [`Store`] trait the endpoints talk to, the row models (Better Auth's schema),
+//! and one module per dialect. The dialect is chosen once, from the `database` option.
+use crate::config::DatabaseConfig;
+use crate::error::AuthResult;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+pub mod sqlite;
+
+/// A `user` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// `id`
+    pub id: String,
+    /// `name`
+    pub name: String,
+    /// `email` (lower-cased)
+    pub email: String,
+    /// `emailVerified`
+    pub email_verified: bool,
+    /// `image`
+    pub image: Option<String>,
+    /// `createdAt`, epoch ms
+    pub created_at: i64,
+    /// `updatedAt`, epoch ms
+    pub updated_at: i64,
+}
+
+/// A `session` row.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    /// `id`
+    pub id: String,
+    /// `token` (the raw session token)
+    pub token: String,
+    /// `userId`
+    pub user_id: String,
+    /// `expiresAt`, epoch ms
+    pub expires_at: i64,
+    /// `createdAt`, epoch ms
+    pub created_at: i64,
+    /// `updatedAt`, epoch ms
+    pub updated_at: i64,
+    /// `ipAddress`
+    pub ip_address: Option<String>,
+    /// `userAgent`
+    pub user_agent: Option<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("token", &"<redacted>")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An `account` row (the credential account carries the password hash).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Account {
+    /// `id`
+    pub id: String,
+    /// `accountId` (the user id for credential accounts)
+    pub account_id: String,
+    /// `providerId` (`credential`)
+    pub provider_id: String,
+    /// `userId`
+    pub user_id: String,
+    /// `password`
+    pub password: Option<String>,
+    /// `createdAt`, epoch ms
+    pub created_at: i64,
+    /// `updatedAt`, epoch ms
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("provider_id", &self.provider_id)
+            .field("user_id", &self.user_id)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a user could not be created.
+#[derive(Debug)]
+pub enum CreateUserError {
+    /// The (lower-cased) email is already taken.
+    EmailTaken,
+    /// Anything else.
+    Other(crate::error::AuthError),
+}
+
+impl From<sqlx::Error> for CreateUserError {
+    fn from(e: sqlx::Error) -> Self {
+        CreateUserError::Other(e.into())
+    }
+}
+
+/// What the endpoints need from a database. One implementation per dialect.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Creates missing tables and indexes (never drops anything). Idempotent.
+    async fn migrate(&self) -> AuthResult<()>;
+
+    /// The user with this (lower-cased) email, and their credential account
+    /// (`providerId = "credential"`, `accountId = user.id`) if any.
+    async fn find_user_with_credential(&self, email: &str) -> AuthResult<Option<(User, Option<Account>)>>;
+
+    /// Inserts the user and their credential account atomically (one transaction).
+    async fn create_user_with_credential(&self, user: &User, account: &Account) -> Result<(), CreateUserError>;
+
+    /// Inserts a session.
+    async fn create_session(&self, session: &Session) -> AuthResult<()>;
+
+    /// The session with this token and its user (one indexed join).
+    async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>>;
+
+    /// Sets `expiresAt`/`updatedAt` of the session with this token. False when no row matched.
+    async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool>;
+
+    /// Deletes the session with this token (no error when absent).
+    async fn delete_session(&self, token: &str) -> AuthResult<()>;
+}
+
+/// Opens the store for a database option (inside a tokio runtime).
+pub async fn open(db: &DatabaseConfig) -> AuthResult<Arc<dyn Store>> {
+    match db {
+        DatabaseConfig::Sqlite { path } => Ok(Arc::new(sqlite::SqliteStore::open(path).await?)),
+    }
+}
