@@ -1,0 +1,203 @@
+/**
+ * better-auth-rs — Better Auth's core (email + password sessions) re-built in Rust.
+ * A drop-in for `better-auth`: same options, endpoints, JSON, cookies and database rows.
+ */
+
+/** A Better Auth user. */
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+  image?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A Better Auth session (the raw token included, as Better Auth returns it). */
+export interface Session {
+  id: string;
+  token: string;
+  userId: string;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+}
+
+/** A better-sqlite3 `Database` (only its file name is read; queries run in Rust). */
+export interface BetterSqlite3Like {
+  name: string;
+  memory?: boolean;
+  prepare: (...args: any[]) => any;
+}
+
+/** Options accepted by `betterAuth`, as Better Auth's (the supported subset is typed). */
+export interface BetterAuthOptions {
+  /** Application name. Default "Better Auth". */
+  appName?: string;
+  /** Cookie-signing secret. Default: BETTER_AUTH_SECRET, then AUTH_SECRET, then a development default (an error in production). */
+  secret?: string;
+  /** Public URL of the app (origin, optionally with the auth path). Default: BETTER_AUTH_URL, else inferred per request. */
+  baseURL?: string;
+  /** Path the routes live under. Default "/api/auth". */
+  basePath?: string;
+  /**
+   * Where users and sessions are stored. Default: an embedded SQLite file `better-auth.db`.
+   * Accepts an SQLite path, a `file:`/`sqlite:` URL, `{ provider: "sqlite", url }`, or a better-sqlite3 `Database`.
+   */
+  database?: string | { provider: "sqlite"; url: string } | BetterSqlite3Like;
+  /** Create missing tables on first use. Default: true for SQLite. */
+  autoMigrate?: boolean;
+  emailAndPassword?: {
+    /** Default false. */
+    enabled?: boolean;
+    /** Default false. */
+    disableSignUp?: boolean;
+    /** Default 8. */
+    minPasswordLength?: number;
+    /** Default 128. */
+    maxPasswordLength?: number;
+    /** Sign the user in after sign-up. Default true. */
+    autoSignIn?: boolean;
+    /** Refuse sign-in (403 EMAIL_NOT_VERIFIED) until the email is verified. Default false. */
+    requireEmailVerification?: boolean;
+    /** better-auth-rs: hashing for new passwords. Better Auth scrypt hashes always verify. */
+    password?: {
+      /** "argon2id" (default) or "scrypt" (Better Auth's format, for fleets that still run Better Auth). */
+      algorithm?: "argon2id" | "scrypt";
+      /** argon2id cost. Default the OWASP baseline: 19456 KiB, 2 iterations, 1 lane. */
+      argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
+    };
+  };
+  session?: {
+    /** Seconds. Default 604800 (7 days). */
+    expiresIn?: number;
+    /** Seconds between refreshes. Default 86400 (0 = every request). */
+    updateAge?: number;
+    /** Seconds a session counts as fresh. Default 86400. */
+    freshAge?: number;
+    /** Default false. */
+    disableSessionRefresh?: boolean;
+  };
+  /** Extra trusted origins (the base URL's origin is always trusted). Also BETTER_AUTH_TRUSTED_ORIGINS. */
+  trustedOrigins?: string[];
+  advanced?: {
+    /** Default "better-auth". */
+    cookiePrefix?: string;
+    /** Default: true when baseURL is https (or NODE_ENV=production without baseURL). */
+    useSecureCookies?: boolean;
+    disableCSRFCheck?: boolean;
+    disableOriginCheck?: boolean;
+    skipTrailingSlashes?: boolean;
+    /** better-auth-rs: request body limit in bytes. Default 2 MiB (413 above). */
+    maxBodySize?: number;
+    /** better-auth-rs: password hashes computed at once. Default: number of cores. */
+    hashConcurrency?: number;
+  };
+  [key: string]: unknown;
+}
+
+/** Input of an `auth.api` call. */
+export interface APICallInput<B = unknown, Q = Record<string, string>> {
+  body?: B;
+  query?: Q;
+  headers?: HeadersInit;
+  request?: Request;
+  method?: string;
+  asResponse?: boolean;
+  returnHeaders?: boolean;
+  returnStatus?: boolean;
+}
+
+type WithFlags<I, R> = I extends { asResponse: true }
+  ? Response
+  : I extends { returnHeaders: true }
+    ? { headers: Headers; response: R }
+    : R;
+
+export interface SignUpEmailBody {
+  name: string;
+  email: string;
+  password: string;
+  image?: string;
+  callbackURL?: string;
+  rememberMe?: boolean;
+  [key: string]: unknown;
+}
+export interface SignInEmailBody {
+  email: string;
+  password: string;
+  callbackURL?: string;
+  rememberMe?: boolean;
+}
+export type SignUpEmailResult = { token: string | null; user: User };
+export type SignInEmailResult = { redirect: boolean; token: string; url?: string; user: User };
+
+/** The server API: the same Rust endpoint code the HTTP handler runs. */
+export interface AuthAPI {
+  /** The session for the request's cookie, or null. */
+  getSession<I extends APICallInput<never, { disableCookieCache?: boolean | string; disableRefresh?: boolean | string }>>(
+    input: I & { headers: HeadersInit },
+  ): Promise<WithFlags<I, { session: Session; user: User } | null>>;
+  /** POST /sign-up/email */
+  signUpEmail<I extends APICallInput<SignUpEmailBody>>(input: I & { body: SignUpEmailBody }): Promise<WithFlags<I, SignUpEmailResult>>;
+  /** POST /sign-in/email */
+  signInEmail<I extends APICallInput<SignInEmailBody>>(input: I & { body: SignInEmailBody }): Promise<WithFlags<I, SignInEmailResult>>;
+  /** POST /sign-out */
+  signOut<I extends APICallInput<{ callbackURL?: string }>>(input: I & { headers: HeadersInit }): Promise<WithFlags<I, { success: boolean }>>;
+  /** GET /ok */
+  ok(input?: APICallInput): Promise<{ ok: true }>;
+  /** GET /error */
+  error(input?: APICallInput): Promise<string>;
+  /** Alias of `signUpEmail`, in the client's shape. */
+  signUp: { email: AuthAPI["signUpEmail"] };
+  /** Alias of `signInEmail`, in the client's shape. */
+  signIn: { email: AuthAPI["signInEmail"] };
+}
+
+/** An error code entry: `{ code, message }`. */
+export interface ErrorCode {
+  code: string;
+  message: string;
+}
+
+/** The object `betterAuth` returns. */
+export interface Auth {
+  /** Web-standard handler for every route under the base path. */
+  handler: (request: Request) => Promise<Response>;
+  /** Alias of `handler`. */
+  fetch: (request: Request) => Promise<Response>;
+  /** Server-side endpoint calls. */
+  api: AuthAPI;
+  /** The options as passed. */
+  options: BetterAuthOptions;
+  /** Resolves once the database is open and its schema is in place. */
+  $context: Promise<{ appName: string; baseURL: string | undefined; options: BetterAuthOptions; runMigrations(): Promise<void> }>;
+  /** Better Auth's error codes. */
+  $ERROR_CODES: Record<string, ErrorCode>;
+  /** Type helpers, as Better Auth's. */
+  $Infer: { Session: { session: Session; user: User } };
+}
+
+/** Creates an auth instance. Throws an error naming the option when an option is invalid. */
+export declare function betterAuth(options?: BetterAuthOptions): Auth;
+
+/** Better Auth's APIError: `status` name (or number), `statusCode`, `body: { message, code }`. */
+export declare class APIError extends Error {
+  constructor(status?: string | number, body?: { message?: string; code?: string; [k: string]: unknown }, headers?: HeadersInit, statusCode?: number);
+  name: "APIError";
+  status: string | number;
+  statusCode: number;
+  body: { message?: string; code?: string; [k: string]: unknown } | undefined;
+  headers: HeadersInit;
+  static from(status: string | number, error: { code: string; message: string }): APIError;
+  static fromStatus(status: string | number, body?: { message?: string; code?: string }): APIError;
+}
+
+/** True for an `APIError` (by class or by name). */
+export declare function isAPIError(e: unknown): e is APIError;
+
+/** Better Auth's BASE_ERROR_CODES. */
+export declare const BASE_ERROR_CODES: Record<string, ErrorCode>;

@@ -1,0 +1,3 @@
+import m from "./index.js";
+export const { betterAuth, APIError, isAPIError, BASE_ERROR_CODES } = m;
+export default m;

@@ -1,0 +1,2 @@
+import m from "./next-js.js";
+export const { toNextJsHandler } = m;

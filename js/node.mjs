@@ -1,0 +1,2 @@
+import m from "./node.js";
+export const { toNodeHandler, fromNodeHeaders } = m;
