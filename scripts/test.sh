@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite (README's second command; .ci/run runs exactly this):
+#   1. the Rust engine without Node (cargo test, napi feature off),
+#   2. the native addon build, then the node:test suites against it, including parity with the
+#      real better-auth package and the official client.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="$(rustc -vV | sed -n 's/^host: //p')"
+
+echo "== cargo test (engine, no Node) =="
+cargo test --release --target "$target" --no-default-features
+
+echo "== napi build =="
+npm run --silent build
+
+echo "== node --test =="
+node --test --test-concurrency=1 __test__/
