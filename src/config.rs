@@ -14,13 +14,62 @@ pub enum DatabaseConfig {
     Sqlite {
         /// File path, or `:memory:`.
         path: String,
+        /// Pool size.
+        max_connections: Option<u32>,
     },
+    /// PostgreSQL (`postgres://` / `postgresql://`).
+    Postgres {
+        /// Connection URL (may hold a password: never printed).
+        url: String,
+        /// Pool size.
+        max_connections: Option<u32>,
+    },
+    /// MySQL or MariaDB (`mysql://`).
+    Mysql {
+        /// Connection URL (may hold a password: never printed).
+        url: String,
+        /// Pool size.
+        max_connections: Option<u32>,
+    },
+}
+
+impl DatabaseConfig {
+    /// Pool size option.
+    pub fn max_connections(&self) -> Option<u32> {
+        match self {
+            DatabaseConfig::Sqlite { max_connections, .. }
+            | DatabaseConfig::Postgres { max_connections, .. }
+            | DatabaseConfig::Mysql { max_connections, .. } => *max_connections,
+        }
+    }
+    fn with_max(mut self, n: Option<u32>) -> Self {
+        match &mut self {
+            DatabaseConfig::Sqlite { max_connections, .. }
+            | DatabaseConfig::Postgres { max_connections, .. }
+            | DatabaseConfig::Mysql { max_connections, .. } => *max_connections = n,
+        }
+        self
+    }
+}
+
+/// A URL with its password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "<unparseable URL>".into(),
+    }
 }
 
 impl fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DatabaseConfig::Sqlite { path } => write!(f, "Sqlite({path})"),
+            DatabaseConfig::Sqlite { path, .. } => write!(f, "Sqlite({path})"),
+            DatabaseConfig::Postgres { url, .. } => write!(f, "Postgres({})", redact_url(url)),
+            DatabaseConfig::Mysql { url, .. } => write!(f, "Mysql({})", redact_url(url)),
         }
     }
 }
@@ -101,6 +150,8 @@ pub struct AuthConfig {
     pub base_path: String,
     /// Database.
     pub database: DatabaseConfig,
+    /// Tables, columns, additional fields, id strategy.
+    pub schema: std::sync::Arc<crate::store::schema::Schema>,
     /// Create missing tables on first use.
     pub auto_migrate: bool,
     /// `emailAndPassword`.
@@ -239,17 +290,16 @@ fn env_str<'a>(env: &'a Value, key: &str) -> Option<&'a str> {
     env.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
-/// Parses a `database` string: `sqlite:`/`file:` URLs, plain paths, `:memory:`.
+/// Parses a `database` string: `postgres://`/`postgresql://`, `mysql://`/`mariadb://`,
+/// `sqlite:`/`file:` URLs, plain paths, `:memory:`.
 pub fn parse_database_url(s: &str) -> Result<DatabaseConfig, ConfigError> {
     let lower = s.to_ascii_lowercase();
-    if lower.starts_with("postgres://")
-        || lower.starts_with("postgresql://")
-        || lower.starts_with("mysql://")
-        || lower.starts_with("mariadb://")
-    {
-        return Err(ConfigError(
-            "Invalid better-auth-rs option `database`: PostgreSQL and MySQL are not supported yet by this version; use an SQLite file".into(),
-        ));
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        return Ok(DatabaseConfig::Postgres { url: s.to_string(), max_connections: None });
+    }
+    if lower.starts_with("mysql://") || lower.starts_with("mariadb://") {
+        let url = if lower.starts_with("mariadb://") { format!("mysql://{}", &s["mariadb://".len()..]) } else { s.to_string() };
+        return Ok(DatabaseConfig::Mysql { url, max_connections: None });
     }
     let path = if let Some(rest) = s.strip_prefix("sqlite://") {
         rest
@@ -267,39 +317,54 @@ pub fn parse_database_url(s: &str) -> Result<DatabaseConfig, ConfigError> {
     if path.is_empty() {
         return Err(ConfigError("Invalid better-auth-rs option `database`: empty SQLite path".into()));
     }
-    Ok(DatabaseConfig::Sqlite { path: path.to_string() })
+    Ok(DatabaseConfig::Sqlite { path: path.to_string(), max_connections: None })
 }
 
 fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
     match v {
-        None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into() }),
+        None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into(), max_connections: None }),
         Some(Value::String(s)) => parse_database_url(s),
         Some(Value::Object(m)) => {
-            let provider = match m.get("provider") {
-                None | Some(Value::Null) => "sqlite",
-                Some(Value::String(p)) => p.as_str(),
+            let provider = match m.get("provider").or_else(|| m.get("type")) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(p)) => Some(p.as_str()),
                 Some(other) => return Err(bad("database.provider", "a string", other)),
             };
-            match provider {
-                "sqlite" => {}
-                "postgres" | "postgresql" | "pg" | "mysql" => {
+            let max = match m.get("maxConnections").or_else(|| m.get("max")).or_else(|| m.get("connectionLimit")) {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=1000).contains(&v)) => n.as_u64().map(|v| v as u32),
+                Some(other) => return Err(bad("database.maxConnections", "a whole number between 1 and 1000", other)),
+            };
+            let url = match m.get("url").or_else(|| m.get("connectionString")).or_else(|| m.get("filename")).or_else(|| m.get("path")) {
+                Some(Value::String(s)) => s.as_str(),
+                Some(other) => return Err(bad("database.url", "a string", other)),
+                None => {
+                    return Err(ConfigError(
+                        "Invalid better-auth-rs option `database.url`: required with { provider } (a connection URL or an SQLite path)".into(),
+                    ));
+                }
+            };
+            let parsed = match provider {
+                None => parse_database_url(url)?,
+                Some("sqlite") => match parse_database_url(url)? {
+                    sqlite @ DatabaseConfig::Sqlite { .. } => sqlite,
+                    _ => return Err(ConfigError("Invalid better-auth-rs option `database.url`: provider \"sqlite\" needs a file path or sqlite:/file: URL".into())),
+                },
+                Some("pg" | "postgres" | "postgresql") => match parse_database_url(url)? {
+                    pg @ DatabaseConfig::Postgres { .. } => pg,
+                    _ => return Err(ConfigError("Invalid better-auth-rs option `database.url`: provider \"postgresql\" needs a postgres:// URL".into())),
+                },
+                Some("mysql" | "mariadb") => match parse_database_url(url)? {
+                    my @ DatabaseConfig::Mysql { .. } => my,
+                    _ => return Err(ConfigError("Invalid better-auth-rs option `database.url`: provider \"mysql\" needs a mysql:// URL".into())),
+                },
+                Some(other) => {
                     return Err(ConfigError(format!(
-                        "Invalid better-auth-rs option `database.provider`: \"{provider}\" is not supported yet by this version; use \"sqlite\""
+                        "Invalid better-auth-rs option `database.provider`: unknown provider \"{other}\" (expected \"sqlite\", \"postgresql\" or \"mysql\")"
                     )));
                 }
-                other => {
-                    return Err(ConfigError(format!(
-                        "Invalid better-auth-rs option `database.provider`: unknown provider \"{other}\" (expected \"sqlite\")"
-                    )));
-                }
-            }
-            match m.get("url").or_else(|| m.get("filename")).or_else(|| m.get("path")) {
-                Some(Value::String(s)) => parse_database_url(s),
-                Some(other) => Err(bad("database.url", "a string", other)),
-                None => Err(ConfigError(
-                    "Invalid better-auth-rs option `database.url`: required for { provider: \"sqlite\" }".into(),
-                )),
-            }
+            };
+            Ok(parsed.with_max(max))
         }
         Some(other) => Err(bad("database", "a connection string, an SQLite path, or { provider, url }", other)),
     }
@@ -383,6 +448,7 @@ impl AuthConfig {
         }
 
         let database = parse_database(o.get("database"))?;
+        let schema = std::sync::Arc::new(crate::store::schema::Schema::from_options(options)?);
         let auto_migrate = match o.bool("autoMigrate")? {
             Some(b) => b,
             None => matches!(database, DatabaseConfig::Sqlite { .. }),
@@ -506,6 +572,7 @@ impl AuthConfig {
             base_origin,
             base_path,
             database,
+            schema,
             auto_migrate,
             email_and_password,
             session,
@@ -586,11 +653,18 @@ mod tests {
 
     #[test]
     fn database_forms() {
-        assert_eq!(parse_database_url("file:./a.db").unwrap(), DatabaseConfig::Sqlite { path: "./a.db".into() });
-        assert_eq!(parse_database_url("sqlite://a.db").unwrap(), DatabaseConfig::Sqlite { path: "a.db".into() });
-        assert_eq!(parse_database_url("/tmp/a.db").unwrap(), DatabaseConfig::Sqlite { path: "/tmp/a.db".into() });
-        assert!(parse_database_url("postgres://u:p@h/db").is_err());
+        let sq = |p: &str| DatabaseConfig::Sqlite { path: p.into(), max_connections: None };
+        assert_eq!(parse_database_url("file:./a.db").unwrap(), sq("./a.db"));
+        assert_eq!(parse_database_url("sqlite://a.db").unwrap(), sq("a.db"));
+        assert_eq!(parse_database_url("/tmp/a.db").unwrap(), sq("/tmp/a.db"));
+        assert!(matches!(parse_database_url("postgres://u:p@h/db").unwrap(), DatabaseConfig::Postgres { .. }));
+        assert!(matches!(parse_database_url("mariadb://u@h/db").unwrap(), DatabaseConfig::Mysql { url, .. } if url == "mysql://u@h/db"));
         let c = cfg(json!({"database": {"provider": "sqlite", "url": "x.db"}})).unwrap();
-        assert_eq!(c.database, DatabaseConfig::Sqlite { path: "x.db".into() });
+        assert_eq!(c.database, DatabaseConfig::Sqlite { path: "x.db".into(), max_connections: None });
+        let c = cfg(json!({"database": {"provider": "postgresql", "url": "postgres://u:secret@h:5433/d", "max": 4}})).unwrap();
+        assert_eq!(c.database.max_connections(), Some(4));
+        assert!(!c.auto_migrate);
+        assert!(!format!("{:?}", c.database).contains("secret"));
+        assert!(cfg(json!({"database": {"provider": "postgresql", "url": "x.db"}})).is_err());
     }
 }

@@ -54,7 +54,7 @@ impl AuthContext {
     pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
         self.store
             .get_or_try_init(|| async {
-                let s = store::open(&self.config.database).await?;
+                let s = store::open(&self.config.database, self.config.schema.clone()).await?;
                 if self.config.auto_migrate {
                     s.migrate().await?;
                 }

@@ -25,6 +25,7 @@ pub fn new_session(
         updated_at: now,
         ip_address: Some(ip_address.unwrap_or_default()),
         user_agent: Some(user_agent.unwrap_or_default()),
+        extra: serde_json::Map::new(),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::http::{Headers, ResponseHeaders};
 use crate::json::zod_type_name;
 use serde_json::{Map, Value};
 
+pub mod fields;
 pub mod health;
 pub mod session;
 pub mod sign_in;

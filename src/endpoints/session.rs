@@ -58,7 +58,7 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     let dont_remember =
         cookies::get_signed_cookie(call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
     if dont_remember || disable_refresh || ctx.config.session.disable_session_refresh {
-        return Ok(session_user_json(&session, &user));
+        return Ok(session_user_json(&session, &user, &ctx.config.schema));
     }
     if needs_refresh(&session, now, &ctx.config.session) {
         let expires_at = now + ctx.config.session.expires_in * 1000;
@@ -82,5 +82,5 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
             ctx.config.session.expires_in,
         );
     }
-    Ok(session_user_json(&session, &user))
+    Ok(session_user_json(&session, &user, &ctx.config.schema))
 }

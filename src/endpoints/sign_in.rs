@@ -79,7 +79,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));
     }
     let dont_remember = body.remember_me == Some(false);
-    let session = new_session(
+    let mut session = new_session(
         &user.id,
         ctx.now(),
         &ctx.config.session,
@@ -87,7 +87,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         client_ip(call.headers, ctx.config.ip_fallback_localhost),
         call.headers.get("user-agent").map(str::to_string),
     );
-    if let Err(e) = store.create_session(&session).await {
+    if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));
     }
@@ -107,6 +107,6 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         call.out.set("location", url.clone());
         m.insert("url".into(), Value::String(url));
     }
-    m.insert("user".into(), user_json(&user));
+    m.insert("user".into(), user_json(&user, &ctx.config.schema.user));
     Ok(Value::Object(m))
 }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 /// The validated body.
 struct Body {
+    extra: serde_json::Map<String, Value>,
     name: String,
     email: String,
     password: String,
@@ -59,6 +60,7 @@ fn validate(body: Option<&Value>) -> AuthResult<Body> {
     issues.finish()?;
     match (name, email, password) {
         (Some(n), Some(e), Some(p)) => Ok(Body {
+            extra: m.clone(),
             name: n.to_string(),
             email: e.to_string(),
             password: p.to_string(),
@@ -97,6 +99,8 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     // Better Auth answers an existing email with a synthetic user (no enumeration) when the
     // new user would not be signed in anyway.
     let generic_duplicate = ep.require_email_verification || !ep.auto_sign_in;
+    let schema = &ctx.config.schema;
+    let extra = super::fields::parse_input(&schema.user, &body.extra, true)?;
     let email = body.email.to_lowercase();
     let store = ctx.store().await?;
 
@@ -112,7 +116,8 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
                 image: body.image.clone(),
                 created_at: now,
                 updated_at: now,
-            }),
+                extra: extra.clone(),
+            }, &schema.user),
         })
     };
     if store.find_user_with_credential(&email).await?.is_some() {
@@ -126,7 +131,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     // Hash before touching the database: no transaction is held while hashing.
     let hash = ctx.hasher.hash(&body.password).await?;
     let now = ctx.now();
-    let user = User {
+    let mut user = User {
         id: generate_id(32),
         name: body.name.clone(),
         email: email.clone(),
@@ -134,8 +139,9 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         image: body.image.clone(),
         created_at: now,
         updated_at: now,
+        extra: extra.clone(),
     };
-    let account = Account {
+    let mut account = Account {
         id: generate_id(32),
         account_id: user.id.clone(),
         provider_id: "credential".into(),
@@ -144,7 +150,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         created_at: now,
         updated_at: now,
     };
-    match store.create_user_with_credential(&user, &account).await {
+    match store.create_user_with_credential(&mut user, &mut account).await {
         Ok(()) => {}
         Err(CreateUserError::EmailTaken) => {
             // lost a race with a concurrent sign-up for the same email
@@ -160,11 +166,11 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     }
 
     if !ep.auto_sign_in || ep.require_email_verification {
-        return Ok(json!({ "token": null, "user": user_json(&user) }));
+        return Ok(json!({ "token": null, "user": user_json(&user, &schema.user) }));
     }
 
     let dont_remember = body.remember_me == Some(false);
-    let session = new_session(
+    let mut session = new_session(
         &user.id,
         now,
         &ctx.config.session,
@@ -172,7 +178,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         client_ip(call.headers, ctx.config.ip_fallback_localhost),
         call.headers.get("user-agent").map(str::to_string),
     );
-    if let Err(e) = store.create_session(&session).await {
+    if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION"));
     }
@@ -185,7 +191,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         Some(dont_remember),
         ctx.config.session.expires_in,
     );
-    Ok(json!({ "token": session.token, "user": user_json(&user) }))
+    Ok(json!({ "token": session.token, "user": user_json(&user, &schema.user) }))
 }
 
 /// Logs a server-side fault (never secrets).

@@ -3,12 +3,16 @@
 use crate::config::DatabaseConfig;
 use crate::error::AuthResult;
 use async_trait::async_trait;
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
-pub mod sqlite;
+pub mod migrate;
+pub mod schema;
+pub mod sql;
+pub mod value;
 
 /// A `user` row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
     /// `id`
     pub id: String,
@@ -24,10 +28,12 @@ pub struct User {
     pub created_at: i64,
     /// `updatedAt`, epoch ms
     pub updated_at: i64,
+    /// Additional fields (`user.additionalFields`), JSON values with dates as ISO strings.
+    pub extra: Map<String, Value>,
 }
 
 /// A `session` row.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Session {
     /// `id`
     pub id: String,
@@ -45,6 +51,8 @@ pub struct Session {
     pub ip_address: Option<String>,
     /// `userAgent`
     pub user_agent: Option<String>,
+    /// Additional fields (`session.additionalFields`).
+    pub extra: Map<String, Value>,
 }
 
 impl std::fmt::Debug for Session {
@@ -59,7 +67,7 @@ impl std::fmt::Debug for Session {
 }
 
 /// An `account` row (the credential account carries the password hash).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Account {
     /// `id`
     pub id: String,
@@ -113,11 +121,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// (`providerId = "credential"`, `accountId = user.id`) if any.
     async fn find_user_with_credential(&self, email: &str) -> AuthResult<Option<(User, Option<Account>)>>;
 
-    /// Inserts the user and their credential account atomically (one transaction).
-    async fn create_user_with_credential(&self, user: &User, account: &Account) -> Result<(), CreateUserError>;
+    /// Inserts the user and their credential account atomically (one transaction). Ids the
+    /// database generates are written back.
+    async fn create_user_with_credential(&self, user: &mut User, account: &mut Account) -> Result<(), CreateUserError>;
 
-    /// Inserts a session.
-    async fn create_session(&self, session: &Session) -> AuthResult<()>;
+    /// Inserts a session (a database-generated id is written back).
+    async fn create_session(&self, session: &mut Session) -> AuthResult<()>;
 
     /// The session with this token and its user (one indexed join).
     async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>>;
@@ -129,9 +138,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_session(&self, token: &str) -> AuthResult<()>;
 }
 
-/// Opens the store for a database option (inside a tokio runtime).
-pub async fn open(db: &DatabaseConfig) -> AuthResult<Arc<dyn Store>> {
+/// Opens the SQL store for a database option (inside a tokio runtime).
+pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>) -> AuthResult<sql::SqlStore> {
+    let pool = sql::PoolSettings { max_connections: db.max_connections() };
     match db {
-        DatabaseConfig::Sqlite { path } => Ok(Arc::new(sqlite::SqliteStore::open(path).await?)),
+        DatabaseConfig::Sqlite { path, .. } => sql::SqlStore::open_sqlite(path, schema, pool).await,
+        DatabaseConfig::Postgres { url, .. } => sql::SqlStore::open_postgres(url, schema, pool).await,
+        DatabaseConfig::Mysql { url, .. } => sql::SqlStore::open_mysql(url, schema, pool).await,
     }
+}
+
+/// Opens the store for a database option (inside a tokio runtime).
+pub async fn open(db: &DatabaseConfig, schema: Arc<schema::Schema>) -> AuthResult<Arc<dyn Store>> {
+    Ok(Arc::new(open_sql(db, schema).await?))
 }

@@ -1,0 +1,851 @@
+//! One [`Store`] over SQLite, PostgreSQL and MySQL/MariaDB. SQL text is generated once at
+//! start-up from the resolved [`Schema`] (renamed tables/columns, additional fields) for the
+//! chosen [`Dialect`]; each dialect only differs in how values are bound and decoded.
+use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
+use super::value::Val;
+use super::{Account, CreateUserError, Session, Store, User};
+use crate::error::{AuthError, AuthResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, Postgres};
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    Sqlite, SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+type Params = Vec<(Val, FieldType)>;
+
+/// A database error, with unique-constraint violations kept apart.
+#[derive(Debug)]
+pub enum DbErr {
+    /// A UNIQUE constraint was violated.
+    Unique,
+    /// Anything else.
+    Other(AuthError),
+}
+
+impl From<sqlx::Error> for DbErr {
+    fn from(e: sqlx::Error) -> Self {
+        if matches!(&e, sqlx::Error::Database(db) if db.is_unique_violation()) { DbErr::Unique } else { DbErr::Other(e.into()) }
+    }
+}
+
+impl From<AuthError> for DbErr {
+    fn from(e: AuthError) -> Self {
+        DbErr::Other(e)
+    }
+}
+
+impl From<DbErr> for AuthError {
+    fn from(e: DbErr) -> Self {
+        match e {
+            DbErr::Unique => AuthError::internal("database: unique constraint violated"),
+            DbErr::Other(e) => e,
+        }
+    }
+}
+
+impl From<DbErr> for CreateUserError {
+    fn from(e: DbErr) -> Self {
+        match e {
+            DbErr::Unique => CreateUserError::EmailTaken,
+            DbErr::Other(e) => CreateUserError::Other(e),
+        }
+    }
+}
+
+/// A connection pool of one dialect.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite
+    Sqlite(SqlitePool),
+    /// PostgreSQL
+    Postgres(PgPool),
+    /// MySQL / MariaDB
+    Mysql(MySqlPool),
+}
+
+fn ms(dt: DateTime<Utc>) -> i64 {
+    dt.timestamp_millis()
+}
+
+fn utc(ms: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- binding
+
+fn bind_sqlite<'a>(q: Query<'a, Sqlite, SqliteArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, Sqlite, SqliteArguments> {
+    match v {
+        Val::Null => q.bind(None::<String>),
+        Val::Id(s) if ids == IdStrategy::Serial && ty == FieldType::Id => match s.parse::<i64>() {
+            Ok(i) => q.bind(i),
+            Err(_) => q.bind(s.clone()),
+        },
+        Val::Id(s) | Val::Text(s) => q.bind(s.clone()),
+        Val::Int(i) => q.bind(*i),
+        Val::Float(f) => q.bind(*f),
+        Val::Bool(b) => q.bind(i64::from(*b)),
+        Val::Date(d) => q.bind(crate::time::to_iso(*d)),
+        Val::Json(j) => q.bind(j.to_string()),
+    }
+}
+
+fn bind_pg<'a>(q: Query<'a, Postgres, PgArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, Postgres, PgArguments> {
+    match (v, ty) {
+        (Val::Null, FieldType::Id) => match ids {
+            IdStrategy::Serial => q.bind(None::<i32>),
+            IdStrategy::Uuid => q.bind(None::<uuid::Uuid>),
+            _ => q.bind(None::<String>),
+        },
+        (Val::Null, FieldType::Number) => q.bind(None::<i64>),
+        (Val::Null, FieldType::Boolean) => q.bind(None::<bool>),
+        (Val::Null, FieldType::Date) => q.bind(None::<DateTime<Utc>>),
+        (Val::Null, FieldType::Json | FieldType::StringArray | FieldType::NumberArray) => q.bind(None::<Value>),
+        (Val::Null, _) => q.bind(None::<String>),
+        (Val::Id(s), _) => match ids {
+            IdStrategy::Serial => q.bind(s.parse::<i32>().ok()),
+            IdStrategy::Uuid => q.bind(uuid::Uuid::parse_str(s).ok()),
+            _ => q.bind(s.clone()),
+        },
+        (Val::Text(s), _) => q.bind(s.clone()),
+        (Val::Int(i), FieldType::Number) => match i32::try_from(*i) {
+            Ok(small) => q.bind(small),
+            Err(_) => q.bind(*i),
+        },
+        (Val::Int(i), _) => q.bind(*i),
+        (Val::Float(f), _) => q.bind(*f),
+        (Val::Bool(b), _) => q.bind(*b),
+        (Val::Date(d), _) => q.bind(utc(*d)),
+        (Val::Json(j), _) => q.bind(j.clone()),
+    }
+}
+
+fn bind_my<'a>(q: Query<'a, MySql, MySqlArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, MySql, MySqlArguments> {
+    match v {
+        Val::Null => q.bind(None::<String>),
+        Val::Id(s) if ids == IdStrategy::Serial && ty == FieldType::Id => q.bind(s.parse::<i64>().ok()),
+        Val::Id(s) | Val::Text(s) => q.bind(s.clone()),
+        Val::Int(i) => q.bind(*i),
+        Val::Float(f) => q.bind(*f),
+        Val::Bool(b) => q.bind(*b),
+        Val::Date(d) => q.bind(utc(*d)),
+        Val::Json(j) => q.bind(j.clone()),
+    }
+}
+
+// ---------------------------------------------------------------- decoding
+
+fn json_text(s: String) -> Val {
+    serde_json::from_str(&s).map(Val::Json).unwrap_or(Val::Text(s))
+}
+
+fn dec_sqlite(row: &SqliteRow, i: usize, ty: FieldType) -> AuthResult<Val> {
+    let text = row.try_get_unchecked::<Option<String>, _>(i);
+    let int = || row.try_get_unchecked::<Option<i64>, _>(i);
+    Ok(match ty {
+        FieldType::Id => match text {
+            Ok(Some(s)) => Val::Id(s),
+            Ok(None) => Val::Null,
+            Err(_) => int()?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null),
+        },
+        FieldType::String => text?.map(Val::Text).unwrap_or(Val::Null),
+        FieldType::Boolean => int()?.map(|n| Val::Bool(n == 1)).unwrap_or(Val::Null),
+        FieldType::Number => match int() {
+            Ok(v) => v.map(Val::Int).unwrap_or(Val::Null),
+            Err(_) => row.try_get_unchecked::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null),
+        },
+        FieldType::Date => match text {
+            Ok(Some(s)) => crate::time::parse_date(&s).map(Val::Date).ok_or_else(|| AuthError::internal(format!("unreadable date {s:?}")))?,
+            Ok(None) => Val::Null,
+            Err(_) => int()?.map(Val::Date).unwrap_or(Val::Null),
+        },
+        _ => text?.map(json_text).unwrap_or(Val::Null),
+    })
+}
+
+fn dec_pg(row: &PgRow, i: usize, ty: FieldType) -> AuthResult<Val> {
+    Ok(match ty {
+        FieldType::Id => {
+            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                v.map(Val::Id).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<uuid::Uuid>, _>(i) {
+                v.map(|u| Val::Id(u.to_string())).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+                v.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
+            } else {
+                row.try_get::<Option<i64>, _>(i)?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
+            }
+        }
+        FieldType::String => row.try_get::<Option<String>, _>(i)?.map(Val::Text).unwrap_or(Val::Null),
+        FieldType::Boolean => row.try_get::<Option<bool>, _>(i)?.map(Val::Bool).unwrap_or(Val::Null),
+        FieldType::Number => {
+            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                v.map(Val::Int).unwrap_or(Val::Null)
+            } else {
+                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
+            }
+        }
+        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
+            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
+            // a `timestamp without time zone` column (Drizzle) is read as UTC
+            Err(_) => row
+                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
+                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
+                .unwrap_or(Val::Null),
+        },
+        _ => match row.try_get::<Option<Value>, _>(i) {
+            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
+            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
+        },
+    })
+}
+
+fn dec_my(row: &MySqlRow, i: usize, ty: FieldType) -> AuthResult<Val> {
+    Ok(match ty {
+        FieldType::Id => {
+            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                v.map(Val::Id).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                v.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
+            } else {
+                row.try_get::<Option<i32>, _>(i)?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
+            }
+        }
+        FieldType::String => row.try_get::<Option<String>, _>(i)?.map(Val::Text).unwrap_or(Val::Null),
+        FieldType::Boolean => match row.try_get::<Option<bool>, _>(i) {
+            Ok(v) => v.map(Val::Bool).unwrap_or(Val::Null),
+            Err(_) => row.try_get::<Option<i8>, _>(i)?.map(|n| Val::Bool(n == 1)).unwrap_or(Val::Null),
+        },
+        FieldType::Number => {
+            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                v.map(Val::Int).unwrap_or(Val::Null)
+            } else {
+                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
+            }
+        }
+        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
+            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
+            Err(_) => row
+                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
+                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
+                .unwrap_or(Val::Null),
+        },
+        _ => match row.try_get::<Option<Value>, _>(i) {
+            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
+            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
+        },
+    })
+}
+
+// ---------------------------------------------------------------- executors
+
+/// Runs statements on a pool or inside a transaction.
+macro_rules! run_fetch {
+    ($exec:expr, $sql:expr, $params:expr, $types:expr, $ids:expr, $bind:ident, $dec:ident) => {{
+        let mut q = sqlx::query(AssertSqlSafe($sql.clone()));
+        for (v, t) in $params.iter() {
+            q = $bind(q, v, *t, $ids);
+        }
+        let rows = q.fetch_all($exec).await.map_err(DbErr::from)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut vals = Vec::with_capacity($types.len());
+            for (i, t) in $types.iter().enumerate() {
+                vals.push($dec(row, i, *t).map_err(DbErr::from)?);
+            }
+            out.push(vals);
+        }
+        Ok::<Vec<Vec<Val>>, DbErr>(out)
+    }};
+}
+
+macro_rules! run_exec {
+    ($exec:expr, $sql:expr, $params:expr, $ids:expr, $bind:ident) => {{
+        let mut q = sqlx::query(AssertSqlSafe($sql.clone()));
+        for (v, t) in $params.iter() {
+            q = $bind(q, v, *t, $ids);
+        }
+        q.execute($exec).await
+    }};
+}
+
+/// An open transaction of one dialect.
+pub enum Tx {
+    /// SQLite
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// PostgreSQL
+    Postgres(sqlx::Transaction<'static, Postgres>),
+    /// MySQL
+    Mysql(sqlx::Transaction<'static, MySql>),
+}
+
+impl Db {
+    async fn fetch(&self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
+        match self {
+            Db::Sqlite(p) => run_fetch!(p, sql, params, types, ids, bind_sqlite, dec_sqlite),
+            Db::Postgres(p) => run_fetch!(p, sql, params, types, ids, bind_pg, dec_pg),
+            Db::Mysql(p) => run_fetch!(p, sql, params, types, ids, bind_my, dec_my),
+        }
+    }
+
+    async fn exec(&self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
+        Ok(match self {
+            Db::Sqlite(p) => run_exec!(p, sql, params, ids, bind_sqlite)?.rows_affected(),
+            Db::Postgres(p) => run_exec!(p, sql, params, ids, bind_pg)?.rows_affected(),
+            Db::Mysql(p) => run_exec!(p, sql, params, ids, bind_my)?.rows_affected(),
+        })
+    }
+
+    async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Mysql(p) => Tx::Mysql(p.begin().await?),
+        })
+    }
+
+    /// Runs a constant statement (DDL, session settings).
+    pub async fn raw(&self, sql: String) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+            Db::Mysql(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+        }
+    }
+}
+
+impl Tx {
+    async fn fetch(&mut self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
+        match self {
+            Tx::Sqlite(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_sqlite, dec_sqlite),
+            Tx::Postgres(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_pg, dec_pg),
+            Tx::Mysql(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_my, dec_my),
+        }
+    }
+
+    async fn exec(&mut self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
+        Ok(match self {
+            Tx::Sqlite(t) => run_exec!(&mut **t, sql, params, ids, bind_sqlite)?.rows_affected(),
+            Tx::Postgres(t) => run_exec!(&mut **t, sql, params, ids, bind_pg)?.rows_affected(),
+            Tx::Mysql(t) => run_exec!(&mut **t, sql, params, ids, bind_my)?.rows_affected(),
+        })
+    }
+
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+            Tx::Mysql(t) => t.commit().await,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- SQL text
+
+/// Generated statements for one model.
+#[derive(Debug, Clone)]
+struct ModelSql {
+    /// `a."c1", a."c2", ...` (every field, in schema order)
+    cols: String,
+    /// field types in the same order
+    types: Vec<FieldType>,
+}
+
+impl ModelSql {
+    fn new(d: Dialect, m: &Model, alias: &str) -> Self {
+        let cols = m.fields.iter().map(|f| format!("{alias}.{}", d.q(&f.column))).collect::<Vec<_>>().join(", ");
+        Self { cols, types: m.fields.iter().map(|f| f.ty).collect() }
+    }
+}
+
+#[derive(Debug)]
+struct Queries {
+    find_user_cred: Arc<str>,
+    find_user_cred_types: Vec<FieldType>,
+    find_session: Arc<str>,
+    find_session_types: Vec<FieldType>,
+    refresh_session: Arc<str>,
+    delete_session: Arc<str>,
+    select_user_id_by_email: Arc<str>,
+    select_session_id_by_token: Arc<str>,
+}
+
+fn build_queries(d: Dialect, s: &Schema) -> Queries {
+    let (u, se, a) = (&s.user, &s.session, &s.account);
+    let us = ModelSql::new(d, u, "u");
+    let ss = ModelSql::new(d, se, "s");
+    let acc_fields = ["id", "accountId", "providerId", "password", "createdAt", "updatedAt"];
+    let acc_cols = acc_fields.iter().map(|k| format!("a.{}", d.q(a.col(k)))).collect::<Vec<_>>().join(", ");
+    let mut find_user_cred_types = us.types.clone();
+    find_user_cred_types.extend([FieldType::Id, FieldType::String, FieldType::String, FieldType::String, FieldType::Date, FieldType::Date]);
+    let find_user_cred = format!(
+        "select {}, {acc_cols} from {} u left join {} a on a.{} = u.{} and a.{} = 'credential' and a.{} = {} where u.{} = {} limit 1",
+        us.cols,
+        d.q(&u.table),
+        d.q(&a.table),
+        d.q(a.col("userId")),
+        d.q(u.col("id")),
+        d.q(a.col("providerId")),
+        d.q(a.col("accountId")),
+        // accountId is text, the user id may be an integer or uuid: compare as text
+        match (d, s.ids) {
+            (Dialect::Postgres, IdStrategy::Serial | IdStrategy::Uuid) => format!("cast(u.{} as text)", d.q(u.col("id"))),
+            (Dialect::Mysql, IdStrategy::Serial) => format!("cast(u.{} as char)", d.q(u.col("id"))),
+            _ => format!("u.{}", d.q(u.col("id"))),
+        },
+        d.q(u.col("email")),
+        d.p(1),
+    );
+    let mut find_session_types = ss.types.clone();
+    find_session_types.extend(us.types.iter().copied());
+    let find_session = format!(
+        "select {}, {} from {} s join {} u on u.{} = s.{} where s.{} = {} limit 1",
+        ss.cols,
+        us.cols,
+        d.q(&se.table),
+        d.q(&u.table),
+        d.q(u.col("id")),
+        d.q(se.col("userId")),
+        d.q(se.col("token")),
+        d.p(1)
+    );
+    let refresh_session = format!(
+        "update {} set {} = {}, {} = {} where {} = {}",
+        d.q(&se.table),
+        d.q(se.col("expiresAt")),
+        d.p(1),
+        d.q(se.col("updatedAt")),
+        d.p(2),
+        d.q(se.col("token")),
+        d.p(3)
+    );
+    let delete_session = format!("delete from {} where {} = {}", d.q(&se.table), d.q(se.col("token")), d.p(1));
+    let select_user_id_by_email = format!("select {} from {} where {} = {}", d.q(u.col("id")), d.q(&u.table), d.q(u.col("email")), d.p(1));
+    let select_session_id_by_token =
+        format!("select {} from {} where {} = {}", d.q(se.col("id")), d.q(&se.table), d.q(se.col("token")), d.p(1));
+    Queries {
+        find_user_cred: find_user_cred.into(),
+        find_user_cred_types,
+        find_session: find_session.into(),
+        find_session_types,
+        refresh_session: refresh_session.into(),
+        delete_session: delete_session.into(),
+        select_user_id_by_email: select_user_id_by_email.into(),
+        select_session_id_by_token: select_session_id_by_token.into(),
+    }
+}
+
+/// Builds an insert for `values` (logical key → value) into model `m`. Returns the SQL and
+/// params; `returning_id` adds `returning <id>` (SQLite, PostgreSQL).
+fn insert_sql(d: Dialect, m: &Model, values: &[(&Field, Val)], returning_id: bool) -> (String, Params) {
+    let cols: Vec<String> = values.iter().map(|(f, _)| d.q(&f.column)).collect();
+    let ps: Vec<String> = (1..=values.len()).map(|i| d.p(i)).collect();
+    let mut sql = format!("insert into {} ({}) values ({})", d.q(&m.table), cols.join(", "), ps.join(", "));
+    if returning_id {
+        sql.push_str(&format!(" returning {}", d.q(m.col("id"))));
+    }
+    (sql, values.iter().map(|(f, v)| (v.clone(), f.ty)).collect())
+}
+
+// ---------------------------------------------------------------- the store
+
+/// The SQL-backed store.
+#[derive(Debug)]
+pub struct SqlStore {
+    db: Db,
+    dialect: Dialect,
+    schema: Arc<Schema>,
+    q: Queries,
+    /// A Better Auth 1.7.0–1.7.2 database has a NOT NULL `account.issuer`; fill it when present.
+    account_has_issuer: AtomicBool,
+}
+
+/// Connection settings beyond the URL.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Maximum connections.
+    pub max_connections: Option<u32>,
+}
+
+fn describe(kind: &str, host: &str, port: u16, db: Option<&str>) -> String {
+    format!("{kind} at {host}:{port}{}", db.map(|d| format!(" (database \"{d}\")")).unwrap_or_default())
+}
+
+impl SqlStore {
+    /// Opens an SQLite file (created if missing) or `:memory:`.
+    pub async fn open_sqlite(path: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
+        let memory = path == ":memory:";
+        let opts = if memory {
+            SqliteConnectOptions::new().in_memory(true)
+        } else {
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+        }
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+        let p = SqlitePoolOptions::new()
+            .max_connections(if memory { 1 } else { pool.max_connections.unwrap_or(4) })
+            .min_connections(if memory { 1 } else { 0 })
+            .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+            .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+            .connect_with(opts)
+            .await
+            .map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
+        Self::finish(Db::Sqlite(p), Dialect::Sqlite, schema).await
+    }
+
+    /// Connects to PostgreSQL.
+    pub async fn open_postgres(url: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
+        let opts = PgConnectOptions::from_str(url).map_err(|e| AuthError::internal(format!("invalid PostgreSQL URL: {}", redact(&e.to_string()))))?;
+        let target = describe("PostgreSQL", opts.get_host(), opts.get_port(), opts.get_database());
+        let p = PgPoolOptions::new()
+            .max_connections(pool.max_connections.unwrap_or(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
+        Self::finish(Db::Postgres(p), Dialect::Postgres, schema).await
+    }
+
+    /// Connects to MySQL / MariaDB (session time zone UTC).
+    pub async fn open_mysql(url: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
+        let opts = MySqlConnectOptions::from_str(url)
+            .map_err(|e| AuthError::internal(format!("invalid MySQL URL: {}", redact(&e.to_string()))))?
+            .timezone(Some("+00:00".to_string()));
+        let target = describe("MySQL", opts.get_host(), opts.get_port(), opts.get_database());
+        let p = MySqlPoolOptions::new()
+            .max_connections(pool.max_connections.unwrap_or(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
+        Self::finish(Db::Mysql(p), Dialect::Mysql, schema).await
+    }
+
+    async fn finish(db: Db, dialect: Dialect, schema: Arc<Schema>) -> AuthResult<Self> {
+        let q = build_queries(dialect, &schema);
+        let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false) };
+        store.detect_issuer().await?;
+        Ok(store)
+    }
+
+    /// The pool.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn detect_issuer(&self) -> AuthResult<()> {
+        let cols = super::migrate::columns(self, &self.schema.account.table).await?;
+        let has = cols.iter().any(|c| c.name == "issuer" && !c.nullable && !c.has_default);
+        self.account_has_issuer.store(has, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub(crate) async fn fetch_raw(&self, sql: String, params: Params, types: &[FieldType]) -> AuthResult<Vec<Vec<Val>>> {
+        Ok(self.db.fetch(&Arc::from(sql), &params, types, self.schema.ids).await?)
+    }
+
+    fn ids_generated_by_db(&self) -> bool {
+        match self.schema.ids {
+            IdStrategy::Default => false,
+            IdStrategy::Uuid => self.dialect == Dialect::Postgres,
+            IdStrategy::Serial | IdStrategy::Database => true,
+        }
+    }
+
+    fn new_id(&self) -> Option<String> {
+        match self.schema.ids {
+            IdStrategy::Default => Some(crate::crypto::random::generate_id(32)),
+            IdStrategy::Uuid if self.dialect != Dialect::Postgres => Some(uuid::Uuid::new_v4().to_string()),
+            _ => None,
+        }
+    }
+
+    fn user_values<'m>(&'m self, u: &User) -> Vec<(&'m Field, Val)> {
+        let m = &self.schema.user;
+        let mut v = Vec::new();
+        for f in &m.fields {
+            let val = match f.key.as_str() {
+                "id" => {
+                    if self.ids_generated_by_db() {
+                        continue;
+                    }
+                    Val::Id(u.id.clone())
+                }
+                "name" => Val::Text(u.name.clone()),
+                "email" => Val::Text(u.email.clone()),
+                "emailVerified" => Val::Bool(u.email_verified),
+                "image" => u.image.clone().map(Val::Text).unwrap_or(Val::Null),
+                "createdAt" => Val::Date(u.created_at),
+                "updatedAt" => Val::Date(u.updated_at),
+                key => u.extra.get(key).map(|j| Val::from_json(j, f.ty)).unwrap_or(Val::Null),
+            };
+            v.push((f, val));
+        }
+        v
+    }
+
+    fn session_values<'m>(&'m self, s: &Session) -> Vec<(&'m Field, Val)> {
+        let m = &self.schema.session;
+        let mut v = Vec::new();
+        for f in &m.fields {
+            let val = match f.key.as_str() {
+                "id" => {
+                    if self.ids_generated_by_db() {
+                        continue;
+                    }
+                    Val::Id(s.id.clone())
+                }
+                "expiresAt" => Val::Date(s.expires_at),
+                "token" => Val::Text(s.token.clone()),
+                "createdAt" => Val::Date(s.created_at),
+                "updatedAt" => Val::Date(s.updated_at),
+                "ipAddress" => s.ip_address.clone().map(Val::Text).unwrap_or(Val::Null),
+                "userAgent" => s.user_agent.clone().map(Val::Text).unwrap_or(Val::Null),
+                "userId" => Val::Id(s.user_id.clone()),
+                key => s.extra.get(key).map(|j| Val::from_json(j, f.ty)).unwrap_or(Val::Null),
+            };
+            v.push((f, val));
+        }
+        v
+    }
+
+    fn account_values<'m>(&'m self, a: &Account) -> Vec<(&'m Field, Val)> {
+        let m = &self.schema.account;
+        let mut v = Vec::new();
+        for f in &m.fields {
+            let val = match f.key.as_str() {
+                "id" => {
+                    if self.ids_generated_by_db() {
+                        continue;
+                    }
+                    Val::Id(a.id.clone())
+                }
+                "accountId" => Val::Text(a.account_id.clone()),
+                "providerId" => Val::Text(a.provider_id.clone()),
+                "userId" => Val::Id(a.user_id.clone()),
+                "password" => a.password.clone().map(Val::Text).unwrap_or(Val::Null),
+                "createdAt" => Val::Date(a.created_at),
+                "updatedAt" => Val::Date(a.updated_at),
+                _ => continue, // OAuth columns stay NULL
+            };
+            v.push((f, val));
+        }
+        v
+    }
+}
+
+fn redact(s: &str) -> String {
+    // never echo credentials that a driver error might include
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(' ') {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match (word.find("://"), word.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                out.push_str(&word[..scheme + 3]);
+                out.push_str("***@");
+                out.push_str(&word[at + 1..]);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
+}
+
+fn user_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<User> {
+    let mut u = User::default();
+    for f in &m.fields {
+        let v = vals.next().unwrap_or(Val::Null);
+        match f.key.as_str() {
+            "id" => u.id = v.text().unwrap_or_default(),
+            "name" => u.name = v.text().unwrap_or_default(),
+            "email" => u.email = v.text().unwrap_or_default(),
+            "emailVerified" => u.email_verified = v.boolean(),
+            "image" => u.image = v.text(),
+            "createdAt" => u.created_at = v.date().unwrap_or_default(),
+            "updatedAt" => u.updated_at = v.date().unwrap_or_default(),
+            key => {
+                u.extra.insert(key.to_string(), v.to_json());
+            }
+        }
+    }
+    Ok(u)
+}
+
+fn session_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<Session> {
+    let mut s = Session::default();
+    for f in &m.fields {
+        let v = vals.next().unwrap_or(Val::Null);
+        match f.key.as_str() {
+            "id" => s.id = v.text().unwrap_or_default(),
+            "expiresAt" => s.expires_at = v.date().unwrap_or_default(),
+            "token" => s.token = v.text().unwrap_or_default(),
+            "createdAt" => s.created_at = v.date().unwrap_or_default(),
+            "updatedAt" => s.updated_at = v.date().unwrap_or_default(),
+            "ipAddress" => s.ip_address = v.text(),
+            "userAgent" => s.user_agent = v.text(),
+            "userId" => s.user_id = v.text().unwrap_or_default(),
+            key => {
+                s.extra.insert(key.to_string(), v.to_json());
+            }
+        }
+    }
+    Ok(s)
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn migrate(&self) -> AuthResult<()> {
+        super::migrate::migrate(self).await?;
+        self.detect_issuer().await
+    }
+
+    async fn find_user_with_credential(&self, email: &str) -> AuthResult<Option<(User, Option<Account>)>> {
+        let params = vec![(Val::Text(email.to_string()), FieldType::String)];
+        let mut rows = self.db.fetch(&self.q.find_user_cred, &params, &self.q.find_user_cred_types, self.schema.ids).await?;
+        let Some(mut row) = rows.pop() else { return Ok(None) };
+        let mut it = row.drain(..);
+        let user = user_from(&self.schema.user, &mut it)?;
+        let acc: Vec<Val> = it.collect();
+        let mut acc = acc.into_iter();
+        let account = match acc.next().and_then(Val::text) {
+            None => None,
+            Some(id) => Some(Account {
+                id,
+                account_id: acc.next().and_then(Val::text).unwrap_or_default(),
+                provider_id: acc.next().and_then(Val::text).unwrap_or_default(),
+                user_id: user.id.clone(),
+                password: acc.next().and_then(Val::text),
+                created_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
+                updated_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
+            }),
+        };
+        Ok(Some((user, account)))
+    }
+
+    async fn create_user_with_credential(&self, user: &mut User, account: &mut Account) -> Result<(), CreateUserError> {
+        let d = self.dialect;
+        let returning = self.ids_generated_by_db() && d != Dialect::Mysql;
+        if let Some(id) = self.new_id() {
+            user.id = id;
+        }
+        let mut tx = self.db.begin().await.map_err(DbErr::from)?;
+        let (sql, params) = insert_sql(d, &self.schema.user, &self.user_values(user), returning);
+        let sql: Arc<str> = sql.into();
+        if returning {
+            let rows = tx.fetch(&sql, &params, &[FieldType::Id], self.schema.ids).await?;
+            if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
+                user.id = id;
+            }
+        } else {
+            tx.exec(&sql, &params, self.schema.ids).await?;
+        }
+        if self.ids_generated_by_db() && d == Dialect::Mysql {
+            let rows = tx
+                .fetch(&self.q.select_user_id_by_email, &vec![(Val::Text(user.email.clone()), FieldType::String)], &[FieldType::Id], self.schema.ids)
+                .await?;
+            if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
+                user.id = id;
+            }
+        }
+        account.user_id = user.id.clone();
+        account.account_id = user.id.clone();
+        if let Some(id) = self.new_id() {
+            account.id = id;
+        }
+        let mut values = self.account_values(account);
+        let issuer_field;
+        if self.account_has_issuer.load(Ordering::Relaxed) {
+            issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
+            values.push((&issuer_field, Val::Text("local:credential".into())));
+        }
+        let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
+        tx.exec(&Arc::from(sql), &params, self.schema.ids).await?;
+        tx.commit().await.map_err(DbErr::from)?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: &mut Session) -> AuthResult<()> {
+        let d = self.dialect;
+        let returning = self.ids_generated_by_db() && d != Dialect::Mysql;
+        if let Some(id) = self.new_id() {
+            s.id = id;
+        }
+        let (sql, params) = insert_sql(d, &self.schema.session, &self.session_values(s), returning);
+        let sql: Arc<str> = sql.into();
+        if returning {
+            let rows = self.db.fetch(&sql, &params, &[FieldType::Id], self.schema.ids).await?;
+            if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
+                s.id = id;
+            }
+        } else {
+            self.db.exec(&sql, &params, self.schema.ids).await?;
+            if self.ids_generated_by_db() {
+                let p = vec![(Val::Text(s.token.clone()), FieldType::String)];
+                let rows = self.db.fetch(&self.q.select_session_id_by_token, &p, &[FieldType::Id], self.schema.ids).await?;
+                if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
+                    s.id = id;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>> {
+        let params = vec![(Val::Text(token.to_string()), FieldType::String)];
+        let mut rows = self.db.fetch(&self.q.find_session, &params, &self.q.find_session_types, self.schema.ids).await?;
+        let Some(mut row) = rows.pop() else { return Ok(None) };
+        let mut it = row.drain(..);
+        let session = session_from(&self.schema.session, &mut it)?;
+        let user = user_from(&self.schema.user, &mut it)?;
+        Ok(Some((session, user)))
+    }
+
+    async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool> {
+        let params = vec![
+            (Val::Date(expires_at), FieldType::Date),
+            (Val::Date(updated_at), FieldType::Date),
+            (Val::Text(token.to_string()), FieldType::String),
+        ];
+        Ok(self.db.exec(&self.q.refresh_session, &params, self.schema.ids).await? > 0)
+    }
+
+    async fn delete_session(&self, token: &str) -> AuthResult<()> {
+        let params = vec![(Val::Text(token.to_string()), FieldType::String)];
+        self.db.exec(&self.q.delete_session, &params, self.schema.ids).await?;
+        Ok(())
+    }
+}
+
+/// Parses a JSON object of extra fields into the model's declared additional fields.
+pub fn extra_from_json(m: &Model, input: &Map<String, Value>) -> Map<String, Value> {
+    m.extra_fields().filter_map(|f| input.get(&f.key).map(|v| (f.key.clone(), v.clone()))).collect()
+}
