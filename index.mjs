@@ -1,3 +1,3 @@
 import m from "./index.js";
-export const { betterAuth, APIError, isAPIError, BASE_ERROR_CODES } = m;
+export const { betterAuth, getMigrations, APIError, isAPIError, BASE_ERROR_CODES } = m;
 export default m;

@@ -15,16 +15,16 @@ const ENV_KEYS = [
 ];
 
 /** Keys of `user`/`session` objects that `auth.api` returns as `Date`s. */
-const DATE_KEYS = new Set(["createdAt", "updatedAt", "expiresAt"]);
+const CORE_DATE_KEYS = ["createdAt", "updatedAt", "expiresAt"];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-function reviveDates(value) {
-  if (Array.isArray(value)) return value.map(reviveDates);
+function reviveDates(value, keys = new Set(CORE_DATE_KEYS)) {
+  if (Array.isArray(value)) return value.map((v) => reviveDates(v, keys));
   if (value && typeof value === "object") {
     for (const k of Object.keys(value)) {
       const v = value[k];
-      if (DATE_KEYS.has(k) && typeof v === "string" && ISO.test(v)) value[k] = new Date(v);
-      else if (v && typeof v === "object") value[k] = reviveDates(v);
+      if (keys.has(k) && typeof v === "string" && ISO.test(v)) value[k] = new Date(v);
+      else if (v && typeof v === "object") value[k] = reviveDates(v, keys);
     }
   }
   return value;
@@ -34,26 +34,86 @@ function isBetterSqlite3(db) {
   return db && typeof db === "object" && typeof db.prepare === "function" && typeof db.name === "string";
 }
 
+function enc(v) {
+  return encodeURIComponent(String(v));
+}
+
+/** A `pg` Pool/Client config → a postgres:// URL. */
+function pgUrl(cfg) {
+  if (cfg.connectionString) return cfg.connectionString;
+  const user = cfg.user ?? process.env.PGUSER ?? "postgres";
+  const password = cfg.password ?? process.env.PGPASSWORD;
+  const host = cfg.host ?? process.env.PGHOST ?? "localhost";
+  const port = cfg.port ?? process.env.PGPORT ?? 5432;
+  const database = cfg.database ?? process.env.PGDATABASE ?? user;
+  const auth = enc(user) + (password ? ":" + enc(typeof password === "function" ? "" : password) : "");
+  const params = [];
+  if (cfg.ssl) params.push("sslmode=require");
+  if (String(host).startsWith("/")) {
+    params.push("host=" + enc(host));
+    return `postgres://${auth}@localhost:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`;
+  }
+  return `postgres://${auth}@${host}:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`;
+}
+
+/** A mysql2 connection config → a mysql:// URL. */
+function mysqlUrl(cfg) {
+  if (cfg.uri) return cfg.uri;
+  const auth = enc(cfg.user ?? "root") + (cfg.password ? ":" + enc(cfg.password) : "");
+  const params = cfg.socketPath ? "?socket=" + enc(cfg.socketPath) : "";
+  return `mysql://${auth}@${cfg.host ?? "localhost"}:${cfg.port ?? 3306}/${enc(cfg.database ?? "")}${params}`;
+}
+
+function isPgPool(db) {
+  return db && typeof db === "object" && typeof db.query === "function" && typeof db.connect === "function" && db.options && typeof db.options === "object";
+}
+
+function mysql2Config(db) {
+  // mysql2 Pool (callback or promise API)
+  const pool = db && (db.pool && db.pool.config ? db.pool : db);
+  if (pool && pool.config && pool.config.connectionConfig) {
+    return { conn: pool.config.connectionConfig, limit: pool.config.connectionLimit };
+  }
+  return null;
+}
+
+/** The `database` option as plain data: a URL or { provider, url, maxConnections }. */
+function plainDatabase(db) {
+  if (db === undefined || db === null || typeof db === "string") return db;
+  if (db instanceof URL) return db.toString();
+  if (isBetterSqlite3(db)) {
+    if (db.memory || db.name === ":memory:") {
+      throw new TypeError("better-auth-rs: option `database`: an in-memory better-sqlite3 Database cannot be shared with the Rust engine; pass a file");
+    }
+    return { provider: "sqlite", url: db.name };
+  }
+  if (isPgPool(db)) return { provider: "postgresql", url: pgUrl(db.options), maxConnections: db.options.max };
+  const my = mysql2Config(db);
+  if (my) return { provider: "mysql", url: mysqlUrl(my.conn), maxConnections: my.limit };
+  if (typeof db === "object" && db.pool) {
+    // seed-style { provider: "postgresql" | "mysql", pool }
+    const inner = plainDatabase(db.pool);
+    if (inner && typeof inner === "object") return { ...inner, provider: db.provider ?? inner.provider };
+  }
+  if (typeof db === "object" && (typeof db.provider === "string" || typeof db.url === "string" || typeof db.type === "string")) {
+    return {
+      provider: db.provider ?? db.type,
+      url: db.url ?? db.connectionString,
+      maxConnections: db.maxConnections ?? db.poolSize ?? db.max,
+    };
+  }
+  if (typeof db === "function") {
+    throw new TypeError("better-auth-rs: option `database`: adapter functions (drizzleAdapter, prismaAdapter, ...) are not supported; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool or a better-sqlite3 Database");
+  }
+  throw new TypeError("better-auth-rs: option `database`: unsupported value; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool or a better-sqlite3 Database");
+}
+
 /** Options as plain JSON for the engine. Throws for forms this version cannot serve. */
 function plainOptions(options) {
   if (options == null) return {};
   if (typeof options !== "object") throw new TypeError("better-auth-rs: betterAuth(options) expects an object");
   const plain = { ...options };
-  const db = options.database;
-  if (db === undefined || db === null || typeof db === "string") {
-    // string or default: resolved in Rust
-  } else if (isBetterSqlite3(db)) {
-    if (db.memory || db.name === ":memory:") {
-      throw new TypeError("better-auth-rs: option `database`: an in-memory better-sqlite3 Database cannot be shared with the Rust engine; pass a file");
-    }
-    plain.database = { provider: "sqlite", url: db.name };
-  } else if (typeof db === "object" && (typeof db.provider === "string" || typeof db.url === "string")) {
-    plain.database = { provider: db.provider, url: db.url };
-  } else if (typeof db === "function") {
-    throw new TypeError("better-auth-rs: option `database`: adapter functions (drizzleAdapter, prismaAdapter, ...) are not supported; pass an SQLite file path, a `file:`/`sqlite:` URL, { provider: \"sqlite\", url } or a better-sqlite3 Database");
-  } else {
-    throw new TypeError("better-auth-rs: option `database`: unsupported value; pass an SQLite file path, a `file:`/`sqlite:` URL, { provider: \"sqlite\", url } or a better-sqlite3 Database");
-  }
+  plain.database = plainDatabase(options.database);
   if (typeof options.trustedOrigins === "function") {
     throw new TypeError("better-auth-rs: option `trustedOrigins`: the function form is not supported yet; pass an array of origins");
   }
@@ -142,6 +202,7 @@ function betterAuth(options = {}) {
     throw err;
   }
   warnUnsupported(options);
+  const dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
   if (native.secretIsDefault && process.env.NODE_ENV !== "test" && !process.env.TEST) {
     console.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");
   }
@@ -172,7 +233,7 @@ function betterAuth(options = {}) {
       Object.defineProperty(err, API_ERROR_HEADERS, { value: toHeaders(r.headers), enumerable: false });
       throw err;
     }
-    const response = r.kind === "json" ? reviveDates(JSON.parse(r.body)) : r.body;
+    const response = r.kind === "json" ? reviveDates(JSON.parse(r.body), dateKeys) : r.body;
     if (returnHeaders) {
       return returnStatus ? { headers: toHeaders(r.headers), response, status: undefined } : { headers: toHeaders(r.headers), response };
     }
@@ -199,13 +260,14 @@ function betterAuth(options = {}) {
         appName: options.appName ?? "Better Auth",
         baseURL: native.baseOrigin ? native.baseOrigin + native.basePath : undefined,
         options: { ...options, basePath: native.basePath, baseURL: native.baseOrigin ?? undefined },
-        runMigrations: () => native.init(),
+        runMigrations: () => native.migrate().then(() => undefined),
+        generateMigrations: () => native.generate(),
       }));
     }
     return contextPromise;
   };
 
-  return {
+  const auth = {
     handler,
     fetch: handler,
     api,
@@ -215,6 +277,28 @@ function betterAuth(options = {}) {
     },
     $ERROR_CODES: { ...BASE_ERROR_CODES },
   };
+  NATIVE.set(auth, native);
+  return auth;
 }
 
-module.exports = { betterAuth, plainOptions, reviveDates };
+const NATIVE = new WeakMap();
+
+/**
+ * Migrations for an auth instance, as Better Auth's `getMigrations`: `compileMigrations()`
+ * returns the SQL that would run, `runMigrations()` creates what is missing (never drops).
+ */
+function getMigrations(auth) {
+  const native = NATIVE.get(auth);
+  if (!native) throw new TypeError("better-auth-rs: getMigrations(auth) expects an instance created by betterAuth()");
+  return {
+    compileMigrations: async () => {
+      const stmts = await native.generate();
+      return stmts.map((s) => s + ";").join("\n");
+    },
+    statements: () => native.generate(),
+    runMigrations: () => native.migrate(),
+    dialect: native.dialect,
+  };
+}
+
+module.exports = { betterAuth, getMigrations, plainOptions, reviveDates };

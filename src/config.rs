@@ -120,6 +120,9 @@ pub struct EmailPasswordConfig {
     pub algorithm: PasswordAlgorithm,
     /// argon2id parameters (`password.argon2`).
     pub argon2: Argon2Params,
+    /// Re-hash a legacy scrypt hash to argon2id after a successful sign-in
+    /// (`password.rehashLegacyHashes`, default true; only in argon2id mode).
+    pub rehash_legacy: bool,
 }
 
 /// `session` options, in seconds.
@@ -494,6 +497,7 @@ impl AuthConfig {
             require_email_verification: ep.bool("requireEmailVerification")?.unwrap_or(false),
             algorithm,
             argon2,
+            rehash_legacy: pw.bool("rehashLegacyHashes")?.unwrap_or(true),
         };
 
         // session

@@ -5,6 +5,7 @@ use crate::config::AuthConfig;
 use crate::cookies::AuthCookies;
 use crate::crypto::password::PasswordHasher;
 use crate::error::{AuthError, AuthResult};
+use crate::store::sql::SqlStore;
 use crate::store::{self, Store};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -19,7 +20,7 @@ pub struct AuthContext {
     pub hasher: PasswordHasher,
     /// Source of `now`.
     pub clock: Arc<dyn Clock>,
-    store: OnceCell<Arc<dyn Store>>,
+    store: OnceCell<Arc<SqlStore>>,
 }
 
 impl std::fmt::Debug for AuthContext {
@@ -35,11 +36,11 @@ impl AuthContext {
     }
 
     /// A context over an existing store and clock (tests, embedding).
-    pub fn with_store(config: AuthConfig, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    pub fn with_store(config: AuthConfig, store: Arc<SqlStore>, clock: Arc<dyn Clock>) -> Self {
         Self::build(config, clock, OnceCell::new_with(Some(store)))
     }
 
-    fn build(config: AuthConfig, clock: Arc<dyn Clock>, store: OnceCell<Arc<dyn Store>>) -> Self {
+    fn build(config: AuthConfig, clock: Arc<dyn Clock>, store: OnceCell<Arc<SqlStore>>) -> Self {
         let ep = &config.email_and_password;
         Self {
             cookies: AuthCookies::new(&config),
@@ -51,14 +52,14 @@ impl AuthContext {
     }
 
     /// The store, opened and migrated on first use. Must run inside a tokio runtime.
-    pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
+    pub async fn store(&self) -> AuthResult<&Arc<SqlStore>> {
         self.store
             .get_or_try_init(|| async {
-                let s = store::open(&self.config.database, self.config.schema.clone()).await?;
+                let s = store::open_sql(&self.config.database, self.config.schema.clone()).await?;
                 if self.config.auto_migrate {
                     s.migrate().await?;
                 }
-                Ok::<_, AuthError>(s)
+                Ok::<_, AuthError>(Arc::new(s))
             })
             .await
     }

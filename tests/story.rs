@@ -200,9 +200,27 @@ async fn better_auth_scrypt_user_signs_in() {
     let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"legacy@example.com","password":"correct horse battery staple"}"#)).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(json_of(&r)["user"]["emailVerified"], true);
+    // the legacy hash was upgraded to argon2id, and the password still works
+    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account" where "id" = 'a1'"#).fetch_one(pool(&env)).await.unwrap();
+    assert!(pw.starts_with("$argon2id$"), "{pw}");
+    let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"legacy@example.com","password":"correct horse battery staple"}"#)).await;
+    assert_eq!(r.status, 200);
     let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"legacy@example.com","password":"wrong horse battery staple"}"#)).await;
     assert_eq!(r.status, 401);
     assert_eq!(json_of(&r)["code"], "INVALID_EMAIL_OR_PASSWORD");
+}
+
+#[tokio::test]
+async fn scrypt_mode_writes_better_auths_format_and_keeps_legacy_hashes() {
+    let env = env_with(json!({ "emailAndPassword": { "password": { "algorithm": "scrypt" } } })).await;
+    assert_eq!(sign_up(&env, "s@example.com").await.status, 200);
+    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(pool(&env)).await.unwrap();
+    let (salt, key) = pw.split_once(':').unwrap();
+    assert_eq!((salt.len(), key.len()), (32, 128), "{pw}");
+    let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"s@example.com","password":"correct-horse-1"}"#)).await;
+    assert_eq!(r.status, 200);
+    let (after,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(pool(&env)).await.unwrap();
+    assert_eq!(after, pw, "scrypt mode never re-hashes");
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
 //! `POST /sign-in/email` (`auth.api.signInEmail`).
+use crate::store::Store;
 use super::sign_up::log_internal;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
+use crate::config::PasswordAlgorithm;
 use crate::cookies;
+use crate::crypto::password::{HashKind, hash_kind};
 use crate::error::{AuthError, AuthResult};
 use crate::ip::client_ip;
 use crate::json::{user_json, zod_type_name};
@@ -77,6 +80,20 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     if ep.require_email_verification && !user.email_verified {
         return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));
+    }
+    // A Better Auth scrypt hash is upgraded to argon2id once the password is known to be right.
+    if ep.algorithm == PasswordAlgorithm::Argon2id
+        && ep.rehash_legacy
+        && hash_kind(&stored_hash) == Some(HashKind::Scrypt)
+    {
+        match ctx.hasher.hash(&body.password).await {
+            Ok(h) => {
+                if let Err(e) = store.update_credential_password(&user.id, &h, ctx.now()).await {
+                    log_internal("failed to upgrade a legacy password hash", &e);
+                }
+            }
+            Err(e) => log_internal("failed to upgrade a legacy password hash", &e),
+        }
     }
     let dont_remember = body.remember_me == Some(false);
     let mut session = new_session(

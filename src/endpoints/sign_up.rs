@@ -1,4 +1,5 @@
 //! `POST /sign-up/email` (`auth.api.signUpEmail`).
+use crate::store::Store;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
 use crate::cookies;
 use crate::crypto::random::generate_id;

@@ -109,6 +109,63 @@ impl NativeAuth {
             .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
     }
 
+    /// Creates the missing tables, columns and indexes; resolves to the statements run.
+    #[napi]
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        let ctx = self.ctx.clone();
+        tokio::spawn(async move {
+            let store = ctx.store().await?;
+            let plan = crate::store::migrate::plan(store).await?;
+            crate::store::migrate::migrate(store).await?;
+            crate::store::Store::migrate(store.as_ref()).await?;
+            Ok::<_, AuthError>(plan)
+        })
+        .await
+        .map_err(panic_message)?
+        .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
+    }
+
+    /// The statements `migrate` would run (nothing is changed).
+    #[napi]
+    pub async fn generate(&self) -> Result<Vec<String>> {
+        let ctx = self.ctx.clone();
+        tokio::spawn(async move {
+            let store = crate::store::open_sql(&ctx.config.database, ctx.config.schema.clone()).await?;
+            crate::store::migrate::plan(&store).await
+        })
+        .await
+        .map_err(panic_message)?
+        .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
+    }
+
+    /// Logical names of date-typed fields of `user` and `session` (for `Date` revival in `auth.api`).
+    #[napi(getter)]
+    pub fn date_fields(&self) -> Vec<String> {
+        let s = &self.ctx.config.schema;
+        let mut v: Vec<String> = s
+            .user
+            .fields
+            .iter()
+            .chain(s.session.fields.iter())
+            .filter(|f| f.ty == crate::store::schema::FieldType::Date)
+            .map(|f| f.key.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Database kind: `sqlite`, `postgresql` or `mysql`.
+    #[napi(getter)]
+    pub fn dialect(&self) -> String {
+        match self.ctx.config.database {
+            crate::config::DatabaseConfig::Sqlite { .. } => "sqlite",
+            crate::config::DatabaseConfig::Postgres { .. } => "postgresql",
+            crate::config::DatabaseConfig::Mysql { .. } => "mysql",
+        }
+        .into()
+    }
+
     /// Handles one HTTP request given as plain data.
     #[napi]
     pub async fn handle(&self, method: String, url: String, headers: Vec<String>, body: Option<Buffer>) -> Result<NativeResponse> {

@@ -134,6 +134,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Sets `expiresAt`/`updatedAt` of the session with this token. False when no row matched.
     async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool>;
 
+    /// Replaces the password of the user's credential account.
+    async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool>;
+
     /// Deletes the session with this token (no error when absent).
     async fn delete_session(&self, token: &str) -> AuthResult<()>;
 }
@@ -148,7 +151,4 @@ pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>) -> AuthR
     }
 }
 
-/// Opens the store for a database option (inside a tokio runtime).
-pub async fn open(db: &DatabaseConfig, schema: Arc<schema::Schema>) -> AuthResult<Arc<dyn Store>> {
-    Ok(Arc::new(open_sql(db, schema).await?))
-}
+

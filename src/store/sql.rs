@@ -379,6 +379,7 @@ struct Queries {
     find_session_types: Vec<FieldType>,
     refresh_session: Arc<str>,
     delete_session: Arc<str>,
+    update_password: Arc<str>,
     select_user_id_by_email: Arc<str>,
     select_session_id_by_token: Arc<str>,
 }
@@ -433,6 +434,17 @@ fn build_queries(d: Dialect, s: &Schema) -> Queries {
         d.p(3)
     );
     let delete_session = format!("delete from {} where {} = {}", d.q(&se.table), d.q(se.col("token")), d.p(1));
+    let update_password = format!(
+        "update {} set {} = {}, {} = {} where {} = {} and {} = 'credential'",
+        d.q(&a.table),
+        d.q(a.col("password")),
+        d.p(1),
+        d.q(a.col("updatedAt")),
+        d.p(2),
+        d.q(a.col("userId")),
+        d.p(3),
+        d.q(a.col("providerId")),
+    );
     let select_user_id_by_email = format!("select {} from {} where {} = {}", d.q(u.col("id")), d.q(&u.table), d.q(u.col("email")), d.p(1));
     let select_session_id_by_token =
         format!("select {} from {} where {} = {}", d.q(se.col("id")), d.q(&se.table), d.q(se.col("token")), d.p(1));
@@ -443,6 +455,7 @@ fn build_queries(d: Dialect, s: &Schema) -> Queries {
         find_session_types,
         refresh_session: refresh_session.into(),
         delete_session: delete_session.into(),
+        update_password: update_password.into(),
         select_user_id_by_email: select_user_id_by_email.into(),
         select_session_id_by_token: select_session_id_by_token.into(),
     }
@@ -836,6 +849,15 @@ impl Store for SqlStore {
             (Val::Text(token.to_string()), FieldType::String),
         ];
         Ok(self.db.exec(&self.q.refresh_session, &params, self.schema.ids).await? > 0)
+    }
+
+    async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        let params = vec![
+            (Val::Text(hash.to_string()), FieldType::String),
+            (Val::Date(now), FieldType::Date),
+            (Val::Id(user_id.to_string()), FieldType::Id),
+        ];
+        Ok(self.db.exec(&self.q.update_password, &params, self.schema.ids).await? > 0)
     }
 
     async fn delete_session(&self, token: &str) -> AuthResult<()> {

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * better-auth-rs CLI, as Better Auth's `npx auth migrate|generate`:
+ *   npx better-auth-rs migrate [--config ./auth.js] [--yes]
+ *   npx better-auth-rs generate [--config ./auth.js] [--output schema.sql]
+ * The config module must export the auth instance as `auth` (or default).
+ */
+const path = require("node:path");
+const fs = require("node:fs");
+const readline = require("node:readline");
+const { pathToFileURL } = require("node:url");
+
+const CANDIDATES = ["auth.js", "auth.mjs", "auth.cjs", "lib/auth.js", "lib/auth.mjs", "src/auth.js", "src/lib/auth.js", "utils/auth.js", "server/auth.js"];
+
+function usage(code) {
+  console.log(`usage: better-auth-rs <migrate|generate> [--config <file>] [--yes] [--output <file>]
+
+  migrate    create the missing tables, columns and indexes (never drops anything)
+  generate   print (or --output) the SQL migrate would run
+
+The config file exports your auth instance: \`export const auth = betterAuth({...})\`.
+Looked up by default: ${CANDIDATES.join(", ")}.`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const args = { command: argv[0], yes: false };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--yes" || a === "-y") args.yes = true;
+    else if (a === "--config") args.config = argv[++i];
+    else if (a === "--output") args.output = argv[++i];
+    else if (a === "--help" || a === "-h") usage(0);
+    else {
+      console.error(`unknown argument: ${a}`);
+      usage(2);
+    }
+  }
+  return args;
+}
+
+async function loadAuth(configPath) {
+  let file = configPath ? path.resolve(configPath) : CANDIDATES.map((c) => path.resolve(c)).find((c) => fs.existsSync(c));
+  if (!file || !fs.existsSync(file)) {
+    throw new Error(configPath ? `config file not found: ${configPath}` : `no auth config found (looked for ${CANDIDATES.join(", ")}); pass --config <file>`);
+  }
+  if (/\.(ts|mts|cts|tsx)$/.test(file)) {
+    throw new Error(`${file} is TypeScript, which Node ${process.versions.node} cannot load directly; point --config at a .js/.mjs file that exports the same auth instance`);
+  }
+  const mod = await import(pathToFileURL(file).href);
+  const auth = mod.auth ?? mod.default?.auth ?? mod.default;
+  if (!auth || typeof auth.handler !== "function") throw new Error(`${file} must export the auth instance as \`auth\` or as the default export`);
+  return { auth, file };
+}
+
+function confirm(question) {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  return new Promise((resolve) => rl.question(question, (a) => { rl.close(); resolve(/^y(es)?$/i.test(a.trim())); }));
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.command || !["migrate", "generate"].includes(args.command)) usage(args.command ? 2 : 0);
+  const { getMigrations } = require("..");
+  const { auth, file } = await loadAuth(args.config);
+  const m = getMigrations(auth);
+  const statements = await m.statements();
+  if (args.command === "generate") {
+    const sql = statements.map((s) => s + ";").join("\n") + (statements.length ? "\n" : "");
+    if (args.output) {
+      fs.writeFileSync(args.output, sql);
+      console.log(`wrote ${statements.length} statement(s) to ${args.output}`);
+    } else if (statements.length) {
+      process.stdout.write(sql);
+    } else {
+      console.error("-- the database is up to date; nothing to generate");
+    }
+    return;
+  }
+  if (!statements.length) {
+    console.log(`the ${m.dialect} database is up to date (${path.relative(process.cwd(), file)})`);
+    return;
+  }
+  console.log(`${statements.length} statement(s) to run on ${m.dialect}:\n`);
+  for (const s of statements) console.log("  " + s + ";");
+  if (!args.yes) {
+    if (!process.stdin.isTTY) throw new Error("refusing to migrate without confirmation; pass --yes");
+    if (!(await confirm("\nApply? [y/N] "))) {
+      console.log("aborted");
+      return;
+    }
+  }
+  await m.runMigrations();
+  console.log(`\nmigrated: ${statements.length} statement(s) applied`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`better-auth-rs: ${e && e.message ? e.message : e}`);
+    process.exit(1);
+  },
+);
