@@ -40,7 +40,8 @@ function enc(v) {
 
 /** A `pg` Pool/Client config → a postgres:// URL. */
 function pgUrl(cfg) {
-  if (cfg.connectionString) return cfg.connectionString;
+  const withOptions = (url) => (cfg.options ? url + (url.includes("?") ? "&" : "?") + "options=" + enc(cfg.options) : url);
+  if (cfg.connectionString) return withOptions(cfg.connectionString);
   const user = cfg.user ?? process.env.PGUSER ?? "postgres";
   const password = cfg.password ?? process.env.PGPASSWORD;
   const host = cfg.host ?? process.env.PGHOST ?? "localhost";
@@ -51,9 +52,9 @@ function pgUrl(cfg) {
   if (cfg.ssl) params.push("sslmode=require");
   if (String(host).startsWith("/")) {
     params.push("host=" + enc(host));
-    return `postgres://${auth}@localhost:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`;
+    return withOptions(`postgres://${auth}@localhost:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`);
   }
-  return `postgres://${auth}@${host}:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`;
+  return withOptions(`postgres://${auth}@${host}:${port}/${enc(database)}${params.length ? "?" + params.join("&") : ""}`);
 }
 
 /** A mysql2 connection config → a mysql:// URL. */
