@@ -7,6 +7,7 @@
 const { loadBinding } = require("./binding-loader.js");
 const { APIError, BASE_ERROR_CODES, API_ERROR_HEADERS } = require("./errors.js");
 const { flattenHeaders, toHeaders, fromRequest, toResponse } = require("./request.js");
+const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -193,10 +194,13 @@ function apiResultToResponse(r) {
  */
 function betterAuth(options = {}) {
   const { NativeAuth } = loadBinding();
-  const plain = plainOptions(options);
+  const plain = markFunctions(plainOptions(options), options);
+  const callbacks = collectCallbacks(options);
   let native;
   try {
-    native = new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()));
+    native = callbacks.size
+      ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks), [...callbacks.keys()])
+      : new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()));
   } catch (e) {
     const err = new Error(e && e.message ? e.message : String(e));
     err.name = "BetterAuthError";

@@ -1,5 +1,6 @@
 //! The shared, immutable context: resolved options, cookie definitions, the password hasher,
 //! the clock and the store. Built once per `betterAuth()` and shared by `Arc`.
+use crate::callbacks::Callbacks;
 use crate::clock::{Clock, SystemClock};
 use crate::config::AuthConfig;
 use crate::cookies::AuthCookies;
@@ -20,6 +21,8 @@ pub struct AuthContext {
     pub hasher: PasswordHasher,
     /// Source of `now`.
     pub clock: Arc<dyn Clock>,
+    /// User-supplied JS callbacks.
+    pub callbacks: Callbacks,
     store: OnceCell<Arc<SqlStore>>,
 }
 
@@ -46,6 +49,7 @@ impl AuthContext {
             cookies: AuthCookies::new(&config),
             hasher: PasswordHasher::new(ep.algorithm, ep.argon2, config.hash_concurrency),
             clock,
+            callbacks: Callbacks::default(),
             store,
             config,
         }
@@ -62,6 +66,47 @@ impl AuthContext {
                 Ok::<_, AuthError>(Arc::new(s))
             })
             .await
+    }
+
+    /// Attaches the JS callbacks.
+    pub fn with_callbacks(mut self, callbacks: Callbacks) -> Self {
+        self.callbacks = callbacks;
+        self
+    }
+
+    /// Hashes a new password: `emailAndPassword.password.hash` when supplied, else the
+    /// configured algorithm on the hashing pool.
+    pub async fn hash_password(&self, password: &str) -> AuthResult<String> {
+        if self.callbacks.has("password.hash") {
+            return match self.callbacks.call("password.hash", serde_json::json!([password])).await? {
+                Some(serde_json::Value::String(h)) => Ok(h),
+                _ => Err(AuthError::internal("emailAndPassword.password.hash must return a string")),
+            };
+        }
+        self.hasher.hash(password).await
+    }
+
+    /// Verifies a password: `emailAndPassword.password.verify({ hash, password })` when
+    /// supplied, else argon2id / Better Auth scrypt.
+    pub async fn verify_password(&self, hash: &str, password: &str) -> AuthResult<bool> {
+        if self.callbacks.has("password.verify") {
+            let args = serde_json::json!([{ "hash": hash, "password": password }]);
+            return Ok(matches!(self.callbacks.call("password.verify", args).await?, Some(serde_json::Value::Bool(true))));
+        }
+        self.hasher.verify(hash, password).await
+    }
+
+    /// A new id for `model`: `advanced.database.generateId` when it is a function, else
+    /// Better Auth's 32-character id (the store replaces it for uuid/serial strategies).
+    pub async fn generate_id(&self, model: &str) -> AuthResult<String> {
+        if self.callbacks.has("generateId") {
+            if let Some(serde_json::Value::String(id)) =
+                self.callbacks.call("generateId", serde_json::json!([{ "model": model, "size": 32 }])).await?
+            {
+                return Ok(id);
+            }
+        }
+        Ok(crate::crypto::random::generate_id(32))
     }
 
     /// Now, in epoch milliseconds.

@@ -66,16 +66,16 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
             Some(h) => (user, h),
             None => {
                 // same work as a real check, so timing does not reveal the account
-                ctx.hasher.hash(&body.password).await?;
+                ctx.hash_password(&body.password).await?;
                 return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
             }
         },
         _ => {
-            ctx.hasher.hash(&body.password).await?;
+            ctx.hash_password(&body.password).await?;
             return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
         }
     };
-    if !ctx.hasher.verify(&stored_hash, &body.password).await? {
+    if !ctx.verify_password(&stored_hash, &body.password).await? {
         return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
     }
     if ep.require_email_verification && !user.email_verified {
@@ -86,7 +86,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         && ep.rehash_legacy
         && hash_kind(&stored_hash) == Some(HashKind::Scrypt)
     {
-        match ctx.hasher.hash(&body.password).await {
+        match ctx.hash_password(&body.password).await {
             Ok(h) => {
                 if let Err(e) = store.update_credential_password(&user.id, &h, ctx.now()).await {
                     log_internal("failed to upgrade a legacy password hash", &e);
@@ -96,6 +96,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
     let dont_remember = body.remember_me == Some(false);
+    let session_id = ctx.generate_id("session").await?;
     let mut session = new_session(
         &user.id,
         ctx.now(),
@@ -104,6 +105,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         client_ip(call.headers, ctx.config.ip_fallback_localhost),
         call.headers.get("user-agent").map(str::to_string),
     );
+    session.id = session_id;
     if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));

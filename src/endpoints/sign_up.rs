@@ -123,17 +123,17 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     };
     if store.find_user_with_credential(&email).await?.is_some() {
         if generic_duplicate {
-            ctx.hasher.hash(&body.password).await?;
+            ctx.hash_password(&body.password).await?;
             return Ok(synthetic(now));
         }
         return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"));
     }
 
     // Hash before touching the database: no transaction is held while hashing.
-    let hash = ctx.hasher.hash(&body.password).await?;
+    let hash = ctx.hash_password(&body.password).await?;
     let now = ctx.now();
     let mut user = User {
-        id: generate_id(32),
+        id: ctx.generate_id("user").await?,
         name: body.name.clone(),
         email: email.clone(),
         email_verified: false,
@@ -143,7 +143,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         extra: extra.clone(),
     };
     let mut account = Account {
-        id: generate_id(32),
+        id: ctx.generate_id("account").await?,
         account_id: user.id.clone(),
         provider_id: "credential".into(),
         user_id: user.id.clone(),
@@ -171,6 +171,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     }
 
     let dont_remember = body.remember_me == Some(false);
+    let session_id = ctx.generate_id("session").await?;
     let mut session = new_session(
         &user.id,
         now,
@@ -179,6 +180,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         client_ip(call.headers, ctx.config.ip_fallback_localhost),
         call.headers.get("user-agent").map(str::to_string),
     );
+    session.id = session_id;
     if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION"));

@@ -7,7 +7,9 @@ use crate::endpoints::{Endpoint, Output};
 use crate::error::{AuthError, ErrorBody};
 use crate::http::{Headers, Request};
 use crate::router::{self, ApiInput};
+use crate::callbacks::{Callbacks, JsCallbacks, decode_reply};
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
 use serde_json::Value;
 use std::sync::Arc;
@@ -32,6 +34,27 @@ fn flatten(headers: Vec<(String, String)>) -> Vec<String> {
 
 fn panic_message(e: tokio::task::JoinError) -> Error {
     Error::new(Status::GenericFailure, format!("better-auth-rs: internal panic in the Rust engine ({e})"))
+}
+
+/// The JS dispatcher: `(name, argsJson) => Promise<replyJson>`; it never throws (errors are
+/// encoded in the reply), see `js/callbacks.js`.
+type Dispatcher = ThreadsafeFunction<FnArgs<(String, String)>, Promise<String>, FnArgs<(String, String)>, Status, false, true>;
+
+struct JsBridge {
+    tsfn: Dispatcher,
+}
+
+#[async_trait::async_trait]
+impl JsCallbacks for JsBridge {
+    async fn call(&self, name: &str, args: Value) -> crate::error::AuthResult<Option<Value>> {
+        let promise = self
+            .tsfn
+            .call_async_catch(FnArgs::from((name.to_string(), args.to_string())))
+            .await
+            .map_err(|e| AuthError::internal(format!("callback {name} could not be called: {e}")))?;
+        let reply = promise.await.map_err(|e| AuthError::internal(format!("callback {name} failed: {e}")))?;
+        decode_reply(name, &reply)
+    }
 }
 
 /// A response from `handle`: status, status text, flattened `[name, value, ...]` headers, body.
@@ -72,13 +95,28 @@ pub struct NativeAuth {
 impl NativeAuth {
     /// Resolves and validates the options (JSON text) against the environment snapshot (JSON
     /// text). Throws an error naming the bad option.
+    /// `dispatcher` calls the user's JS callbacks named in `callback_names`.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options_json: String, env_json: String) -> Result<Self> {
+    pub fn new(
+        options_json: String,
+        env_json: String,
+        dispatcher: Option<Function<FnArgs<(String, String)>, Promise<String>>>,
+        callback_names: Option<Vec<String>>,
+    ) -> Result<Self> {
         let options: Value = serde_json::from_str(&options_json)
             .map_err(|e| Error::new(Status::InvalidArg, format!("better-auth-rs: options are not serializable: {e}")))?;
         let env: Value = serde_json::from_str(&env_json).unwrap_or(Value::Null);
         let config = AuthConfig::from_options(&options, &env).map_err(|e| Error::new(Status::InvalidArg, e.0))?;
-        Ok(Self { ctx: Arc::new(AuthContext::new(config)) })
+        let mut ctx = AuthContext::new(config);
+        if let (Some(d), Some(names)) = (dispatcher, callback_names) {
+            let tsfn: Dispatcher = d
+                .build_threadsafe_function::<FnArgs<(String, String)>>()
+                .callee_handled::<false>()
+                .weak::<true>()
+                .build()?;
+            ctx = ctx.with_callbacks(Callbacks::new(Arc::new(JsBridge { tsfn }), names));
+        }
+        Ok(Self { ctx: Arc::new(ctx) })
     }
 
     /// Resolved base path (`/api/auth`).

@@ -327,10 +327,12 @@ impl Schema {
             Some(Value::String(s)) if s == "uuid" => IdStrategy::Uuid,
             Some(Value::String(s)) if s == "serial" => IdStrategy::Serial,
             Some(Value::Bool(false)) => IdStrategy::Database,
+            // a JS function: the JS layer sends this marker and registers the callback
+            Some(Value::String(s)) if s == "[function]" => IdStrategy::Default,
             Some(_) => {
                 return Err(bad(
                     "advanced.database.generateId",
-                    "expected \"uuid\", \"serial\" or false (a function is not supported yet)",
+                    "expected \"uuid\", \"serial\", false or a function",
                 ));
             }
         };

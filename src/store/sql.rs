@@ -592,9 +592,11 @@ impl SqlStore {
         }
     }
 
+    /// An id the store must use instead of the caller's (`None`: keep the caller's, which
+    /// came from Better Auth's generator or the user's `generateId` function).
     fn new_id(&self) -> Option<String> {
         match self.schema.ids {
-            IdStrategy::Default => Some(crate::crypto::random::generate_id(32)),
+            IdStrategy::Default => None,
             IdStrategy::Uuid if self.dialect != Dialect::Postgres => Some(uuid::Uuid::new_v4().to_string()),
             _ => None,
         }

@@ -1,0 +1,55 @@
+"use strict";
+/**
+ * User callbacks the Rust engine calls (through one thread-safe function): each is looked up
+ * by name, awaited, and its result or error encoded as JSON. The dispatcher never throws.
+ */
+
+/** Collects the callbacks present in `options`: Map(name → fn). */
+function collectCallbacks(options) {
+  const fns = new Map();
+  const pw = options?.emailAndPassword?.password;
+  if (typeof pw?.hash === "function") fns.set("password.hash", pw.hash);
+  if (typeof pw?.verify === "function") fns.set("password.verify", pw.verify);
+  const gen = options?.advanced?.database?.generateId ?? options?.advanced?.generateId;
+  if (typeof gen === "function") fns.set("generateId", gen);
+  return fns;
+}
+
+/** Marks function-valued options the engine must know about (JSON drops functions). */
+function markFunctions(plain, options) {
+  const gen = options?.advanced?.database?.generateId ?? options?.advanced?.generateId;
+  if (typeof gen === "function") {
+    plain.advanced = { ...plain.advanced, database: { ...plain.advanced?.database, generateId: "[function]" } };
+  }
+  return plain;
+}
+
+function encodeError(e) {
+  return {
+    name: e && e.name,
+    message: String((e && e.message) ?? e),
+    status: e && (typeof e.status === "string" || typeof e.status === "number") ? e.status : undefined,
+    statusCode: e && typeof e.statusCode === "number" ? e.statusCode : undefined,
+    body: e && e.body && typeof e.body === "object" ? { message: e.body.message, code: e.body.code } : undefined,
+  };
+}
+
+/** `(name, argsJson) => Promise<replyJson>` for the native side. */
+function makeDispatcher(fns) {
+  return async (name, argsJson) => {
+    try {
+      const fn = fns.get(name);
+      if (!fn) throw new Error(`no callback named ${name}`);
+      const value = await fn(...JSON.parse(argsJson));
+      return JSON.stringify(value === undefined ? { u: 1 } : { v: value });
+    } catch (e) {
+      try {
+        return JSON.stringify({ e: encodeError(e) });
+      } catch {
+        return JSON.stringify({ e: { message: "callback failed" } });
+      }
+    }
+  };
+}
+
+module.exports = { collectCallbacks, markFunctions, makeDispatcher };

@@ -1,0 +1,82 @@
+//! JavaScript callbacks (password hash/verify overrides, `generateId`, and later hooks and
+//! mail senders) as seen by the engine: named async calls with JSON arguments. The napi layer
+//! implements [`JsCallbacks`] with one thread-safe function; the core never sees napi.
+use crate::error::{ApiError, AuthError, AuthResult, ErrorBody};
+use async_trait::async_trait;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Calls user-supplied JS functions by name.
+#[async_trait]
+pub trait JsCallbacks: Send + Sync {
+    /// Calls callback `name` with JSON `args`, awaiting a returned promise. `Ok(None)` means the
+    /// callback returned `undefined`.
+    async fn call(&self, name: &str, args: Value) -> AuthResult<Option<Value>>;
+}
+
+/// The callbacks an instance has, and the bridge to call them.
+#[derive(Default, Clone)]
+pub struct Callbacks {
+    bridge: Option<std::sync::Arc<dyn JsCallbacks>>,
+    names: HashSet<String>,
+}
+
+impl std::fmt::Debug for Callbacks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Callbacks").field("names", &self.names).finish()
+    }
+}
+
+impl Callbacks {
+    /// Callbacks `names` reachable through `bridge`.
+    pub fn new(bridge: std::sync::Arc<dyn JsCallbacks>, names: impl IntoIterator<Item = String>) -> Self {
+        Self { bridge: Some(bridge), names: names.into_iter().collect() }
+    }
+
+    /// True when the user supplied callback `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.bridge.is_some() && self.names.contains(name)
+    }
+
+    /// Calls `name` if supplied; `Ok(None)` when it is not (or returned `undefined`).
+    pub async fn call(&self, name: &str, args: Value) -> AuthResult<Option<Value>> {
+        match (&self.bridge, self.names.contains(name)) {
+            (Some(b), true) => b.call(name, args).await,
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Decodes the dispatcher's answer: `{"v": value}`, `{"u": 1}` (undefined) or
+/// `{"e": {name, message, status, statusCode, body}}` for a thrown error. A thrown `APIError`
+/// keeps its status and body; anything else is a server fault.
+pub fn decode_reply(name: &str, reply: &str) -> AuthResult<Option<Value>> {
+    let v: Value = serde_json::from_str(reply)
+        .map_err(|e| AuthError::internal(format!("callback {name}: unreadable reply: {e}")))?;
+    if let Some(val) = v.get("v") {
+        return Ok(Some(val.clone()));
+    }
+    if v.get("u").is_some() {
+        return Ok(None);
+    }
+    let e = v.get("e").cloned().unwrap_or(Value::Null);
+    if e.get("name").and_then(Value::as_str) == Some("APIError") {
+        let status = e.get("statusCode").and_then(Value::as_u64).unwrap_or(500) as u16;
+        let status_name = match e.get("status") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => status.to_string(),
+        };
+        let body = match e.get("body") {
+            Some(b) if b.is_object() => match (b.get("code").and_then(Value::as_str), b.get("message").and_then(Value::as_str)) {
+                (Some(c), m) => ErrorBody::CodeMessage { code: c.into(), message: m.unwrap_or("").into() },
+                (None, Some(m)) => ErrorBody::Message(m.into()),
+                (None, None) => ErrorBody::Empty,
+            },
+            _ => ErrorBody::Empty,
+        };
+        return Err(AuthError::Api(ApiError { status, status_name, body }));
+    }
+    let msg = e.get("message").and_then(Value::as_str).unwrap_or("unknown error");
+    Err(AuthError::internal(format!("callback {name} threw: {msg}")))
+}
