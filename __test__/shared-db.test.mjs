@@ -88,7 +88,8 @@ for (const kind of ["sqlite", "postgres", "mysql"]) {
       oursArgon = betterAuth({ ...common, database: d.ours(), emailAndPassword: { enabled: true, password: { rehashLegacyHashes: false } } });
       await getMigrations(oursArgon).runMigrations();
       oursScrypt = betterAuth({ ...common, database: d.ours(), emailAndPassword: { enabled: true, password: { algorithm: "scrypt" } } });
-      ba = baBetterAuth({ ...common, database: d.ba(), logger: { disabled: true }, rateLimit: { enabled: false } });
+      // validateSchema: Better Auth 1.7.25's runtime schema check, explicitly on
+      ba = baBetterAuth({ ...common, database: d.ba(), logger: { disabled: true }, rateLimit: { enabled: false }, advanced: { database: { validateSchema: true } } });
     });
     after(async () => { await d?.cleanup(); });
 

@@ -106,6 +106,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = session_id;
+    session.extra = super::fields::parse_input(&ctx.config.schema.session, &serde_json::Map::new(), true)?;
     if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));
