@@ -11,10 +11,9 @@ fn push_extra(m: &mut Map<String, Value>, model: &Model, extra: &Map<String, Val
     }
 }
 
-/// A `user` object.
+/// A `user` object, keys in Better Auth's order (`id` last).
 pub fn user_json(u: &User, model: &Model) -> Value {
     let mut m = Map::with_capacity(7 + u.extra.len());
-    m.insert("id".into(), Value::String(u.id.clone()));
     m.insert("name".into(), Value::String(u.name.clone()));
     m.insert("email".into(), Value::String(u.email.clone()));
     m.insert("emailVerified".into(), Value::Bool(u.email_verified));
@@ -22,13 +21,13 @@ pub fn user_json(u: &User, model: &Model) -> Value {
     m.insert("createdAt".into(), Value::String(to_iso(u.created_at)));
     m.insert("updatedAt".into(), Value::String(to_iso(u.updated_at)));
     push_extra(&mut m, model, &u.extra);
+    m.insert("id".into(), Value::String(u.id.clone()));
     Value::Object(m)
 }
 
-/// A `session` object (the raw token included, as Better Auth does).
+/// A `session` object (the raw token included, as Better Auth does), `id` last.
 pub fn session_json(s: &Session, model: &Model) -> Value {
     let mut m = Map::with_capacity(8 + s.extra.len());
-    m.insert("id".into(), Value::String(s.id.clone()));
     m.insert("expiresAt".into(), Value::String(to_iso(s.expires_at)));
     m.insert("token".into(), Value::String(s.token.clone()));
     m.insert("createdAt".into(), Value::String(to_iso(s.created_at)));
@@ -37,6 +36,7 @@ pub fn session_json(s: &Session, model: &Model) -> Value {
     m.insert("userAgent".into(), s.user_agent.clone().map(Value::String).unwrap_or(Value::Null));
     m.insert("userId".into(), Value::String(s.user_id.clone()));
     push_extra(&mut m, model, &s.extra);
+    m.insert("id".into(), Value::String(s.id.clone()));
     Value::Object(m)
 }
 

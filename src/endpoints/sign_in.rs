@@ -102,7 +102,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         ctx.now(),
         &ctx.config.session,
         dont_remember,
-        client_ip(call.headers, ctx.config.ip_fallback_localhost),
+        client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = session_id;

@@ -150,6 +150,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         password: Some(hash),
         created_at: now,
         updated_at: now,
+        scope: None,
     };
     match store.create_user_with_credential(&mut user, &mut account).await {
         Ok(()) => {}
@@ -177,7 +178,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         now,
         &ctx.config.session,
         dont_remember,
-        client_ip(call.headers, ctx.config.ip_fallback_localhost),
+        client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = session_id;

@@ -66,6 +66,45 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// A `verification` row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verification {
+    /// `id`
+    pub id: String,
+    /// `identifier` (e.g. `reset-password:<token>`)
+    pub identifier: String,
+    /// `value` (e.g. the user id)
+    pub value: String,
+    /// `expiresAt`, epoch ms
+    pub expires_at: i64,
+    /// `createdAt`, epoch ms
+    pub created_at: i64,
+    /// `updatedAt`, epoch ms
+    pub updated_at: i64,
+}
+
+/// Changes to a user row (`None`: unchanged).
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    /// `name`
+    pub name: Option<String>,
+    /// `email` (lower-cased)
+    pub email: Option<String>,
+    /// `emailVerified`
+    pub email_verified: Option<bool>,
+    /// `image` (`Some(None)` clears it)
+    pub image: Option<Option<String>>,
+    /// Additional fields to set.
+    pub extra: Map<String, Value>,
+}
+
+impl UserUpdate {
+    /// True when nothing would change.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.email.is_none() && self.email_verified.is_none() && self.image.is_none() && self.extra.is_empty()
+    }
+}
+
 /// An `account` row (the credential account carries the password hash).
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Account {
@@ -83,6 +122,8 @@ pub struct Account {
     pub created_at: i64,
     /// `updatedAt`, epoch ms
     pub updated_at: i64,
+    /// `scope` (comma-separated), for `list-accounts`
+    pub scope: Option<String>,
 }
 
 impl std::fmt::Debug for Account {
@@ -139,6 +180,48 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Deletes the session with this token (no error when absent).
     async fn delete_session(&self, token: &str) -> AuthResult<()>;
+
+    /// The user with this id.
+    async fn find_user_by_id(&self, id: &str) -> AuthResult<Option<User>>;
+
+    /// The user with this (lower-cased) email.
+    async fn find_user_by_email(&self, email: &str) -> AuthResult<Option<User>> {
+        Ok(self.find_user_with_credential(email).await?.map(|(u, _)| u))
+    }
+
+    /// The user's credential account (`providerId = "credential"`, `accountId = userId`).
+    async fn find_credential_account(&self, user_id: &str) -> AuthResult<Option<Account>>;
+
+    /// Inserts an account row (e.g. a credential account created by a password reset).
+    async fn create_account(&self, account: &mut Account) -> AuthResult<()>;
+
+    /// All accounts of a user, oldest first.
+    async fn list_accounts(&self, user_id: &str) -> AuthResult<Vec<Account>>;
+
+    /// Applies `update` (and `updatedAt`) to the user; the updated row, `None` when gone.
+    /// An email already taken is `Err(CreateUserError::EmailTaken)`.
+    async fn update_user(&self, id: &str, update: &UserUpdate, now: i64) -> Result<Option<User>, CreateUserError>;
+
+    /// Deletes the user with their sessions and accounts (explicitly: MySQL has no cascade).
+    async fn delete_user(&self, id: &str) -> AuthResult<()>;
+
+    /// The user's sessions, oldest first.
+    async fn list_sessions(&self, user_id: &str) -> AuthResult<Vec<Session>>;
+
+    /// Deletes every session of the user; with `except`, all but that token.
+    async fn delete_user_sessions(&self, user_id: &str, except: Option<&str>) -> AuthResult<u64>;
+
+    /// Inserts a verification row.
+    async fn create_verification(&self, v: &mut Verification) -> AuthResult<()>;
+
+    /// The newest verification row for `identifier`.
+    async fn find_verification(&self, identifier: &str) -> AuthResult<Option<Verification>>;
+
+    /// Deletes verification rows for `identifier`; the number deleted (consume = 1 wins).
+    async fn delete_verification(&self, identifier: &str) -> AuthResult<u64>;
+
+    /// Deletes expired verification rows.
+    async fn delete_expired_verifications(&self, now: i64) -> AuthResult<u64>;
 }
 
 /// Opens the SQL store for a database option (inside a tokio runtime).

@@ -3,7 +3,7 @@
 //! chosen [`Dialect`]; each dialect only differs in how values are bound and decoded.
 use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
 use super::value::Val;
-use super::{Account, CreateUserError, Session, Store, User};
+use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::error::{AuthError, AuthResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -602,6 +602,76 @@ impl SqlStore {
         }
     }
 
+    fn cols(&self, m: &Model) -> String {
+        m.fields.iter().map(|f| self.dialect.q(&f.column)).collect::<Vec<_>>().join(", ")
+    }
+
+    fn types(m: &Model) -> Vec<FieldType> {
+        m.fields.iter().map(|f| f.ty).collect()
+    }
+
+    /// `select <all columns> from <table> where <cond>`; `cond` uses `{p1}`, `{p2}`... for
+    /// placeholders and `{col:<logical>}` for column names.
+    fn select_sql(&self, m: &Model, cond: &str, order: Option<&str>) -> String {
+        let mut sql = format!("select {} from {} where {}", self.cols(m), self.dialect.q(&m.table), self.expand(m, cond));
+        if let Some(o) = order {
+            sql.push_str(&format!(" order by {} asc", self.dialect.q(m.col(o))));
+        }
+        sql
+    }
+
+    fn expand(&self, m: &Model, cond: &str) -> String {
+        let mut out = cond.to_string();
+        for f in &m.fields {
+            out = out.replace(&format!("{{col:{}}}", f.key), &self.dialect.q(&f.column));
+        }
+        for i in (1..=9).rev() {
+            out = out.replace(&format!("{{p{i}}}"), &self.dialect.p(i));
+        }
+        out
+    }
+
+    async fn users_where(&self, cond: &str, params: Params) -> AuthResult<Vec<User>> {
+        let m = &self.schema.user;
+        let rows = self.fetch_raw(self.select_sql(m, cond, None), params, &Self::types(m)).await?;
+        rows.into_iter().map(|mut r| user_from(m, &mut r.drain(..))).collect()
+    }
+
+    async fn sessions_where(&self, cond: &str, params: Params) -> AuthResult<Vec<Session>> {
+        let m = &self.schema.session;
+        let rows = self.fetch_raw(self.select_sql(m, cond, Some("createdAt")), params, &Self::types(m)).await?;
+        rows.into_iter().map(|mut r| session_from(m, &mut r.drain(..))).collect()
+    }
+
+    async fn accounts_where(&self, cond: &str, params: Params) -> AuthResult<Vec<Account>> {
+        let m = &self.schema.account;
+        let rows = self.fetch_raw(self.select_sql(m, cond, Some("createdAt")), params, &Self::types(m)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mut a = Account::default();
+                for (f, v) in m.fields.iter().zip(r) {
+                    match f.key.as_str() {
+                        "id" => a.id = v.text().unwrap_or_default(),
+                        "accountId" => a.account_id = v.text().unwrap_or_default(),
+                        "providerId" => a.provider_id = v.text().unwrap_or_default(),
+                        "userId" => a.user_id = v.text().unwrap_or_default(),
+                        "password" => a.password = v.text(),
+                        "scope" => a.scope = v.text(),
+                        "createdAt" => a.created_at = v.date().unwrap_or_default(),
+                        "updatedAt" => a.updated_at = v.date().unwrap_or_default(),
+                        _ => {}
+                    }
+                }
+                a
+            })
+            .collect())
+    }
+
+    async fn exec_raw(&self, sql: String, params: Params) -> AuthResult<u64> {
+        Ok(self.db.exec(&Arc::from(sql), &params, self.schema.ids).await?)
+    }
+
     fn user_values<'m>(&'m self, u: &User) -> Vec<(&'m Field, Val)> {
         let m = &self.schema.user;
         let mut v = Vec::new();
@@ -666,6 +736,7 @@ impl SqlStore {
                 "providerId" => Val::Text(a.provider_id.clone()),
                 "userId" => Val::Id(a.user_id.clone()),
                 "password" => a.password.clone().map(Val::Text).unwrap_or(Val::Null),
+                "scope" => a.scope.clone().map(Val::Text).unwrap_or(Val::Null),
                 "createdAt" => Val::Date(a.created_at),
                 "updatedAt" => Val::Date(a.updated_at),
                 _ => continue, // OAuth columns stay NULL
@@ -761,6 +832,7 @@ impl Store for SqlStore {
                 password: acc.next().and_then(Val::text),
                 created_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
                 updated_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
+                scope: None,
             }),
         };
         Ok(Some((user, account)))
@@ -866,6 +938,160 @@ impl Store for SqlStore {
         let params = vec![(Val::Text(token.to_string()), FieldType::String)];
         self.db.exec(&self.q.delete_session, &params, self.schema.ids).await?;
         Ok(())
+    }
+
+    async fn find_user_by_id(&self, id: &str) -> AuthResult<Option<User>> {
+        Ok(self.users_where("{col:id} = {p1}", vec![(Val::Id(id.to_string()), FieldType::Id)]).await?.pop())
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> AuthResult<Option<User>> {
+        Ok(self.users_where("{col:email} = {p1}", vec![(Val::Text(email.to_string()), FieldType::String)]).await?.pop())
+    }
+
+    async fn find_credential_account(&self, user_id: &str) -> AuthResult<Option<Account>> {
+        let accounts = self
+            .accounts_where("{col:userId} = {p1} and {col:providerId} = 'credential'", vec![(Val::Id(user_id.to_string()), FieldType::Id)])
+            .await?;
+        Ok(accounts.into_iter().find(|a| a.account_id == user_id))
+    }
+
+    async fn create_account(&self, account: &mut Account) -> AuthResult<()> {
+        if let Some(id) = self.new_id() {
+            account.id = id;
+        }
+        let mut values = self.account_values(account);
+        let issuer_field;
+        if self.account_has_issuer.load(Ordering::Relaxed) {
+            issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
+            values.push((&issuer_field, Val::Text(if account.provider_id == "credential" { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) })));
+        }
+        let (sql, params) = insert_sql(self.dialect, &self.schema.account, &values, false);
+        self.exec_raw(sql, params).await?;
+        Ok(())
+    }
+
+    async fn list_accounts(&self, user_id: &str) -> AuthResult<Vec<Account>> {
+        self.accounts_where("{col:userId} = {p1}", vec![(Val::Id(user_id.to_string()), FieldType::Id)]).await
+    }
+
+    async fn update_user(&self, id: &str, update: &UserUpdate, now: i64) -> Result<Option<User>, CreateUserError> {
+        let m = &self.schema.user;
+        let d = self.dialect;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Params = Vec::new();
+        let push = |col: &str, v: Val, t: FieldType, sets: &mut Vec<String>, params: &mut Params| {
+            params.push((v, t));
+            sets.push(format!("{} = {}", d.q(col), d.p(params.len())));
+        };
+        if let Some(n) = &update.name {
+            push(m.col("name"), Val::Text(n.clone()), FieldType::String, &mut sets, &mut params);
+        }
+        if let Some(e) = &update.email {
+            push(m.col("email"), Val::Text(e.clone()), FieldType::String, &mut sets, &mut params);
+        }
+        if let Some(v) = update.email_verified {
+            push(m.col("emailVerified"), Val::Bool(v), FieldType::Boolean, &mut sets, &mut params);
+        }
+        if let Some(img) = &update.image {
+            push(m.col("image"), img.clone().map(Val::Text).unwrap_or(Val::Null), FieldType::String, &mut sets, &mut params);
+        }
+        for f in m.extra_fields() {
+            if let Some(v) = update.extra.get(&f.key) {
+                push(&f.column, Val::from_json(v, f.ty), f.ty, &mut sets, &mut params);
+            }
+        }
+        push(m.col("updatedAt"), Val::Date(now), FieldType::Date, &mut sets, &mut params);
+        params.push((Val::Id(id.to_string()), FieldType::Id));
+        let sql = format!("update {} set {} where {} = {}", d.q(&m.table), sets.join(", "), d.q(m.col("id")), d.p(params.len()));
+        self.db.exec(&Arc::from(sql), &params, self.schema.ids).await?;
+        Ok(self.find_user_by_id(id).await.map_err(CreateUserError::Other)?)
+    }
+
+    async fn delete_user(&self, id: &str) -> AuthResult<()> {
+        let d = self.dialect;
+        let s = &self.schema;
+        let p = || vec![(Val::Id(id.to_string()), FieldType::Id)];
+        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.session.table), d.q(s.session.col("userId")), d.p(1)), p()).await?;
+        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.account.table), d.q(s.account.col("userId")), d.p(1)), p()).await?;
+        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.user.table), d.q(s.user.col("id")), d.p(1)), p()).await?;
+        Ok(())
+    }
+
+    async fn list_sessions(&self, user_id: &str) -> AuthResult<Vec<Session>> {
+        self.sessions_where("{col:userId} = {p1}", vec![(Val::Id(user_id.to_string()), FieldType::Id)]).await
+    }
+
+    async fn delete_user_sessions(&self, user_id: &str, except: Option<&str>) -> AuthResult<u64> {
+        let m = &self.schema.session;
+        let mut params = vec![(Val::Id(user_id.to_string()), FieldType::Id)];
+        let mut cond = "{col:userId} = {p1}".to_string();
+        if let Some(t) = except {
+            params.push((Val::Text(t.to_string()), FieldType::String));
+            cond.push_str(" and {col:token} <> {p2}");
+        }
+        let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, &cond));
+        self.exec_raw(sql, params).await
+    }
+
+    async fn create_verification(&self, v: &mut Verification) -> AuthResult<()> {
+        let m = &self.schema.verification;
+        if let Some(id) = self.new_id() {
+            v.id = id;
+        }
+        let mut values = Vec::new();
+        for f in &m.fields {
+            let val = match f.key.as_str() {
+                "id" => {
+                    if self.ids_generated_by_db() {
+                        continue;
+                    }
+                    Val::Id(v.id.clone())
+                }
+                "identifier" => Val::Text(v.identifier.clone()),
+                "value" => Val::Text(v.value.clone()),
+                "expiresAt" => Val::Date(v.expires_at),
+                "createdAt" => Val::Date(v.created_at),
+                "updatedAt" => Val::Date(v.updated_at),
+                _ => Val::Null,
+            };
+            values.push((f, val));
+        }
+        let (sql, params) = insert_sql(self.dialect, m, &values, false);
+        self.exec_raw(sql, params).await?;
+        Ok(())
+    }
+
+    async fn find_verification(&self, identifier: &str) -> AuthResult<Option<Verification>> {
+        let m = &self.schema.verification;
+        let sql = format!("{} order by {} desc", self.select_sql(m, "{col:identifier} = {p1}", None), self.dialect.q(m.col("createdAt")));
+        let rows = self.fetch_raw(sql, vec![(Val::Text(identifier.to_string()), FieldType::String)], &Self::types(m)).await?;
+        Ok(rows.into_iter().next().map(|r| {
+            let mut v = Verification::default();
+            for (f, val) in m.fields.iter().zip(r) {
+                match f.key.as_str() {
+                    "id" => v.id = val.text().unwrap_or_default(),
+                    "identifier" => v.identifier = val.text().unwrap_or_default(),
+                    "value" => v.value = val.text().unwrap_or_default(),
+                    "expiresAt" => v.expires_at = val.date().unwrap_or_default(),
+                    "createdAt" => v.created_at = val.date().unwrap_or_default(),
+                    "updatedAt" => v.updated_at = val.date().unwrap_or_default(),
+                    _ => {}
+                }
+            }
+            v
+        }))
+    }
+
+    async fn delete_verification(&self, identifier: &str) -> AuthResult<u64> {
+        let m = &self.schema.verification;
+        let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, "{col:identifier} = {p1}"));
+        self.exec_raw(sql, vec![(Val::Text(identifier.to_string()), FieldType::String)]).await
+    }
+
+    async fn delete_expired_verifications(&self, now: i64) -> AuthResult<u64> {
+        let m = &self.schema.verification;
+        let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, "{col:expiresAt} < {p1}"));
+        self.exec_raw(sql, vec![(Val::Date(now), FieldType::Date)]).await
     }
 }
 

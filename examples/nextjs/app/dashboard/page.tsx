@@ -1,0 +1,21 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { SignOutButton } from "./sign-out-button";
+
+export default async function DashboardPage() {
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) redirect("/sign-in");
+
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <p>
+        Signed in as <strong data-testid="user-name">{session.user.name}</strong>{" "}
+        (<span data-testid="user-email">{session.user.email}</span>)
+      </p>
+      <p className="muted">Session expires {session.session.expiresAt.toISOString()}</p>
+      <SignOutButton />
+    </>
+  );
+}

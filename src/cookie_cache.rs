@@ -1,0 +1,1 @@
+//! The `session_data` cookie cache, byte-compatible with Better Auth. (Being written.)

@@ -1,0 +1,1 @@
+//! Better Auth's `symmetricEncrypt` / `symmetricDecrypt`. (Being written.)
