@@ -246,14 +246,8 @@ function betterAuth(options = {}) {
     return response;
   };
 
-  const api = {
-    signUpEmail: endpoint("signUpEmail"),
-    signInEmail: endpoint("signInEmail"),
-    signOut: endpoint("signOut"),
-    getSession: endpoint("getSession"),
-    ok: endpoint("ok"),
-    error: endpoint("error"),
-  };
+  const api = {};
+  for (const name of native.apiNames) api[name] = endpoint(name);
   // The client's shape, as aliases: auth.api.signUp.email(...), auth.api.signIn.email(...)
   api.signUp = { email: api.signUpEmail };
   api.signIn = { email: api.signInEmail };

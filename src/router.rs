@@ -171,7 +171,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         rel = rel.trim_end_matches('/').to_string();
     }
     let method = req.method.to_ascii_uppercase();
-    let Some(endpoint) = Endpoint::ALL.into_iter().find(|e| e.path() == rel && e.methods().contains(&method.as_str())) else {
+    let Some(endpoint) = Endpoint::all().find(|e| !e.path().is_empty() && e.path() == rel && e.methods().contains(&method.as_str())) else {
         return not_found();
     };
 

@@ -6,7 +6,9 @@ use crate::http::{Headers, ResponseHeaders};
 use crate::json::zod_type_name;
 use serde_json::{Map, Value};
 
+pub mod account;
 pub mod fields;
+pub mod guard;
 pub mod health;
 pub mod session;
 pub mod sign_in;
@@ -83,78 +85,111 @@ pub enum Endpoint {
     SignOut,
     /// GET /get-session
     GetSession,
+    /// GET /list-sessions
+    ListSessions,
+    /// POST /revoke-session
+    RevokeSession,
+    /// POST /revoke-sessions
+    RevokeSessions,
+    /// POST /revoke-other-sessions
+    RevokeOtherSessions,
+    /// POST /update-user
+    UpdateUser,
+    /// POST /change-password
+    ChangePassword,
+    /// POST /verify-password
+    VerifyPassword,
+    /// server-only setPassword
+    SetPassword,
+    /// GET /list-accounts
+    ListAccounts,
     /// GET /ok
     Ok,
     /// GET /error
     Error,
 }
 
-impl Endpoint {
-    /// Every endpoint.
-    pub const ALL: [Endpoint; 6] =
-        [Endpoint::SignUpEmail, Endpoint::SignInEmail, Endpoint::SignOut, Endpoint::GetSession, Endpoint::Ok, Endpoint::Error];
+/// (endpoint, `auth.api` name, path or "" for server-only, methods, form bodies allowed,
+/// `requireHeaders`)
+const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
+    (Endpoint::SignUpEmail, "signUpEmail", "/sign-up/email", &["POST"], true, false),
+    (Endpoint::SignInEmail, "signInEmail", "/sign-in/email", &["POST"], true, false),
+    (Endpoint::SignOut, "signOut", "/sign-out", &["POST"], false, true),
+    (Endpoint::GetSession, "getSession", "/get-session", &["GET", "POST"], false, true),
+    (Endpoint::ListSessions, "listSessions", "/list-sessions", &["GET"], false, true),
+    (Endpoint::RevokeSession, "revokeSession", "/revoke-session", &["POST"], false, true),
+    (Endpoint::RevokeSessions, "revokeSessions", "/revoke-sessions", &["POST"], false, true),
+    (Endpoint::RevokeOtherSessions, "revokeOtherSessions", "/revoke-other-sessions", &["POST"], false, true),
+    (Endpoint::UpdateUser, "updateUser", "/update-user", &["POST"], false, false),
+    (Endpoint::ChangePassword, "changePassword", "/change-password", &["POST"], false, false),
+    (Endpoint::VerifyPassword, "verifyPassword", "/verify-password", &["POST"], false, false),
+    (Endpoint::SetPassword, "setPassword", "", &["POST"], false, false),
+    (Endpoint::ListAccounts, "listUserAccounts", "/list-accounts", &["GET"], false, false),
+    (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
+    (Endpoint::Error, "error", "/error", &["GET"], false, false),
+];
 
-    /// Path relative to the base path.
+impl Endpoint {
+    fn row(self) -> &'static (Endpoint, &'static str, &'static str, &'static [&'static str], bool, bool) {
+        // every variant has a row (checked by a unit test)
+        TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0])
+    }
+
+    /// Every endpoint.
+    pub fn all() -> impl Iterator<Item = Endpoint> {
+        TABLE.iter().map(|r| r.0)
+    }
+
+    /// Path relative to the base path; empty for server-only endpoints (404 over HTTP).
     pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::SignUpEmail => "/sign-up/email",
-            Endpoint::SignInEmail => "/sign-in/email",
-            Endpoint::SignOut => "/sign-out",
-            Endpoint::GetSession => "/get-session",
-            Endpoint::Ok => "/ok",
-            Endpoint::Error => "/error",
-        }
+        self.row().2
     }
 
     /// `auth.api` name.
     pub fn api_name(self) -> &'static str {
-        match self {
-            Endpoint::SignUpEmail => "signUpEmail",
-            Endpoint::SignInEmail => "signInEmail",
-            Endpoint::SignOut => "signOut",
-            Endpoint::GetSession => "getSession",
-            Endpoint::Ok => "ok",
-            Endpoint::Error => "error",
-        }
+        self.row().1
     }
 
     /// By `auth.api` name.
     pub fn from_api_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|e| e.api_name() == name)
+        TABLE.iter().find(|r| r.1 == name).map(|r| r.0)
     }
 
     /// HTTP methods served.
     pub fn methods(self) -> &'static [&'static str] {
-        match self {
-            Endpoint::SignUpEmail | Endpoint::SignInEmail | Endpoint::SignOut => &["POST"],
-            Endpoint::GetSession => &["GET", "POST"],
-            Endpoint::Ok | Endpoint::Error => &["GET"],
-        }
+        self.row().3
     }
 
     /// Media types accepted for a body.
     pub fn media_types(self) -> &'static [&'static str] {
-        match self {
-            Endpoint::SignUpEmail | Endpoint::SignInEmail => &["application/x-www-form-urlencoded", "application/json"],
-            _ => &["application/json"],
-        }
+        if self.row().4 { &["application/x-www-form-urlencoded", "application/json"] } else { &["application/json"] }
     }
 
     /// `requireHeaders`: `auth.api` calls must pass `headers`.
     pub fn requires_headers(self) -> bool {
-        matches!(self, Endpoint::SignOut | Endpoint::GetSession)
+        self.row().5
     }
 
     /// Runs the endpoint.
     pub async fn run(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
-        match self {
-            Endpoint::SignUpEmail => sign_up::sign_up_email(call).await.map(Output::Json),
-            Endpoint::SignInEmail => sign_in::sign_in_email(call).await.map(Output::Json),
-            Endpoint::SignOut => sign_out::sign_out(call).await.map(Output::Json),
-            Endpoint::GetSession => session::get_session(call, method).await.map(Output::Json),
-            Endpoint::Ok => Ok(Output::Json(serde_json::json!({ "ok": true }))),
-            Endpoint::Error => Ok(health::error_page(call)),
-        }
+        let json = match self {
+            Endpoint::SignUpEmail => sign_up::sign_up_email(call).await?,
+            Endpoint::SignInEmail => sign_in::sign_in_email(call).await?,
+            Endpoint::SignOut => sign_out::sign_out(call).await?,
+            Endpoint::GetSession => session::get_session(call, method).await?,
+            Endpoint::ListSessions => account::list_sessions(call).await?,
+            Endpoint::RevokeSession => account::revoke_session(call).await?,
+            Endpoint::RevokeSessions => account::revoke_sessions(call).await?,
+            Endpoint::RevokeOtherSessions => account::revoke_other_sessions(call).await?,
+            Endpoint::UpdateUser => account::update_user(call).await?,
+            Endpoint::ChangePassword => account::change_password(call).await?,
+            Endpoint::VerifyPassword => account::verify_password(call).await?,
+            Endpoint::SetPassword => account::set_password(call).await?,
+            Endpoint::ListAccounts => account::list_accounts(call).await?,
+            Endpoint::Ok => serde_json::json!({ "ok": true }),
+            Endpoint::Error => return Ok(health::error_page(call)),
+        };
+        Ok(Output::Json(json))
     }
 }
 
@@ -249,6 +284,13 @@ pub fn js_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_endpoint_has_a_row() {
+        for (i, r) in TABLE.iter().enumerate() {
+            assert_eq!(r.0.row().1, r.1, "row {i}");
+        }
+    }
 
     #[test]
     fn email_matches_zod() {

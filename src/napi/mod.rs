@@ -193,6 +193,12 @@ impl NativeAuth {
         v
     }
 
+    /// Every `auth.api` endpoint name.
+    #[napi(getter)]
+    pub fn api_names(&self) -> Vec<String> {
+        Endpoint::all().map(|e| e.api_name().to_string()).collect()
+    }
+
     /// Database kind: `sqlite`, `postgresql` or `mysql`.
     #[napi(getter)]
     pub fn dialect(&self) -> String {

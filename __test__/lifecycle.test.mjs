@@ -1,0 +1,105 @@
+// Session management and account endpoints, side by side with real better-auth 1.7:
+// list-sessions (fresh rule), revoke-session(s), revoke-other-sessions, update-user,
+// change-password, verify-password, setPassword (server only), list-accounts.
+import "./helpers/env.mjs";
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { IMPLS, makeAuth, tempDbFile, BASE_URL } from "./helpers/impls.mjs";
+
+const API = BASE_URL + "/api/auth";
+const ORIGIN = { origin: BASE_URL };
+const PW = "correct-horse-battery";
+
+function client(auth) {
+  let jar = new Map();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const keep = (res) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split("; ");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i);
+      if (attrs.includes("Max-Age=0")) jar.delete(name);
+      else jar.set(name, pair.slice(i + 1));
+    }
+    return res;
+  };
+  const send = async (method, path, body) => {
+    const headers = { ...ORIGIN };
+    if (jar.size) headers.cookie = cookie();
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = keep(await auth.handler(new Request(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })));
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, setCookies: res.headers.getSetCookie() };
+  };
+  return { send, cookie, get jar() { return jar; }, set jar(j) { jar = j; }, headers: () => ({ cookie: cookie() }) };
+}
+
+async function run(kind) {
+  const db = tempDbFile(`life-${kind}`);
+  const auth = await makeAuth(kind, { dbFile: db.file });
+  try {
+    return await sequence(auth, kind);
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+async function sequence(auth, kind) {
+  const out = [];
+  const rec = (label, r) => out.push([label, r.status, r.body === undefined ? undefined : (r.body?.code ?? (Array.isArray(r.body) ? `array(${r.body.length})` : Object.keys(r.body ?? {}).sort().join(",")))]);
+  const a = client(auth);
+  const b = client(auth);
+  rec("sign-up", await a.send("POST", "/sign-up/email", { name: "Ada", email: "ada@example.com", password: PW }));
+  rec("sign-in 2nd device", await b.send("POST", "/sign-in/email", { email: "ada@example.com", password: PW }));
+  rec("list-sessions", await a.send("GET", "/list-sessions"));
+  rec("update-user no fields", await a.send("POST", "/update-user", {}));
+  rec("update-user email", await a.send("POST", "/update-user", { email: "x@example.com" }));
+  rec("update-user name", await a.send("POST", "/update-user", { name: "Ada L." }));
+  const s = await a.send("GET", "/get-session");
+  assert.equal(s.body.user.name, "Ada L.", kind);
+  rec("verify-password wrong", await a.send("POST", "/verify-password", { password: "nope-nope-nope" }));
+  rec("verify-password ok", await a.send("POST", "/verify-password", { password: PW }));
+  rec("change-password wrong current", await a.send("POST", "/change-password", { currentPassword: "wrong-wrong", newPassword: "new-password-1" }));
+  rec("change-password short", await a.send("POST", "/change-password", { currentPassword: PW, newPassword: "short" }));
+  rec("change-password missing", await a.send("POST", "/change-password", { newPassword: "new-password-1" }));
+  rec("change-password revoke", await a.send("POST", "/change-password", { currentPassword: PW, newPassword: "new-password-1", revokeOtherSessions: true }));
+  rec("2nd device after revoke", await b.send("GET", "/list-sessions"));
+  rec("sign-in old password", await b.send("POST", "/sign-in/email", { email: "ada@example.com", password: PW }));
+  rec("sign-in new password", await b.send("POST", "/sign-in/email", { email: "ada@example.com", password: "new-password-1" }));
+  const sessions = (await a.send("GET", "/list-sessions")).body;
+  assert.equal(sessions.length, 2, kind);
+  const bToken = sessions.find((x) => !a.cookie().includes(x.token)).token;
+  rec("revoke-session other", await a.send("POST", "/revoke-session", { token: bToken }));
+  rec("revoke-session missing token", await a.send("POST", "/revoke-session", {}));
+  rec("2nd device revoked", await b.send("GET", "/list-sessions"));
+  await b.send("POST", "/sign-in/email", { email: "ada@example.com", password: "new-password-1" });
+  rec("revoke-other-sessions", await a.send("POST", "/revoke-other-sessions", {}));
+  rec("2nd device gone", await b.send("GET", "/get-session"));
+  rec("list-accounts", await a.send("GET", "/list-accounts"));
+  const accounts = (await a.send("GET", "/list-accounts")).body;
+  assert.deepEqual(Object.keys(accounts[0]).sort(), ["accountId", "createdAt", "id", "providerId", "scopes", "updatedAt", "userId"].sort().filter((k) => k in accounts[0]), kind);
+  assert.equal(accounts[0].providerId, "credential");
+  assert.equal("password" in accounts[0], false);
+  // server-only setPassword: 404 over HTTP, PASSWORD_ALREADY_SET through auth.api
+  rec("set-password over http", await a.send("POST", "/set-password", { newPassword: "another-pass-1" }));
+  await assert.rejects(auth.api.setPassword({ body: { newPassword: "another-pass-1" }, headers: a.headers() }), (e) => e.body?.code === "PASSWORD_ALREADY_SET");
+  rec("revoke-sessions", await a.send("POST", "/revoke-sessions", {}));
+  rec("after revoke-sessions", await a.send("GET", "/list-sessions"));
+  rec("unauthenticated update-user", await client(auth).send("POST", "/update-user", { name: "x" }));
+  return out;
+}
+
+describe("account and session lifecycle", () => {
+  const results = {};
+  for (const kind of IMPLS) {
+    test(`sequence on ${kind}`, async () => {
+      results[kind] = await run(kind);
+    });
+  }
+  if (IMPLS.length > 1) {
+    test("better-auth-rs answers every step as better-auth does (status, code / keys)", () => {
+      assert.deepEqual(results.ours, results["better-auth"]);
+    });
+  }
+});

@@ -1,0 +1,263 @@
+//! Session management and the signed-in user's own account: `list-sessions`,
+//! `revoke-session`, `revoke-sessions`, `revoke-other-sessions`, `update-user`,
+//! `change-password`, `verify-password`, server-only `setPassword`, `list-accounts`.
+use super::guard::{Guard, require_session};
+use super::sign_up::log_internal;
+use super::{Call, Issues, js_len, opt_bool, req_str};
+use crate::cookies;
+use crate::error::{AuthError, AuthResult};
+use crate::ip::client_ip;
+use crate::json::{session_json, user_json, zod_type_name};
+use crate::session::new_session;
+use crate::store::{Account, CreateUserError, Store, UserUpdate};
+use serde_json::{Map, Value, json};
+
+fn object_body<'b>(body: Option<&'b Value>, issues: &mut Issues) -> Option<&'b Map<String, Value>> {
+    match body {
+        Some(Value::Object(m)) => Some(m),
+        other => {
+            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
+            None
+        }
+    }
+}
+
+fn check_length(ctx: &crate::context::AuthContext, password: &str, min: bool) -> AuthResult<()> {
+    let ep = &ctx.config.email_and_password;
+    let len = js_len(password);
+    if min && len < ep.min_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_SHORT"));
+    }
+    if len > ep.max_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
+    }
+    Ok(())
+}
+
+/// `GET /list-sessions` (fresh): the user's unexpired sessions.
+pub async fn list_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
+    let (_, user) = require_session(call, Guard::Fresh).await?;
+    let ctx = call.ctx;
+    let now = ctx.now();
+    let sessions = ctx.store().await?.list_sessions(&user.id).await?;
+    Ok(Value::Array(
+        sessions.iter().filter(|s| s.expires_at > now).map(|s| session_json(s, &ctx.config.schema.session)).collect(),
+    ))
+}
+
+/// `POST /revoke-session` (sensitive) `{ token }`: deletes that session if it is the caller's.
+pub async fn revoke_session(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    let token = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "token", &mut issues)).map(str::to_string);
+    issues.finish()?;
+    let (_, user) = require_session(call, Guard::Sensitive).await?;
+    let store = call.ctx.store().await?;
+    if let Some(token) = token {
+        if let Some((s, _)) = store.find_session(&token).await? {
+            if s.user_id == user.id {
+                store.delete_session(&token).await.map_err(|e| {
+                    log_internal("failed to revoke a session", &e);
+                    AuthError::base("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR")
+                })?;
+            }
+        }
+    }
+    Ok(json!({ "status": true }))
+}
+
+/// `POST /revoke-sessions` (sensitive): deletes all of the user's sessions.
+pub async fn revoke_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
+    let (_, user) = require_session(call, Guard::Sensitive).await?;
+    call.ctx.store().await?.delete_user_sessions(&user.id, None).await.map_err(|e| {
+        log_internal("failed to revoke sessions", &e);
+        AuthError::base("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR")
+    })?;
+    Ok(json!({ "status": true }))
+}
+
+/// `POST /revoke-other-sessions` (sensitive): deletes all sessions but the current one.
+pub async fn revoke_other_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
+    let (session, user) = require_session(call, Guard::Sensitive).await?;
+    call.ctx.store().await?.delete_user_sessions(&user.id, Some(&session.token)).await.map_err(|e| {
+        log_internal("failed to revoke sessions", &e);
+        AuthError::base("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR")
+    })?;
+    Ok(json!({ "status": true }))
+}
+
+/// `POST /update-user` (session): `name`, `image`, additional fields; never `email`.
+pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
+    let (session, user) = require_session(call, Guard::Session).await?;
+    let ctx = call.ctx;
+    let Some(Value::Object(body)) = call.body.as_ref() else {
+        return Err(AuthError::base("BAD_REQUEST", "BODY_MUST_BE_AN_OBJECT"));
+    };
+    if body.get("email").is_some_and(crate::origin::truthy) {
+        return Err(AuthError::base("BAD_REQUEST", "EMAIL_CAN_NOT_BE_UPDATED"));
+    }
+    let mut update = UserUpdate::default();
+    match body.get("name") {
+        None => {}
+        Some(Value::String(n)) => update.name = Some(n.clone()),
+        Some(Value::Null) => {}
+        Some(other) => update.name = Some(match other {
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => return Err(AuthError::coded("BAD_REQUEST", "VALIDATION_ERROR", "name must be a string")),
+        }),
+    }
+    match body.get("image") {
+        None => {}
+        Some(Value::Null) => update.image = Some(None),
+        Some(Value::String(s)) => update.image = Some(Some(s.clone())),
+        Some(_) => return Err(AuthError::coded("BAD_REQUEST", "VALIDATION_ERROR", "image must be a string or null")),
+    }
+    update.extra = super::fields::parse_input(&ctx.config.schema.user, body, false)?;
+    if update.is_empty() {
+        return Err(AuthError::message_only("BAD_REQUEST", "No fields to update"));
+    }
+    let updated = match ctx.store().await?.update_user(&user.id, &update, ctx.now()).await {
+        Ok(u) => u,
+        Err(CreateUserError::EmailTaken) => return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS")),
+        Err(CreateUserError::Other(e)) => return Err(e),
+    };
+    let _ = updated;
+    // Better Auth re-sends the session cookie (same token) with the updated user
+    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &session.token, None, ctx.config.session.expires_in);
+    Ok(json!({ "status": true }))
+}
+
+/// `POST /change-password` (sensitive): `newPassword`, `currentPassword`, `revokeOtherSessions`.
+pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    let (new_pw, current_pw, revoke) = match object_body(call.body.as_ref(), &mut issues) {
+        Some(m) => (
+            req_str(m, "newPassword", &mut issues).map(str::to_string),
+            req_str(m, "currentPassword", &mut issues).map(str::to_string),
+            opt_bool(m, "revokeOtherSessions", &mut issues).unwrap_or(false),
+        ),
+        None => (None, None, false),
+    };
+    issues.finish()?;
+    let (Some(new_pw), Some(current_pw)) = (new_pw, current_pw) else { return Err(AuthError::validation("[body] Invalid input")) };
+    let (_, user) = require_session(call, Guard::Sensitive).await?;
+    let ctx = call.ctx;
+    check_length(ctx, &new_pw, true)?;
+    check_length(ctx, &current_pw, false)?;
+    let store = ctx.store().await?;
+    let account = match store.find_credential_account(&user.id).await? {
+        Some(a) if a.password.is_some() => a,
+        _ => return Err(AuthError::base("BAD_REQUEST", "CREDENTIAL_ACCOUNT_NOT_FOUND")),
+    };
+    let hash = ctx.hash_password(&new_pw).await?;
+    if !ctx.verify_password(account.password.as_deref().unwrap_or_default(), &current_pw).await? {
+        return Err(AuthError::base("BAD_REQUEST", "INVALID_PASSWORD"));
+    }
+    let now = ctx.now();
+    let mut token = Value::Null;
+    if revoke {
+        store.delete_user_sessions(&user.id, None).await?;
+    }
+    store.update_credential_password(&user.id, &hash, now).await?;
+    if revoke {
+        let id = ctx.generate_id("session").await?;
+        let mut s = new_session(
+            &user.id,
+            now,
+            &ctx.config.session,
+            false,
+            client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
+            call.headers.get("user-agent").map(str::to_string),
+        );
+        s.id = id;
+        s.extra = super::fields::parse_input(&ctx.config.schema.session, &Map::new(), true)?;
+        store.create_session(&mut s).await.map_err(|e| {
+            log_internal("failed to create session", &e);
+            AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+        })?;
+        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &s.token, None, ctx.config.session.expires_in);
+        token = Value::String(s.token);
+    }
+    Ok(json!({ "token": token, "user": user_json(&user, &ctx.config.schema.user) }))
+}
+
+/// `POST /verify-password` (sensitive) `{ password }`.
+pub async fn verify_password(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    let password = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "password", &mut issues)).map(str::to_string);
+    issues.finish()?;
+    let Some(password) = password else { return Err(AuthError::validation("[body] Invalid input")) };
+    let (_, user) = require_session(call, Guard::Sensitive).await?;
+    let ctx = call.ctx;
+    check_length(ctx, &password, false)?;
+    let ok = match ctx.store().await?.find_credential_account(&user.id).await? {
+        Some(Account { password: Some(h), .. }) => ctx.verify_password(&h, &password).await?,
+        _ => false,
+    };
+    if !ok {
+        return Err(AuthError::base("BAD_REQUEST", "INVALID_PASSWORD"));
+    }
+    Ok(json!({ "status": true }))
+}
+
+/// Server-only `setPassword` `{ newPassword }`: for users without a password.
+pub async fn set_password(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    let new_pw = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "newPassword", &mut issues)).map(str::to_string);
+    issues.finish()?;
+    let Some(new_pw) = new_pw else { return Err(AuthError::validation("[body] Invalid input")) };
+    let (_, user) = require_session(call, Guard::Sensitive).await?;
+    let ctx = call.ctx;
+    check_length(ctx, &new_pw, true)?;
+    let store = ctx.store().await?;
+    let account = store.find_credential_account(&user.id).await?;
+    let hash = ctx.hash_password(&new_pw).await?;
+    let now = ctx.now();
+    match account {
+        None => {
+            let mut a = Account {
+                id: ctx.generate_id("account").await?,
+                account_id: user.id.clone(),
+                provider_id: "credential".into(),
+                user_id: user.id.clone(),
+                password: Some(hash),
+                created_at: now,
+                updated_at: now,
+                scope: None,
+            };
+            store.create_account(&mut a).await?;
+        }
+        Some(Account { password: None, .. }) => {
+            store.update_credential_password(&user.id, &hash, now).await?;
+        }
+        Some(_) => return Err(AuthError::base("BAD_REQUEST", "PASSWORD_ALREADY_SET")),
+    }
+    Ok(json!({ "status": true }))
+}
+
+/// `GET /list-accounts` (session): the user's accounts without secrets, `scope` split into `scopes`.
+pub async fn list_accounts(call: &mut Call<'_>) -> AuthResult<Value> {
+    let (_, user) = require_session(call, Guard::Session).await?;
+    let accounts = call.ctx.store().await?.list_accounts(&user.id).await?;
+    Ok(Value::Array(
+        accounts
+            .into_iter()
+            .map(|a| {
+                let scopes: Vec<Value> = a
+                    .scope
+                    .as_deref()
+                    .map(|s| s.split(',').map(|x| Value::String(x.trim().to_string())).filter(|v| v.as_str() != Some("")).collect())
+                    .unwrap_or_default();
+                json!({
+                    "id": a.id,
+                    "providerId": a.provider_id,
+                    "createdAt": crate::time::to_iso(a.created_at),
+                    "updatedAt": crate::time::to_iso(a.updated_at),
+                    "accountId": a.account_id,
+                    "userId": a.user_id,
+                    "scopes": scopes,
+                })
+            })
+            .collect(),
+    ))
+}
