@@ -103,3 +103,68 @@ describe("account and session lifecycle", () => {
     });
   }
 });
+
+async function resetSequence(kind) {
+  const db = tempDbFile(`reset-${kind}`);
+  const mail = [];
+  const resets = [];
+  const auth = await makeAuth(kind, {
+    dbFile: db.file,
+    emailAndPassword: {
+      sendResetPassword: async ({ user, url, token }, request) => {
+        await new Promise((r) => setTimeout(r, 5)); // awaited, as in Better Auth
+        mail.push({ email: user.email, url, token, createdAtIsDate: user.createdAt instanceof Date, hasRequest: request instanceof Request });
+      },
+      onPasswordReset: async ({ user }) => { resets.push(user.email); },
+    },
+  });
+  try {
+    const out = [];
+    const a = client(auth);
+    const rec = (label, r, extra) => out.push([label, r.status, r.body?.code ?? r.body?.message ?? null, extra ?? null]);
+    await a.send("POST", "/sign-up/email", { name: "Ada", email: "ada@example.com", password: PW });
+    rec("unknown email", await a.send("POST", "/request-password-reset", { email: "nobody@example.com", redirectTo: "/reset" }));
+    assert.equal(mail.length, 0);
+    rec("untrusted redirectTo", await a.send("POST", "/request-password-reset", { email: "ada@example.com", redirectTo: "https://evil.example/x" }));
+    rec("invalid email", await a.send("POST", "/request-password-reset", { email: "nope" }));
+    rec("known email", await a.send("POST", "/request-password-reset", { email: "ADA@example.com", redirectTo: "/reset" }));
+    assert.equal(mail.length, 1, kind);
+    const m = mail[0];
+    assert.equal(m.email, "ada@example.com");
+    assert.ok(m.createdAtIsDate, "user dates are Dates in the callback");
+    assert.ok(m.hasRequest, "the request is passed");
+    assert.match(m.token, /^[A-Za-z0-9]{24}$/);
+    assert.equal(m.url, `${BASE_URL}/api/auth/reset-password/${m.token}?callbackURL=%2Freset`);
+    const link = await auth.handler(new Request(m.url));
+    rec("open link", { status: link.status }, link.headers.get("location")?.replace(m.token, "<token>"));
+    const bad = await auth.handler(new Request(`${API}/reset-password/not-a-token?callbackURL=%2Freset`));
+    rec("bad link", { status: bad.status }, bad.headers.get("location"));
+    const noCb = await auth.handler(new Request(`${API}/reset-password/${m.token}`));
+    rec("link without callbackURL", { status: noCb.status, body: JSON.parse((await noCb.text()) || "null") });
+    rec("reset short", await a.send("POST", "/reset-password", { token: m.token, newPassword: "short" }));
+    rec("reset no token", await a.send("POST", "/reset-password", { newPassword: "brand-new-pass-1" }));
+    rec("reset ok", await a.send("POST", "/reset-password", { token: m.token, newPassword: "brand-new-pass-1" }));
+    assert.deepEqual(resets, ["ada@example.com"]);
+    rec("reset reused", await a.send("POST", "/reset-password", { token: m.token, newPassword: "brand-new-pass-2" }));
+    rec("old password", await client(auth).send("POST", "/sign-in/email", { email: "ada@example.com", password: PW }));
+    rec("new password", await client(auth).send("POST", "/sign-in/email", { email: "ada@example.com", password: "brand-new-pass-1" }));
+    return out;
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+describe("password reset", () => {
+  const results = {};
+  for (const kind of IMPLS) {
+    test(`reset flow on ${kind}`, async () => {
+      results[kind] = await resetSequence(kind);
+    });
+  }
+  if (IMPLS.length > 1) {
+    test("better-auth-rs answers every step of the reset flow as better-auth does", () => {
+      assert.deepEqual(results.ours, results["better-auth"]);
+    });
+  }
+});

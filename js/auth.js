@@ -197,9 +197,10 @@ function betterAuth(options = {}) {
   const plain = markFunctions(plainOptions(options), options);
   const callbacks = collectCallbacks(options);
   let native;
+  let dateKeys = new Set(CORE_DATE_KEYS);
   try {
     native = callbacks.size
-      ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks), [...callbacks.keys()])
+      ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks, (v) => reviveDates(v, dateKeys)), [...callbacks.keys()])
       : new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()));
   } catch (e) {
     const err = new Error(e && e.message ? e.message : String(e));
@@ -207,7 +208,7 @@ function betterAuth(options = {}) {
     throw err;
   }
   warnUnsupported(options);
-  const dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
+  dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
   if (native.secretIsDefault && process.env.NODE_ENV !== "test" && !process.env.TEST) {
     console.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");
   }
@@ -219,7 +220,7 @@ function betterAuth(options = {}) {
 
   const endpoint = (name) => async (input) => {
     const ctx = input ?? {};
-    const { body, query, request, method, asResponse, returnHeaders, returnStatus } = ctx;
+    const { body, query, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
     let headers = ctx.headers;
     if (headers === undefined && request) headers = request.headers;
     const r = await native.api(
@@ -229,6 +230,7 @@ function betterAuth(options = {}) {
       query == null ? null : JSON.stringify(toQueryObject(query)),
       method ?? (request ? request.method : null),
       !!request,
+      params == null ? null : JSON.stringify(params),
     );
     const wantResponse = asResponse ?? !!request;
     if (wantResponse) return apiResultToResponse(r);

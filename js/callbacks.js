@@ -12,7 +12,21 @@ function collectCallbacks(options) {
   if (typeof pw?.verify === "function") fns.set("password.verify", pw.verify);
   const gen = options?.advanced?.database?.generateId ?? options?.advanced?.generateId;
   if (typeof gen === "function") fns.set("generateId", gen);
+  const ep = options?.emailAndPassword;
+  if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
+  if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
   return fns;
+}
+
+/** Arguments as Better Auth passes them: `Request` objects and `Date`s revived. */
+function reviveArgs(args, reviveDates) {
+  return args.map((a) => {
+    if (a && typeof a === "object" && a.__request) {
+      const r = a.__request;
+      return new Request(r.url, { method: r.method, headers: r.headers });
+    }
+    return reviveDates(a);
+  });
 }
 
 /** Marks function-valued options the engine must know about (JSON drops functions). */
@@ -35,12 +49,12 @@ function encodeError(e) {
 }
 
 /** `(name, argsJson) => Promise<replyJson>` for the native side. */
-function makeDispatcher(fns) {
+function makeDispatcher(fns, reviveDates = (x) => x) {
   return async (name, argsJson) => {
     try {
       const fn = fns.get(name);
       if (!fn) throw new Error(`no callback named ${name}`);
-      const value = await fn(...JSON.parse(argsJson));
+      const value = await fn(...reviveArgs(JSON.parse(argsJson), reviveDates));
       return JSON.stringify(value === undefined ? { u: 1 } : { v: value });
     } catch (e) {
       try {

@@ -120,6 +120,10 @@ pub struct EmailPasswordConfig {
     pub algorithm: PasswordAlgorithm,
     /// argon2id parameters (`password.argon2`).
     pub argon2: Argon2Params,
+    /// `resetPasswordTokenExpiresIn` in seconds (3600).
+    pub reset_password_token_expires_in: i64,
+    /// `revokeSessionsOnPasswordReset` (false).
+    pub revoke_sessions_on_password_reset: bool,
     /// Re-hash a legacy scrypt hash to argon2id after a successful sign-in
     /// (`password.rehashLegacyHashes`, default true; only in argon2id mode).
     pub rehash_legacy: bool,
@@ -498,6 +502,8 @@ impl AuthConfig {
             algorithm,
             argon2,
             rehash_legacy: pw.bool("rehashLegacyHashes")?.unwrap_or(true),
+            reset_password_token_expires_in: ep.uint("resetPasswordTokenExpiresIn")?.unwrap_or(3600) as i64,
+            revoke_sessions_on_password_reset: ep.bool("revokeSessionsOnPasswordReset")?.unwrap_or(false),
         };
 
         // session

@@ -171,7 +171,10 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         rel = rel.trim_end_matches('/').to_string();
     }
     let method = req.method.to_ascii_uppercase();
-    let Some(endpoint) = Endpoint::all().find(|e| !e.path().is_empty() && e.path() == rel && e.methods().contains(&method.as_str())) else {
+    let Some((endpoint, params)) = Endpoint::all()
+        .filter(|e| e.methods().contains(&method.as_str()))
+        .find_map(|e| e.match_path(&rel).map(|p| (e, p)))
+    else {
         return not_found();
     };
 
@@ -202,6 +205,8 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         query,
         has_request: true,
         base_origin,
+        params,
+        request: Some((method.clone(), req.url.clone())),
         out: ResponseHeaders::default(),
     };
     match endpoint.run(&mut call, &method).await {
@@ -223,6 +228,8 @@ pub struct ApiInput {
     pub method: Option<String>,
     /// A `request` was passed: request-based checks run.
     pub has_request: bool,
+    /// `params` (path parameters).
+    pub params: Map<String, Value>,
 }
 
 /// Result of an `auth.api` call: the endpoint output or error, with accumulated headers.
@@ -249,6 +256,8 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         query: input.query,
         has_request: input.has_request,
         base_origin: ctx.config.base_origin.clone(),
+        params: input.params,
+        request: None,
         out: ResponseHeaders::default(),
     };
     let result = endpoint.run(&mut call, &method).await;

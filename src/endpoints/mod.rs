@@ -10,6 +10,7 @@ pub mod account;
 pub mod fields;
 pub mod guard;
 pub mod health;
+pub mod password;
 pub mod session;
 pub mod sign_in;
 pub mod sign_out;
@@ -42,6 +43,10 @@ pub struct Call<'a> {
     pub has_request: bool,
     /// Origin of the base URL for this request (configured, or inferred from the request).
     pub base_origin: Option<String>,
+    /// Path parameters (`/reset-password/:token`).
+    pub params: Map<String, Value>,
+    /// Method and URL of the request behind the call (passed to user callbacks as a `Request`).
+    pub request: Option<(String, String)>,
     /// Response headers.
     pub out: ResponseHeaders,
 }
@@ -56,7 +61,25 @@ impl<'a> Call<'a> {
             query: Map::new(),
             has_request: false,
             base_origin: ctx.config.base_origin.clone(),
+            params: Map::new(),
+            request: None,
             out: ResponseHeaders::default(),
+        }
+    }
+
+    /// `<origin><basePath>`: Better Auth's `ctx.context.baseURL`, used in links it mails.
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.base_origin.clone().unwrap_or_else(|| "http://localhost:3000".into()), self.ctx.config.base_path)
+    }
+
+    /// The `request` argument Better Auth passes to callbacks (`null` for direct API calls).
+    pub fn request_arg(&self) -> Value {
+        match &self.request {
+            None => Value::Null,
+            Some((method, url)) => {
+                let headers: Vec<Value> = self.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
+                serde_json::json!({ "__request": { "method": method, "url": url, "headers": headers } })
+            }
         }
     }
 
@@ -103,6 +126,12 @@ pub enum Endpoint {
     SetPassword,
     /// GET /list-accounts
     ListAccounts,
+    /// POST /request-password-reset
+    RequestPasswordReset,
+    /// GET /reset-password/:token
+    RequestPasswordResetCallback,
+    /// POST /reset-password
+    ResetPassword,
     /// GET /ok
     Ok,
     /// GET /error
@@ -125,6 +154,9 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::VerifyPassword, "verifyPassword", "/verify-password", &["POST"], false, false),
     (Endpoint::SetPassword, "setPassword", "", &["POST"], false, false),
     (Endpoint::ListAccounts, "listUserAccounts", "/list-accounts", &["GET"], false, false),
+    (Endpoint::RequestPasswordReset, "requestPasswordReset", "/request-password-reset", &["POST"], false, false),
+    (Endpoint::RequestPasswordResetCallback, "requestPasswordResetCallback", "/reset-password/:token", &["GET"], false, false),
+    (Endpoint::ResetPassword, "resetPassword", "/reset-password", &["POST"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
 ];
@@ -143,6 +175,34 @@ impl Endpoint {
     /// Path relative to the base path; empty for server-only endpoints (404 over HTTP).
     pub fn path(self) -> &'static str {
         self.row().2
+    }
+
+    /// Matches a base-path-relative path, returning path parameters (`:name` segments).
+    pub fn match_path(self, rel: &str) -> Option<Map<String, Value>> {
+        let pattern = self.path();
+        if pattern.is_empty() {
+            return None;
+        }
+        if !pattern.contains(':') {
+            return (pattern == rel).then(Map::new);
+        }
+        let (ps, rs): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), rel.split('/').collect());
+        if ps.len() != rs.len() {
+            return None;
+        }
+        let mut params = Map::new();
+        for (p, r) in ps.iter().zip(rs.iter()) {
+            if let Some(name) = p.strip_prefix(':') {
+                if r.is_empty() {
+                    return None;
+                }
+                let v = crate::cookies::decode_uri_component(r).unwrap_or_else(|| (*r).to_string());
+                params.insert(name.to_string(), Value::String(v));
+            } else if p != r {
+                return None;
+            }
+        }
+        Some(params)
     }
 
     /// `auth.api` name.
@@ -186,6 +246,9 @@ impl Endpoint {
             Endpoint::VerifyPassword => account::verify_password(call).await?,
             Endpoint::SetPassword => account::set_password(call).await?,
             Endpoint::ListAccounts => account::list_accounts(call).await?,
+            Endpoint::RequestPasswordReset => password::request_password_reset(call).await?,
+            Endpoint::RequestPasswordResetCallback => return password::reset_password_callback(call).await,
+            Endpoint::ResetPassword => password::reset_password(call).await?,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
         };

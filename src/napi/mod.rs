@@ -234,6 +234,7 @@ impl NativeAuth {
         query_json: Option<String>,
         method: Option<String>,
         has_request: bool,
+        params_json: Option<String>,
     ) -> Result<NativeApiResult> {
         let Some(endpoint) = Endpoint::from_api_name(&name) else {
             return Err(Error::new(Status::InvalidArg, format!("better-auth-rs: unknown endpoint {name}")));
@@ -249,7 +250,11 @@ impl NativeAuth {
             Some(Ok(Value::Object(m))) => m,
             _ => serde_json::Map::new(),
         };
-        let input = ApiInput { headers: headers.map(pairs), body, query, method, has_request };
+        let params = match params_json.map(|t| serde_json::from_str::<Value>(&t)) {
+            Some(Ok(Value::Object(m))) => m,
+            _ => serde_json::Map::new(),
+        };
+        let input = ApiInput { headers: headers.map(pairs), body, query, method, has_request, params };
         let ctx = self.ctx.clone();
         let out = tokio::spawn(async move { router::call_api(&ctx, endpoint, input).await })
             .await

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { betterAuth } from "better-auth-rs";
 
+// BETTER_AUTH_SECRET (32+ random characters) must be set for `next build` and `next start`,
+// as with better-auth: the production default secret is refused.
 export const auth = betterAuth({
-  // SQLite file; the schema is created on first use.
+  // An SQLite file; the schema is created on first use.
   database: process.env.AUTH_DB ?? path.join(process.cwd(), "auth.db"),
-  // Set BETTER_AUTH_SECRET (32+ random chars) anywhere real users sign in.
-  secret: process.env.BETTER_AUTH_SECRET,
   baseURL: process.env.BETTER_AUTH_URL ?? "http://localhost:3000",
   emailAndPassword: { enabled: true },
   session: {

@@ -1,0 +1,464 @@
+// End-to-end in a real browser (Debian's Chromium driven by playwright-core): the Next.js example
+// (examples/nextjs: `next build` + `next start`, the official `better-auth/react` client) and the
+// Express example page (examples/express), both on better-auth-rs with a temp SQLite file.
+// Needs `apt-get install -y chromium` and `npm ci` in examples/nextjs (done here when missing).
+// SKIP_E2E=1 skips it all. Screenshots go to test-artifacts/.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NEXT_DIR = path.join(ROOT, "examples", "nextjs");
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const SKIP = process.env.SKIP_E2E === "1";
+const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
+const SECRET = "e2e-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+const PASSWORD = "correct-horse-battery";
+const STEP = 15_000; // any single browser wait
+
+const children = new Set(); // spawned processes (own process groups), killed in `after`
+const tmpDirs = [];
+let browser;
+
+function tmpDir(label) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bars-e2e-${label}-`));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+function killTree(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+/** Runs a command to completion (bounded); rejects with its output on failure. */
+function run(cmd, args, { cwd, env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => {
+      killTree(child);
+      reject(new Error(`${cmd} ${args.join(" ")}: timed out after ${timeoutMs} ms\n${out.slice(-4000)}`));
+    }, timeoutMs);
+    child.on("error", (e) => (clearTimeout(timer), reject(e)));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} ${args.join(" ")} (cwd ${cwd}) exited ${code ?? signal}\n${out.slice(-4000)}`));
+    });
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200, the child dies, or the deadline passes. */
+async function waitForHttp(url, { child, output, timeoutMs = 30_000 }) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering ${url}\n${output()}`);
+    const status = await new Promise((resolve) => {
+      const req = http.get(url, { timeout: 2000 }, (res) => (res.resume(), resolve(res.statusCode)));
+      req.on("error", () => resolve(0));
+      req.on("timeout", () => (req.destroy(), resolve(0)));
+    });
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} not answering 200 after ${timeoutMs} ms\n${output ? output() : ""}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Environment for the Next.js processes: ours, minus anything that would change their mode. */
+function nextEnv(extra) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", BETTER_AUTH_SECRET: SECRET, ...extra };
+  for (const k of ["NODE_ENV", "TEST", "NODE_OPTIONS", "AUTH_SECRET", "BETTER_AUTH_TRUSTED_ORIGINS"]) delete env[k];
+  return env;
+}
+
+function sameFile(a, b) {
+  try {
+    const [sa, sb] = [fs.statSync(a), fs.statSync(b)];
+    if (sa.size !== sb.size) return false;
+    const hash = (f) => crypto.createHash("sha1").update(fs.readFileSync(f)).digest("hex");
+    return hash(a) === hash(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * examples/nextjs installs better-auth-rs as a copy (`install-links`), so it must be refreshed
+ * whenever the addon or its JS changes here. Returns what was done, or null.
+ */
+async function ensureNextDeps() {
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  if (!fs.existsSync(path.join(NEXT_DIR, "node_modules", "next", "package.json"))) {
+    await run(npm, ["ci", "--no-audit", "--no-fund"], { cwd: NEXT_DIR, env: nextEnv(), timeoutMs: 300_000 });
+    return "npm ci";
+  }
+  const copy = path.join(NEXT_DIR, "node_modules", "better-auth-rs");
+  const { files } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const wanted = ["package.json"];
+  for (const entry of files) {
+    if (entry.endsWith("/")) {
+      for (const f of fs.readdirSync(path.join(ROOT, entry))) wanted.push(path.join(entry, f));
+    } else if (entry.startsWith("*")) {
+      for (const f of fs.readdirSync(ROOT)) if (f.endsWith(entry.slice(1))) wanted.push(f);
+    } else wanted.push(entry);
+  }
+  if (wanted.every((f) => sameFile(path.join(ROOT, f), path.join(copy, f)))) return null;
+  // npm never refreshes a same-version directory dependency: remove it and let npm copy it again.
+  fs.rmSync(copy, { recursive: true, force: true });
+  await run(npm, ["install", "--no-save", "--no-audit", "--no-fund"], { cwd: NEXT_DIR, env: nextEnv(), timeoutMs: 300_000 });
+  return "better-auth-rs copied again";
+}
+
+/** `next build` unless .next is newer than every source file of the example (E2E_REBUILD=1 forces it). */
+function nextBuildIsStale() {
+  if (process.env.E2E_REBUILD === "1") return true;
+  let built;
+  try {
+    built = fs.statSync(path.join(NEXT_DIR, ".next", "BUILD_ID")).mtimeMs;
+  } catch {
+    return true;
+  }
+  const newest = (p) => {
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs;
+    return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+  };
+  const sources = ["app", "lib", "proxy.ts", "next.config.ts", "tsconfig.json", "package.json", "package-lock.json"];
+  return sources.some((s) => fs.existsSync(path.join(NEXT_DIR, s)) && newest(path.join(NEXT_DIR, s)) > built);
+}
+
+async function newPage() {
+  if (!browser) {
+    const { chromium } = require("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ],
+    });
+  }
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP);
+  page.setDefaultNavigationTimeout(STEP);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // Failed loads are checked from the responses (`failed`) instead.
+  page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+  const log = []; // every /api exchange, for failure messages
+  const failed = []; // every response >= 400
+  page.on("response", (r) => {
+    const u = new URL(r.url());
+    const line = `${r.request().method()} ${u.pathname} → ${r.status()}`;
+    if (u.pathname.includes("/api/")) log.push(line);
+    if (r.status() >= 400) failed.push(line);
+  });
+  return { context, page, errors, log, failed };
+}
+
+async function authCookie(context) {
+  return (await context.cookies()).find((c) => /(^|\.)better-auth\.session_token$/.test(c.name));
+}
+
+function uniqueEmail(label) {
+  return `${label}-${Date.now()}-${crypto.randomBytes(3).toString("hex")}@example.com`;
+}
+
+before(() => {
+  if (!SKIP) fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+// Even when the runner is interrupted: no server or build outlives the test process.
+process.on("exit", () => children.forEach(killTree));
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  for (const child of children) killTree(child);
+  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("e2e prerequisite: Debian Chromium at " + CHROMIUM, { skip: SKIP && "SKIP_E2E=1" }, () => {
+  if (!HAVE_CHROMIUM) {
+    assert.fail(
+      `${CHROMIUM} is missing: run \`apt-get update && apt-get install -y chromium\` (or set SKIP_E2E=1 to skip the browser tests)`,
+    );
+  }
+});
+
+const skipSuites = SKIP ? "SKIP_E2E=1" : !HAVE_CHROMIUM ? "no Chromium (see the failing prerequisite test)" : false;
+
+describe("Next.js example (examples/nextjs) in Chromium", { skip: skipSuites, timeout: 600_000 }, () => {
+  let server;
+  let serverOutput = "";
+  let origin;
+  let ctx;
+  const email = uniqueEmail("next");
+  const name = "Ada Next";
+
+  before(async () => {
+    const t = Date.now();
+    const installed = await ensureNextDeps();
+    if (installed) console.log(`examples/nextjs: ${installed} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    if (nextBuildIsStale()) {
+      const t0 = Date.now();
+      await run(process.execPath, [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "build"], {
+        cwd: NEXT_DIR,
+        env: nextEnv(),
+        timeoutMs: 480_000,
+      });
+      console.log(`examples/nextjs: next build ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    const db = path.join(tmpDir("next"), "auth.db");
+    server = spawn(
+      process.execPath,
+      [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+      { cwd: NEXT_DIR, env: nextEnv({ AUTH_DB: db, BETTER_AUTH_URL: origin }), detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children.add(server);
+    server.stdout.on("data", (d) => (serverOutput += d));
+    server.stderr.on("data", (d) => (serverOutput += d));
+    await waitForHttp(`${origin}/api/auth/ok`, { child: server, output: () => serverOutput, timeoutMs: 30_000 });
+    ctx = await newPage();
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await ctx?.context.close().catch(() => {});
+    if (server) killTree(server);
+  });
+
+  const diag = () => `\nrequests: ${ctx.log.join(", ")}\npage errors: ${ctx.errors.join(" | ")}\nserver: ${serverOutput.slice(-2000)}`;
+
+  async function onDashboard() {
+    const { page } = ctx;
+    await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    assert.equal(await page.getByTestId("user-name").textContent(), name, diag());
+    assert.equal(await page.getByTestId("user-email").textContent(), email, diag());
+  }
+
+  async function signIn(password) {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  async function signOut() {
+    const { page } = ctx;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    assert.equal(await authCookie(ctx.context), undefined, "session cookie cleared by sign-out" + diag());
+  }
+
+  test("sign up → lands on /dashboard showing the user", async () => {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-up`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await onDashboard();
+    const cookie = await authCookie(ctx.context);
+    assert.ok(cookie, "session cookie set" + diag());
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+  });
+
+  test("reload stays signed in", async () => {
+    await ctx.page.reload();
+    await onDashboard();
+  });
+
+  test("sign out → /sign-in; /dashboard then redirects to /sign-in", async () => {
+    const { page } = ctx;
+    await signOut();
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+  });
+
+  test("a forged session cookie passes the proxy but the page's getSession rejects it", async () => {
+    const { page, context } = ctx;
+    await context.addCookies([{ name: "better-auth.session_token", value: "forged.token", url: origin }]);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    await context.clearCookies();
+  });
+
+  test("sign in again → dashboard (screenshot) → sign out", async () => {
+    const { page } = ctx;
+    await signIn(PASSWORD);
+    await onDashboard();
+    await page.screenshot({ path: path.join(ARTIFACTS, "nextjs-dashboard.png"), fullPage: true });
+    await signOut();
+  });
+
+  test("sign in with a wrong password shows the error", async () => {
+    const { page } = ctx;
+    await signIn("wrong-password-123");
+    const alert = page.locator('form [role="alert"]');
+    await alert.waitFor({ timeout: STEP });
+    assert.equal((await alert.textContent()).trim(), "Invalid email or password", diag());
+    assert.equal(page.url(), `${origin}/sign-in`);
+    assert.equal(await authCookie(ctx.context), undefined);
+  });
+
+  test("no page errors; the only failed request is the wrong-password sign-in", () => {
+    assert.deepEqual(ctx.errors, [], diag());
+    const failed = ctx.failed.filter((l) => l !== "GET /favicon.ico → 404");
+    assert.deepEqual(failed, ["POST /api/auth/sign-in/email → 401"], diag());
+  });
+});
+
+describe("Express example page (examples/express) in Chromium", { skip: skipSuites, timeout: 120_000 }, () => {
+  let server;
+  let origin;
+  let ctx;
+  const email = uniqueEmail("express");
+  const name = "Ada Express";
+
+  before(async () => {
+    const { betterAuth } = require("../index.js");
+    const { toNodeHandler, fromNodeHeaders } = require("../js/node.js");
+    const { createApp } = require("../examples/express/app.js");
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    const auth = betterAuth({
+      database: path.join(tmpDir("express"), "auth.db"),
+      emailAndPassword: { enabled: true },
+      baseURL: origin,
+      secret: SECRET,
+    });
+    server = http.createServer(createApp({ auth, toNodeHandler, fromNodeHeaders }));
+    await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+    ctx = await newPage();
+  }, { timeout: 60_000 });
+
+  after(async () => {
+    await ctx?.context.close().catch(() => {});
+    if (server) {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  const diag = () => `\nrequests: ${ctx.log.join(", ")}\npage errors: ${ctx.errors.join(" | ")}`;
+  const signedInText = `Signed in as ${name} <${email}>`;
+
+  async function whoami(expected) {
+    const summary = ctx.page.locator("#who-summary");
+    try {
+      await summary.filter({ hasText: expected }).waitFor({ timeout: STEP });
+    } catch {
+      assert.fail(`#who-summary: expected ${JSON.stringify(expected)}, got ${JSON.stringify(await summary.textContent())}${diag()}`);
+    }
+  }
+
+  async function status(formId, expected) {
+    const el = ctx.page.locator(`#${formId} .status`);
+    try {
+      await el.filter({ hasText: expected }).waitFor({ timeout: STEP });
+    } catch {
+      assert.fail(`#${formId} status: expected ${JSON.stringify(expected)}, got ${JSON.stringify(await el.textContent())}${diag()}`);
+    }
+    return el;
+  }
+
+  async function signIn(password) {
+    const { page } = ctx;
+    await page.fill("#si-email", email);
+    await page.fill("#si-password", password);
+    await page.click('#sign-in button[type="submit"]');
+  }
+
+  async function signOut() {
+    await ctx.page.click("#sign-out");
+    await status("sign-in", "Signed out.");
+    await whoami("Not signed in.");
+    assert.equal(await authCookie(ctx.context), undefined, "session cookie cleared" + diag());
+  }
+
+  test("page loads signed out", async () => {
+    await ctx.page.goto(`${origin}/`);
+    await whoami("Not signed in.");
+  });
+
+  test("sign up → signed in", async () => {
+    const { page } = ctx;
+    await page.fill("#su-name", name);
+    await page.fill("#su-email", email);
+    await page.fill("#su-password", PASSWORD);
+    await page.click('#sign-up button[type="submit"]');
+    await status("sign-up", `Welcome, ${name}! You are signed in.`);
+    await whoami(signedInText);
+    const cookie = await authCookie(ctx.context);
+    assert.ok(cookie?.httpOnly, "HttpOnly session cookie" + diag());
+  });
+
+  test("reload stays signed in; /api/me answers 200", async () => {
+    await ctx.page.reload();
+    await whoami(signedInText);
+    await ctx.page.locator("#out-me").filter({ hasText: /^200\n/ }).waitFor({ timeout: STEP });
+  });
+
+  test("sign out → signed out; /api/me answers 401", async () => {
+    await signOut();
+    await ctx.page.locator("#out-me").filter({ hasText: /^401\n/ }).waitFor({ timeout: STEP });
+  });
+
+  test("sign in again → signed in (screenshot) → sign out", async () => {
+    await signIn(PASSWORD);
+    await status("sign-in", `Signed in as ${email}.`);
+    await whoami(signedInText);
+    await ctx.page.screenshot({ path: path.join(ARTIFACTS, "express-page.png"), fullPage: true });
+    await signOut();
+  });
+
+  test("sign in with a wrong password shows the error", async () => {
+    await signIn("wrong-password-123");
+    const el = await status("sign-in", "Invalid email or password");
+    assert.equal((await el.textContent()).trim(), "401: Invalid email or password INVALID_EMAIL_OR_PASSWORD");
+    await whoami("Not signed in.");
+  });
+
+  test("no page errors; failed requests are only the signed-out /api/me and the wrong password", () => {
+    assert.deepEqual(ctx.errors, [], diag());
+    const failed = new Set(ctx.failed.filter((l) => l !== "GET /favicon.ico → 404"));
+    assert.deepEqual([...failed].sort(), ["GET /api/me → 401", "POST /api/auth/sign-in/email → 401"], diag());
+  });
+});
