@@ -168,3 +168,70 @@ describe("password reset", () => {
     });
   }
 });
+
+async function verificationSequence(kind) {
+  const db = tempDbFile(`verify-${kind}`);
+  const mail = [];
+  const after = [];
+  const auth = await makeAuth(kind, {
+    dbFile: db.file,
+    emailAndPassword: { requireEmailVerification: true },
+    emailVerification: {
+      sendOnSignIn: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url, token }) => { mail.push({ email: user.email, url, token }); },
+      afterEmailVerification: async (user) => { after.push([user.email, user.emailVerified]); },
+    },
+  });
+  try {
+    const out = [];
+    const rec = (label, r, extra) => out.push([label, r.status, r.body?.code ?? (r.body === undefined ? undefined : JSON.stringify(Object.keys(r.body ?? {}))), extra ?? null]);
+    const a = client(auth);
+    rec("sign-up", await a.send("POST", "/sign-up/email", { name: "Ada", email: "ada@example.com", password: PW, callbackURL: "/welcome" }));
+    assert.equal(mail.length, 1, `${kind}: mailed on sign-up`);
+    assert.equal(a.jar.size, 0, "no session before verification");
+    const m = mail[0];
+    assert.ok(m.url.startsWith(`${BASE_URL}/api/auth/verify-email?token=${m.token}&callbackURL=%2Fwelcome`), m.url);
+    const [, payload] = m.token.split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    assert.deepEqual(Object.keys(claims).sort(), ["email", "exp", "iat", "userId"]);
+    assert.equal(claims.exp - claims.iat, 3600);
+    rec("sign-in unverified", await a.send("POST", "/sign-in/email", { email: "ada@example.com", password: PW }));
+    assert.equal(mail.length, 2, "sendOnSignIn mails again");
+    rec("send without session", await client(auth).send("POST", "/send-verification-email", { email: "nobody@example.com" }));
+    const bad = await auth.handler(new Request(`${API}/verify-email?token=garbage&callbackURL=%2Fwelcome`));
+    rec("bad token (redirect)", { status: bad.status }, bad.headers.get("location"));
+    rec("bad token (json)", await a.send("GET", "/verify-email?token=garbage"));
+    const ok = await auth.handler(new Request(m.url));
+    rec("verify", { status: ok.status }, [ok.headers.get("location"), ok.headers.getSetCookie().map((c) => c.split("=")[0])]);
+    assert.deepEqual(after, [["ada@example.com", true]]);
+    const cookie = ok.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const s = await auth.api.getSession({ headers: { cookie } });
+    assert.equal(s.user.emailVerified, true, kind);
+    const again = await auth.handler(new Request(m.url.replace("callbackURL=%2Fwelcome", "callbackURL=")));
+    rec("verify again (json)", { status: again.status, body: await again.json() });
+    rec("sign-in verified", await client(auth).send("POST", "/sign-in/email", { email: "ada@example.com", password: PW }));
+    const c2 = client(auth);
+    await c2.send("POST", "/sign-in/email", { email: "ada@example.com", password: PW });
+    rec("send when verified", await c2.send("POST", "/send-verification-email", { email: "ada@example.com" }));
+    rec("send other email", await c2.send("POST", "/send-verification-email", { email: "eve@example.com" }));
+    return out;
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+describe("email verification", () => {
+  const results = {};
+  for (const kind of IMPLS) {
+    test(`verification flow on ${kind}`, async () => {
+      results[kind] = await verificationSequence(kind);
+    });
+  }
+  if (IMPLS.length > 1) {
+    test("better-auth-rs answers every step of the verification flow as better-auth does", () => {
+      assert.deepEqual(results.ours, results["better-auth"]);
+    });
+  }
+});

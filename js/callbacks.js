@@ -15,6 +15,10 @@ function collectCallbacks(options) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
+  const ev = options?.emailVerification;
+  for (const k of ["sendVerificationEmail", "beforeEmailVerification", "afterEmailVerification"]) {
+    if (typeof ev?.[k] === "function") fns.set(k, ev[k]);
+  }
   return fns;
 }
 

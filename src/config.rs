@@ -129,6 +129,19 @@ pub struct EmailPasswordConfig {
     pub rehash_legacy: bool,
 }
 
+/// `emailVerification` options (the callbacks themselves live in JS).
+#[derive(Debug, Clone)]
+pub struct EmailVerificationConfig {
+    /// `sendOnSignUp` (`None`: follows `requireEmailVerification`).
+    pub send_on_sign_up: Option<bool>,
+    /// `sendOnSignIn` (false).
+    pub send_on_sign_in: bool,
+    /// `autoSignInAfterVerification` (false).
+    pub auto_sign_in_after_verification: bool,
+    /// `expiresIn` seconds (3600).
+    pub expires_in: i64,
+}
+
 /// `session` options, in seconds.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
@@ -165,6 +178,8 @@ pub struct AuthConfig {
     pub email_and_password: EmailPasswordConfig,
     /// `session`.
     pub session: SessionConfig,
+    /// `emailVerification`.
+    pub email_verification: EmailVerificationConfig,
     /// `trustedOrigins` (array form) plus `BETTER_AUTH_TRUSTED_ORIGINS`.
     pub trusted_origins: Vec<String>,
     /// `advanced.cookiePrefix`.
@@ -521,6 +536,14 @@ impl AuthConfig {
             disable_session_refresh: s.bool("disableSessionRefresh")?.unwrap_or(false),
         };
 
+        let ev = o.child("emailVerification")?;
+        let email_verification = EmailVerificationConfig {
+            send_on_sign_up: ev.bool("sendOnSignUp")?,
+            send_on_sign_in: ev.bool("sendOnSignIn")?.unwrap_or(false),
+            auto_sign_in_after_verification: ev.bool("autoSignInAfterVerification")?.unwrap_or(false),
+            expires_in: ev.uint("expiresIn")?.unwrap_or(3600) as i64,
+        };
+
         // trustedOrigins
         let mut trusted_origins = Vec::new();
         match o.get("trustedOrigins") {
@@ -586,6 +609,7 @@ impl AuthConfig {
             auto_migrate,
             email_and_password,
             session,
+            email_verification,
             trusted_origins,
             cookie_prefix,
             secure_cookies,

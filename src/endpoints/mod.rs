@@ -15,6 +15,7 @@ pub mod session;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
+pub mod verify_email;
 
 /// What an endpoint returns on success.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +133,10 @@ pub enum Endpoint {
     RequestPasswordResetCallback,
     /// POST /reset-password
     ResetPassword,
+    /// POST /send-verification-email
+    SendVerificationEmail,
+    /// GET /verify-email
+    VerifyEmail,
     /// GET /ok
     Ok,
     /// GET /error
@@ -157,6 +162,8 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::RequestPasswordReset, "requestPasswordReset", "/request-password-reset", &["POST"], false, false),
     (Endpoint::RequestPasswordResetCallback, "requestPasswordResetCallback", "/reset-password/:token", &["GET"], false, false),
     (Endpoint::ResetPassword, "resetPassword", "/reset-password", &["POST"], false, false),
+    (Endpoint::SendVerificationEmail, "sendVerificationEmail", "/send-verification-email", &["POST"], false, false),
+    (Endpoint::VerifyEmail, "verifyEmail", "/verify-email", &["GET"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
 ];
@@ -249,6 +256,8 @@ impl Endpoint {
             Endpoint::RequestPasswordReset => password::request_password_reset(call).await?,
             Endpoint::RequestPasswordResetCallback => return password::reset_password_callback(call).await,
             Endpoint::ResetPassword => password::reset_password(call).await?,
+            Endpoint::SendVerificationEmail => verify_email::send_verification_email_endpoint(call).await?,
+            Endpoint::VerifyEmail => return verify_email::verify_email(call).await,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
         };

@@ -79,6 +79,9 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
     }
     if ep.require_email_verification && !user.email_verified {
+        if ctx.callbacks.has("sendVerificationEmail") && ctx.config.email_verification.send_on_sign_in {
+            super::verify_email::send_verification_email(call, &user, body.callback_url.as_deref()).await?;
+        }
         return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));
     }
     // A Better Auth scrypt hash is upgraded to argon2id once the password is known to be right.

@@ -167,6 +167,14 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
 
+    let send_on_sign_up = ctx.config.email_verification.send_on_sign_up.unwrap_or(ep.require_email_verification);
+    if send_on_sign_up && ctx.callbacks.has("sendVerificationEmail") {
+        let callback = call.body.as_ref().and_then(|b| b.get("callbackURL")).and_then(Value::as_str).map(str::to_string);
+        if let Err(e) = super::verify_email::send_verification_email(call, &user, callback.as_deref()).await {
+            // Better Auth runs this after the transaction and only logs a failure
+            log_internal("failed to send the sign-up verification email", &e);
+        }
+    }
     if !ep.auto_sign_in || ep.require_email_verification {
         return Ok(json!({ "token": null, "user": user_json(&user, &schema.user) }));
     }
