@@ -235,3 +235,60 @@ describe("email verification", () => {
     });
   }
 });
+
+async function bearerSequence(kind) {
+  const db = tempDbFile(`bearer-${kind}`);
+  const plugin = kind === "ours" ? (await import("../js/plugins.js")).default.bearer() : (await import("better-auth/plugins")).bearer();
+  const auth = await makeAuth(kind, { dbFile: db.file, plugins: [plugin] });
+  try {
+    const out = [];
+    const post = (p, body, headers = {}) => auth.handler(new Request(API + p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }));
+    const get = (p, headers = {}) => auth.handler(new Request(API + p, { headers }));
+    const up = await post("/sign-up/email", { name: "B", email: "b@example.com", password: PW });
+    const tok = up.headers.get("set-auth-token");
+    out.push(["sign-up set-auth-token", up.status, /^[A-Za-z0-9]{32}\.[A-Za-z0-9+/]{43}=$/.test(tok), up.headers.get("access-control-expose-headers")]);
+    const raw = tok.split(".")[0];
+    for (const [label, h] of [
+      ["signed", `Bearer ${tok}`],
+      ["signed, encoded", `Bearer ${encodeURIComponent(tok)}`],
+      ["raw", `Bearer ${raw}`],
+      ["lower-case scheme", `bearer ${raw}`],
+      ["tampered", `Bearer ${tok.slice(0, -5)}AAAA=`],
+      ["wrong scheme", `Basic ${raw}`],
+      ["empty", "Bearer "],
+    ]) {
+      const r = await get("/get-session", { authorization: h });
+      const body = await r.json();
+      out.push([label, r.status, body === null ? null : body.user.email]);
+    }
+    const s = await auth.api.getSession({ headers: { authorization: `Bearer ${raw}` } });
+    out.push(["auth.api.getSession with bearer", s?.user.email ?? null]);
+    // a bearer request carries no cookie, so no origin check: sign-out works from a server
+    const so = await post("/sign-out", {}, { authorization: `Bearer ${tok}` });
+    out.push(["sign-out with bearer", so.status]);
+    const after = await (await get("/get-session", { authorization: `Bearer ${tok}` })).json();
+    out.push(["after sign-out", after]);
+    const si = await post("/sign-in/email", { email: "b@example.com", password: PW });
+    out.push(["sign-in set-auth-token", !!si.headers.get("set-auth-token"), si.headers.get("set-auth-token")?.split(".")[0] === (await si.json()).token]);
+    return out;
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+describe("bearer() plugin", () => {
+  const results = {};
+  for (const kind of IMPLS) {
+    test(`bearer tokens on ${kind}`, async () => {
+      results[kind] = await bearerSequence(kind);
+      assert.equal(results[kind][0][2], true, "set-auth-token is token.signature");
+      assert.equal(results[kind][1][2], "b@example.com");
+    });
+  }
+  if (IMPLS.length > 1) {
+    test("better-auth-rs treats bearer tokens as better-auth does", () => {
+      assert.deepEqual(results.ours, results["better-auth"]);
+    });
+  }
+});

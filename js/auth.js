@@ -116,14 +116,18 @@ function plainOptions(options) {
   if (typeof options !== "object") throw new TypeError("better-auth-rs: betterAuth(options) expects an object");
   const plain = { ...options };
   plain.database = plainDatabase(options.database);
+  if (Array.isArray(options.plugins)) {
+    plain.plugins = options.plugins.map((p) => (p && typeof p === "object" ? { id: p.id, options: p.options ?? {} } : p));
+  }
   if (typeof options.trustedOrigins === "function") {
     throw new TypeError("better-auth-rs: option `trustedOrigins`: the function form is not supported yet; pass an array of origins");
   }
   return plain;
 }
 
+const SUPPORTED_PLUGINS = new Set(["bearer", "jwt"]);
 const UNSUPPORTED = [
-  ["plugins", (v) => Array.isArray(v) && v.length > 0],
+  ["plugins", (v) => Array.isArray(v) && v.some((p) => !SUPPORTED_PLUGINS.has(p?.id))],
   ["hooks", (v) => v && (v.before || v.after)],
   ["databaseHooks", (v) => v && Object.keys(v).length > 0],
   ["secondaryStorage", (v) => !!v],

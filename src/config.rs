@@ -142,6 +142,13 @@ pub struct EmailVerificationConfig {
     pub expires_in: i64,
 }
 
+/// The `bearer()` plugin's options.
+#[derive(Debug, Clone, Default)]
+pub struct BearerConfig {
+    /// `requireSignature`: refuse raw (unsigned) tokens.
+    pub require_signature: bool,
+}
+
 /// `session` options, in seconds.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
@@ -180,6 +187,10 @@ pub struct AuthConfig {
     pub session: SessionConfig,
     /// `emailVerification`.
     pub email_verification: EmailVerificationConfig,
+    /// The `bearer()` plugin, when listed in `plugins`.
+    pub bearer: Option<BearerConfig>,
+    /// Raw options of the `jwt()` plugin (or the top-level `jwt` option), when present.
+    pub jwt_options: Option<Value>,
     /// `trustedOrigins` (array form) plus `BETTER_AUTH_TRUSTED_ORIGINS`.
     pub trusted_origins: Vec<String>,
     /// `advanced.cookiePrefix`.
@@ -544,6 +555,36 @@ impl AuthConfig {
             expires_in: ev.uint("expiresIn")?.unwrap_or(3600) as i64,
         };
 
+        // plugins (plain descriptions: { id, options })
+        let mut bearer = None;
+        let mut jwt_options = None;
+        match o.get("plugins") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for (i, p) in items.iter().enumerate() {
+                    let id = p.get("id").and_then(Value::as_str).unwrap_or("");
+                    let popts = p.get("options").cloned().unwrap_or(Value::Null);
+                    match id {
+                        "bearer" => {
+                            bearer = Some(BearerConfig {
+                                require_signature: popts.get("requireSignature").and_then(Value::as_bool).unwrap_or(false),
+                            })
+                        }
+                        "jwt" => jwt_options = Some(if popts.is_null() { Value::Object(Map::new()) } else { popts }),
+                        "" => return Err(bad(&format!("plugins[{i}]"), "a plugin object with an `id`", p)),
+                        _ => {}
+                    }
+                }
+            }
+            Some(other) => return Err(bad("plugins", "an array", other)),
+        }
+        if let Some(j) = o.get("jwt") {
+            if !j.is_object() {
+                return Err(bad("jwt", "an object", j));
+            }
+            jwt_options = Some(j.clone());
+        }
+
         // trustedOrigins
         let mut trusted_origins = Vec::new();
         match o.get("trustedOrigins") {
@@ -610,6 +651,8 @@ impl AuthConfig {
             email_and_password,
             session,
             email_verification,
+            bearer,
+            jwt_options,
             trusted_origins,
             cookie_prefix,
             secure_cookies,

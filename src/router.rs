@@ -198,9 +198,11 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
             return error_response(&e, ResponseHeaders::default());
         }
     }
+    // bearer(): after the router's origin check, as Better Auth's before-hook
+    let bearer_headers = crate::bearer::apply(ctx, &req.headers);
     let mut call = Call {
         ctx,
-        headers: &req.headers,
+        headers: bearer_headers.as_ref().unwrap_or(&req.headers),
         body,
         query,
         has_request: true,
@@ -209,7 +211,9 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         request: Some((method.clone(), req.url.clone())),
         out: ResponseHeaders::default(),
     };
-    match endpoint.run(&mut call, &method).await {
+    let result = endpoint.run(&mut call, &method).await;
+    crate::bearer::after(ctx, &mut call.out);
+    match result {
         Ok(out) => output_response(out, call.out),
         Err(e) => error_response(&e, call.out),
     }
@@ -248,6 +252,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         return ApiOutput { result: Err(AuthError::validation("Headers is required")), headers: ResponseHeaders::default() };
     }
     let headers = input.headers.unwrap_or_default();
+    let headers = crate::bearer::apply(ctx, &headers).unwrap_or(headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
     let mut call = Call {
         ctx,
@@ -261,5 +266,6 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         out: ResponseHeaders::default(),
     };
     let result = endpoint.run(&mut call, &method).await;
+    crate::bearer::after(ctx, &mut call.out);
     ApiOutput { result, headers: call.out }
 }

@@ -1,0 +1,2 @@
+import m from "./plugins.js";
+export const { bearer, jwt } = m;
