@@ -112,6 +112,7 @@ async fn story(dialect: Dialect, options: Value) {
         password: Some("salt:key".into()),
         created_at: T0,
         updated_at: T0,
+        scope: None,
     };
     store.create_user_with_credential(&mut user, &mut account).await.unwrap();
     assert!(!user.id.is_empty());
