@@ -292,3 +292,73 @@ describe("bearer() plugin", () => {
     });
   }
 });
+
+async function deleteSequence(kind) {
+  const out = [];
+  // disabled (default): 404 with an empty body, after authentication
+  {
+    const db = tempDbFile(`del0-${kind}`);
+    const auth = await makeAuth(kind, { dbFile: db.file });
+    try {
+      const a = client(auth);
+      out.push(["unauthenticated", (await a.send("POST", "/delete-user", {})).status]);
+      await a.send("POST", "/sign-up/email", { name: "D", email: "d@example.com", password: PW });
+      const r = await a.send("POST", "/delete-user", {});
+      out.push(["disabled", r.status, r.body ?? null]);
+    } finally {
+      auth.close();
+      db.cleanup();
+    }
+  }
+  const db = tempDbFile(`del-${kind}`);
+  const mails = [];
+  const events = [];
+  const auth = await makeAuth(kind, {
+    dbFile: db.file,
+    user: {
+      deleteUser: {
+        enabled: true,
+        sendDeleteAccountVerification: async ({ user, url, token }) => { mails.push({ email: user.email, url, token }); },
+        beforeDelete: async (user) => { events.push(["before", user.email]); },
+        afterDelete: async (user) => { events.push(["after", user.email]); },
+      },
+    },
+  });
+  try {
+    const a = client(auth);
+    await a.send("POST", "/sign-up/email", { name: "D", email: "d@example.com", password: PW });
+    const wrong = await a.send("POST", "/delete-user", { password: "not-my-password" });
+    out.push(["wrong password", wrong.status, wrong.body?.code]);
+    const sent = await a.send("POST", "/delete-user", { callbackURL: "/bye" });
+    out.push(["verification sent", sent.status, sent.body]);
+    assert.equal(mails.length, 1, kind);
+    assert.match(mails[0].token, /^[0-9a-z]{32}$/);
+    assert.equal(mails[0].url, `${BASE_URL}/api/auth/delete-user/callback?token=${mails[0].token}&callbackURL=%2Fbye`);
+    const badTok = await a.send("GET", "/delete-user/callback?token=nope");
+    out.push(["bad token", badTok.status, badTok.body?.code]);
+    const noSession = await client(auth).send("GET", `/delete-user/callback?token=${mails[0].token}`);
+    out.push(["callback without session", noSession.status, noSession.body?.code]);
+    const res = await auth.handler(new Request(mails[0].url, { headers: { cookie: a.cookie() } }));
+    out.push(["callback", res.status, res.headers.get("location"), res.headers.getSetCookie().length > 0]);
+    assert.deepEqual(events, [["before", "d@example.com"], ["after", "d@example.com"]]);
+    out.push(["user gone", (await client(auth).send("POST", "/sign-in/email", { email: "d@example.com", password: PW })).status]);
+    return out;
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+describe("delete-user", () => {
+  const results = {};
+  for (const kind of IMPLS) {
+    test(`delete flows on ${kind}`, async () => {
+      results[kind] = await deleteSequence(kind);
+    });
+  }
+  if (IMPLS.length > 1) {
+    test("better-auth-rs answers every step of the delete flow as better-auth does", () => {
+      assert.deepEqual(results.ours, results["better-auth"]);
+    });
+  }
+});

@@ -15,6 +15,10 @@ function collectCallbacks(options) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
+  const du = options?.user?.deleteUser;
+  for (const k of ["sendDeleteAccountVerification", "beforeDelete", "afterDelete"]) {
+    if (typeof du?.[k] === "function") fns.set(`deleteUser.${k}`, du[k]);
+  }
   const ev = options?.emailVerification;
   for (const k of ["sendVerificationEmail", "beforeEmailVerification", "afterEmailVerification"]) {
     if (typeof ev?.[k] === "function") fns.set(k, ev[k]);

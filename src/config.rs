@@ -187,6 +187,10 @@ pub struct AuthConfig {
     pub session: SessionConfig,
     /// `emailVerification`.
     pub email_verification: EmailVerificationConfig,
+    /// `user.deleteUser.enabled` (false).
+    pub delete_user_enabled: bool,
+    /// `user.deleteUser.deleteTokenExpiresIn` seconds (86400).
+    pub delete_token_expires_in: i64,
     /// The `bearer()` plugin, when listed in `plugins`.
     pub bearer: Option<BearerConfig>,
     /// Raw options of the `jwt()` plugin (or the top-level `jwt` option), when present.
@@ -555,6 +559,10 @@ impl AuthConfig {
             expires_in: ev.uint("expiresIn")?.unwrap_or(3600) as i64,
         };
 
+        let du = o.child("user")?.child("deleteUser")?;
+        let delete_user_enabled = du.bool("enabled")?.unwrap_or(false);
+        let delete_token_expires_in = du.uint("deleteTokenExpiresIn")?.unwrap_or(86_400) as i64;
+
         // plugins (plain descriptions: { id, options })
         let mut bearer = None;
         let mut jwt_options = None;
@@ -651,6 +659,8 @@ impl AuthConfig {
             email_and_password,
             session,
             email_verification,
+            delete_user_enabled,
+            delete_token_expires_in,
             bearer,
             jwt_options,
             trusted_origins,

@@ -84,6 +84,16 @@ pub fn base_message(code: &str) -> &'static str {
         "INVALID_TOKEN" => "Invalid token",
         "TOKEN_EXPIRED" => "Token expired",
         "EMAIL_NOT_VERIFIED" => "Email not verified",
+        "FAILED_TO_GET_USER_INFO" => "Failed to get user info",
+        "CREDENTIAL_ACCOUNT_NOT_FOUND" => "Credential account not found",
+        "SESSION_EXPIRED" => "Session expired. Re-authenticate to perform this action.",
+        "PASSWORD_ALREADY_SET" => "User already has a password set",
+        "EMAIL_CAN_NOT_BE_UPDATED" => "Email can not be updated",
+        "VERIFICATION_EMAIL_NOT_ENABLED" => "Verification email isn't enabled",
+        "EMAIL_ALREADY_VERIFIED" => "Email is already verified",
+        "EMAIL_MISMATCH" => "Email mismatch",
+        "CHANGE_EMAIL_DISABLED" => "Change email is disabled",
+        "INTERNAL_SERVER_ERROR" => "Internal Server Error",
         "PASSWORD_TOO_SHORT" => "Password too short",
         "PASSWORD_TOO_LONG" => "Password too long",
         "USER_ALREADY_EXISTS" => "User already exists.",
@@ -145,6 +155,11 @@ impl AuthError {
             status_name: status_name.to_string(),
             body: ErrorBody::Message(message.into()),
         })
+    }
+
+    /// An error with a named status and no body at all.
+    pub fn empty(status_name: &str) -> Self {
+        AuthError::Api(ApiError { status: status_code_of(status_name), status_name: status_name.to_string(), body: ErrorBody::Empty })
     }
 
     /// A server fault.

@@ -7,6 +7,7 @@ use crate::json::zod_type_name;
 use serde_json::{Map, Value};
 
 pub mod account;
+pub mod delete_user;
 pub mod fields;
 pub mod guard;
 pub mod health;
@@ -137,6 +138,10 @@ pub enum Endpoint {
     SendVerificationEmail,
     /// GET /verify-email
     VerifyEmail,
+    /// POST /delete-user
+    DeleteUser,
+    /// GET /delete-user/callback
+    DeleteUserCallback,
     /// GET /ok
     Ok,
     /// GET /error
@@ -164,6 +169,8 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::ResetPassword, "resetPassword", "/reset-password", &["POST"], false, false),
     (Endpoint::SendVerificationEmail, "sendVerificationEmail", "/send-verification-email", &["POST"], false, false),
     (Endpoint::VerifyEmail, "verifyEmail", "/verify-email", &["GET"], false, false),
+    (Endpoint::DeleteUser, "deleteUser", "/delete-user", &["POST"], false, false),
+    (Endpoint::DeleteUserCallback, "deleteUserCallback", "/delete-user/callback", &["GET"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
 ];
@@ -258,6 +265,8 @@ impl Endpoint {
             Endpoint::ResetPassword => password::reset_password(call).await?,
             Endpoint::SendVerificationEmail => verify_email::send_verification_email_endpoint(call).await?,
             Endpoint::VerifyEmail => return verify_email::verify_email(call).await,
+            Endpoint::DeleteUser => delete_user::delete_user(call).await?,
+            Endpoint::DeleteUserCallback => return delete_user::delete_user_callback(call).await,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
         };

@@ -1,0 +1,145 @@
+//! `POST /delete-user` and `GET /delete-user/callback`, with `user.deleteUser`'s
+//! `sendDeleteAccountVerification`, `beforeDelete` and `afterDelete` callbacks.
+use super::guard::{Guard, require_session};
+use super::{Call, Issues, Output, js_len, opt_str};
+use crate::cookies;
+use crate::error::{AuthError, AuthResult};
+use crate::json::{user_json, zod_type_name};
+use crate::store::{Account, Store, User, Verification};
+use rand::RngExt;
+use serde_json::{Value, json};
+
+fn lower_alnum(n: usize) -> String {
+    const A: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    let mut s = String::with_capacity(n);
+    while s.len() < n {
+        let b: u8 = rng.random();
+        if b < 252 {
+            s.push(A[(b % 36) as usize] as char);
+        }
+    }
+    s
+}
+
+async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()> {
+    let ctx = call.ctx;
+    let arg = json!([user_json(user, &ctx.config.schema.user), call.request_arg()]);
+    ctx.callbacks.call("deleteUser.beforeDelete", arg.clone()).await?;
+    let store = ctx.store().await?;
+    store.delete_user(&user.id).await?;
+    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+    ctx.callbacks.call("deleteUser.afterDelete", arg).await?;
+    Ok(())
+}
+
+async fn delete_with_token(call: &mut Call<'_>, user: &User, token: &str) -> AuthResult<()> {
+    let ctx = call.ctx;
+    let store = ctx.store().await?;
+    let identifier = format!("delete-account-{token}");
+    let v = store.find_verification(&identifier).await?;
+    let consumed = match v {
+        Some(v) if v.expires_at >= ctx.now() => store.delete_verification(&identifier).await? > 0 && v.value == user.id,
+        _ => false,
+    };
+    if !consumed {
+        return Err(AuthError::base("NOT_FOUND", "INVALID_TOKEN"));
+    }
+    delete_current_user(call, user).await
+}
+
+/// `POST /delete-user` (sensitive) `{ password?, token?, callbackURL? }`.
+pub async fn delete_user(call: &mut Call<'_>) -> AuthResult<Value> {
+    let mut issues = Issues::default();
+    let (password, token, callback) = match call.body.as_ref() {
+        None => (None, None, None),
+        Some(Value::Object(m)) => (
+            opt_str(m, "password", &mut issues).map(str::to_string),
+            opt_str(m, "token", &mut issues).map(str::to_string),
+            opt_str(m, "callbackURL", &mut issues).map(str::to_string),
+        ),
+        Some(other) => {
+            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(Some(other))));
+            (None, None, None)
+        }
+    };
+    issues.finish()?;
+    let (session, user) = require_session(call, Guard::Sensitive).await?;
+    let ctx = call.ctx;
+    if !ctx.config.delete_user_enabled {
+        return Err(AuthError::empty("NOT_FOUND"));
+    }
+    let store = ctx.store().await?;
+    if let Some(pw) = password.as_deref().filter(|p| !p.is_empty()) {
+        if js_len(pw) > ctx.config.email_and_password.max_password_length {
+            return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
+        }
+        let hash = match store.find_credential_account(&user.id).await? {
+            Some(Account { password: Some(h), .. }) => h,
+            _ => return Err(AuthError::base("BAD_REQUEST", "CREDENTIAL_ACCOUNT_NOT_FOUND")),
+        };
+        if !ctx.verify_password(&hash, pw).await? {
+            return Err(AuthError::base("BAD_REQUEST", "INVALID_PASSWORD"));
+        }
+    }
+    if let Some(t) = token.as_deref().filter(|t| !t.is_empty()) {
+        delete_with_token(call, &user, t).await?;
+        return Ok(json!({ "success": true, "message": "User deleted" }));
+    }
+    if ctx.callbacks.has("deleteUser.sendDeleteAccountVerification") {
+        let token = lower_alnum(32);
+        let now = ctx.now();
+        let mut v = Verification {
+            id: ctx.generate_id("verification").await?,
+            identifier: format!("delete-account-{token}"),
+            value: user.id.clone(),
+            expires_at: now + ctx.config.delete_token_expires_in * 1000,
+            created_at: now,
+            updated_at: now,
+        };
+        store.create_verification(&mut v).await?;
+        let cb = cookies::encode_uri_component(callback.as_deref().filter(|c| !c.is_empty()).unwrap_or("/"));
+        let url = format!("{}/delete-user/callback?token={token}&callbackURL={cb}", call.base_url());
+        let data = json!({ "user": user_json(&user, &ctx.config.schema.user), "url": url, "token": token });
+        ctx.callbacks.call("deleteUser.sendDeleteAccountVerification", json!([data, call.request_arg()])).await?;
+        return Ok(json!({ "success": true, "message": "Verification email sent" }));
+    }
+    let fresh_age = ctx.config.session.fresh_age;
+    if password.as_deref().is_none_or(str::is_empty) && fresh_age != 0 && ctx.now() - session.created_at >= fresh_age * 1000 {
+        return Err(AuthError::base("BAD_REQUEST", "SESSION_EXPIRED"));
+    }
+    delete_current_user(call, &user).await?;
+    Ok(json!({ "success": true, "message": "User deleted" }))
+}
+
+/// `GET /delete-user/callback?token=...&callbackURL=...`: deletes the signed-in user when the
+/// mailed token is theirs.
+pub async fn delete_user_callback(call: &mut Call<'_>) -> AuthResult<Output> {
+    let token = match call.query.get("token") {
+        Some(Value::String(t)) => t.clone(),
+        other => {
+            return Err(AuthError::validation(format!("[query.token] Invalid input: expected string, received {}", zod_type_name(other))));
+        }
+    };
+    let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
+    if let Some(cb) = callback.as_deref() {
+        if call.has_request && !call.ctx.config.disable_origin_check && !crate::origin::is_trusted(cb, &call.trusted_origins(), true) {
+            return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
+        }
+    }
+    if !call.ctx.config.delete_user_enabled {
+        return Err(AuthError::coded("NOT_FOUND", "NOT_FOUND", "Not found"));
+    }
+    let user = match require_session(call, Guard::Sensitive).await {
+        Ok((_, u)) => u,
+        Err(_) => {
+            call.out = Default::default();
+            return Err(AuthError::base("NOT_FOUND", "FAILED_TO_GET_USER_INFO"));
+        }
+    };
+    delete_with_token(call, &user, &token).await?;
+    Ok(match callback {
+        Some(cb) => Output::Redirect(cb),
+        None => Output::Json(json!({ "success": true, "message": "User deleted" })),
+    })
+}
