@@ -362,3 +362,89 @@ describe("delete-user", () => {
     });
   }
 });
+
+async function changeEmailSequence(kind, confirm) {
+  const db = tempDbFile(`chg-${kind}`);
+  const mails = [];
+  const auth = await makeAuth(kind, {
+    dbFile: db.file,
+    emailVerification: {
+      sendOnSignUp: true,
+      sendVerificationEmail: async ({ user, url, token }) => { mails.push({ kind: "verify", to: user.email, url, token }); },
+    },
+    user: {
+      changeEmail: {
+        enabled: true,
+        updateEmailWithoutVerification: true,
+        ...(confirm ? { sendChangeEmailConfirmation: async ({ user, newEmail, url }) => { mails.push({ kind: "confirm", to: user.email, newEmail, url }); } } : {}),
+      },
+    },
+  });
+  try {
+    const out = [];
+    const a = client(auth);
+    const rec = (label, r) => out.push([label, r.status, r.body?.code ?? r.body?.message ?? r.body?.status ?? null]);
+    await a.send("POST", "/sign-up/email", { name: "C", email: "c@example.com", password: PW });
+    await client(auth).send("POST", "/sign-up/email", { name: "T", email: "taken@example.com", password: PW });
+    rec("same email", await a.send("POST", "/change-email", { newEmail: "C@example.com" }));
+    rec("invalid email", await a.send("POST", "/change-email", { newEmail: "nope" }));
+    rec("taken email", await a.send("POST", "/change-email", { newEmail: "taken@example.com" }));
+    // unverified: changed at once, verification mailed to the new address
+    mails.length = 0;
+    rec("unverified change", await a.send("POST", "/change-email", { newEmail: "c2@example.com" }));
+    out.push(["mails after unverified change", mails.map((m) => [m.kind, m.to])]);
+    out.push(["email now", (await a.send("GET", "/get-session")).body.user.email]);
+    // verify c2, then change again as a verified user
+    const v = await auth.handler(new Request(mails[0].url, { headers: { cookie: a.cookie() } }));
+    out.push(["verify c2", v.status]);
+    out.push(["verified", (await a.send("GET", "/get-session")).body.user.emailVerified]);
+    mails.length = 0;
+    rec("verified change", await a.send("POST", "/change-email", { newEmail: "c3@example.com", callbackURL: "/done" }));
+    out.push(["mails", mails.map((m) => [m.kind, m.to, m.newEmail ?? null])]);
+    let step = mails[0];
+    const r1 = await auth.handler(new Request(step.url, { headers: { cookie: a.cookie() } }));
+    out.push(["open first link", r1.status, r1.headers.get("location")]);
+    if (confirm) {
+      out.push(["mails after confirmation", mails.map((m) => [m.kind, m.to])]);
+      const r2 = await auth.handler(new Request(mails[1].url, { headers: { cookie: a.cookie() } }));
+      out.push(["open verification link", r2.status, r2.headers.get("location")]);
+    }
+    const s = (await a.send("GET", "/get-session")).body;
+    out.push(["final", s.user.email, s.user.emailVerified]);
+    return out;
+  } finally {
+    auth.close();
+    db.cleanup();
+  }
+}
+
+describe("change-email", () => {
+  const results = {};
+  for (const confirm of [false, true]) {
+    for (const kind of IMPLS) {
+      test(`change-email on ${kind}${confirm ? " with confirmation" : ""}`, async () => {
+        results[`${kind}-${confirm}`] = await changeEmailSequence(kind, confirm);
+      });
+    }
+    if (IMPLS.length > 1) {
+      test(`better-auth-rs changes emails as better-auth does${confirm ? " (with confirmation)" : ""}`, () => {
+        assert.deepEqual(results[`ours-${confirm}`], results[`better-auth-${confirm}`]);
+      });
+    }
+  }
+  test("disabled by default: 400 CHANGE_EMAIL_DISABLED", async () => {
+    for (const kind of IMPLS) {
+      const db = tempDbFile(`chg0-${kind}`);
+      const auth = await makeAuth(kind, { dbFile: db.file });
+      try {
+        const a = client(auth);
+        await a.send("POST", "/sign-up/email", { name: "C", email: "c@example.com", password: PW });
+        const r = await a.send("POST", "/change-email", { newEmail: "x@example.com" });
+        assert.deepEqual([r.status, r.body.code], [400, "CHANGE_EMAIL_DISABLED"], kind);
+      } finally {
+        auth.close();
+        db.cleanup();
+      }
+    }
+  });
+});

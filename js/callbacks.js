@@ -19,6 +19,9 @@ function collectCallbacks(options) {
   for (const k of ["sendDeleteAccountVerification", "beforeDelete", "afterDelete"]) {
     if (typeof du?.[k] === "function") fns.set(`deleteUser.${k}`, du[k]);
   }
+  if (typeof options?.user?.changeEmail?.sendChangeEmailConfirmation === "function") {
+    fns.set("changeEmail.sendChangeEmailConfirmation", options.user.changeEmail.sendChangeEmailConfirmation);
+  }
   const ev = options?.emailVerification;
   for (const k of ["sendVerificationEmail", "beforeEmailVerification", "afterEmailVerification"]) {
     if (typeof ev?.[k] === "function") fns.set(k, ev[k]);

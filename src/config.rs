@@ -187,6 +187,10 @@ pub struct AuthConfig {
     pub session: SessionConfig,
     /// `emailVerification`.
     pub email_verification: EmailVerificationConfig,
+    /// `user.changeEmail.enabled` (false).
+    pub change_email_enabled: bool,
+    /// `user.changeEmail.updateEmailWithoutVerification` (false).
+    pub update_email_without_verification: bool,
     /// `user.deleteUser.enabled` (false).
     pub delete_user_enabled: bool,
     /// `user.deleteUser.deleteTokenExpiresIn` seconds (86400).
@@ -559,6 +563,9 @@ impl AuthConfig {
             expires_in: ev.uint("expiresIn")?.unwrap_or(3600) as i64,
         };
 
+        let ce = o.child("user")?.child("changeEmail")?;
+        let change_email_enabled = ce.bool("enabled")?.unwrap_or(false);
+        let update_email_without_verification = ce.bool("updateEmailWithoutVerification")?.unwrap_or(false);
         let du = o.child("user")?.child("deleteUser")?;
         let delete_user_enabled = du.bool("enabled")?.unwrap_or(false);
         let delete_token_expires_in = du.uint("deleteTokenExpiresIn")?.unwrap_or(86_400) as i64;
@@ -659,6 +666,8 @@ impl AuthConfig {
             email_and_password,
             session,
             email_verification,
+            change_email_enabled,
+            update_email_without_verification,
             delete_user_enabled,
             delete_token_expires_in,
             bearer,

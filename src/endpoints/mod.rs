@@ -7,6 +7,7 @@ use crate::json::zod_type_name;
 use serde_json::{Map, Value};
 
 pub mod account;
+pub mod change_email;
 pub mod delete_user;
 pub mod fields;
 pub mod guard;
@@ -138,6 +139,8 @@ pub enum Endpoint {
     SendVerificationEmail,
     /// GET /verify-email
     VerifyEmail,
+    /// POST /change-email
+    ChangeEmail,
     /// POST /delete-user
     DeleteUser,
     /// GET /delete-user/callback
@@ -169,6 +172,7 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::ResetPassword, "resetPassword", "/reset-password", &["POST"], false, false),
     (Endpoint::SendVerificationEmail, "sendVerificationEmail", "/send-verification-email", &["POST"], false, false),
     (Endpoint::VerifyEmail, "verifyEmail", "/verify-email", &["GET"], false, false),
+    (Endpoint::ChangeEmail, "changeEmail", "/change-email", &["POST"], false, false),
     (Endpoint::DeleteUser, "deleteUser", "/delete-user", &["POST"], false, false),
     (Endpoint::DeleteUserCallback, "deleteUserCallback", "/delete-user/callback", &["GET"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
@@ -265,6 +269,7 @@ impl Endpoint {
             Endpoint::ResetPassword => password::reset_password(call).await?,
             Endpoint::SendVerificationEmail => verify_email::send_verification_email_endpoint(call).await?,
             Endpoint::VerifyEmail => return verify_email::verify_email(call).await,
+            Endpoint::ChangeEmail => change_email::change_email(call).await?,
             Endpoint::DeleteUser => delete_user::delete_user(call).await?,
             Endpoint::DeleteUserCallback => return delete_user::delete_user_callback(call).await,
             Endpoint::Ok => serde_json::json!({ "ok": true }),

@@ -98,7 +98,14 @@ pub async fn send_verification_email_endpoint(call: &mut Call<'_>) -> AuthResult
     }
 }
 
-fn append_error(callback: &str, code: &str) -> String {
+/// `(email, updateTo, requestType, userId)` of a verification token's claims.
+pub fn token_claims(c: &Value) -> (String, Option<String>, Option<String>, Option<String>) {
+    let s = |k: &str| c.get(k).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_string);
+    (s("email").unwrap_or_default().to_lowercase(), s("updateTo"), s("requestType"), s("userId"))
+}
+
+/// `callback?error=CODE` (or `&error=` when the URL already has a query).
+pub fn append_error(callback: &str, code: &str) -> String {
     let sep = if callback.contains('?') { '&' } else { '?' };
     format!("{callback}{sep}error={code}")
 }
@@ -133,9 +140,8 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
     let Some(email) = claims.get("email").and_then(Value::as_str).filter(|e| is_valid_email(e)).map(str::to_string) else {
         return fail("INVALID_TOKEN");
     };
-    if claims.get("updateTo").is_some_and(|v| !v.is_null()) {
-        // change-email links are not served by this version
-        return fail("INVALID_TOKEN");
+    if claims.get("updateTo").and_then(Value::as_str).is_some_and(|v| !v.is_empty()) {
+        return super::change_email::verify_change(call, &claims, callback).await;
     }
     let store = ctx.store().await?;
     let Some(user) = store.find_user_by_email(&email).await? else { return fail("USER_NOT_FOUND") };
