@@ -99,6 +99,7 @@ describe("account and session lifecycle", () => {
   }
   if (IMPLS.length > 1) {
     test("better-auth-rs answers every step as better-auth does (status, code / keys)", () => {
+      assert.ok(results.ours?.length > 0 && results["better-auth"]?.length > 0, "both sequences ran");
       assert.deepEqual(results.ours, results["better-auth"]);
     });
   }
@@ -164,6 +165,7 @@ describe("password reset", () => {
   }
   if (IMPLS.length > 1) {
     test("better-auth-rs answers every step of the reset flow as better-auth does", () => {
+      assert.ok(results.ours?.length > 0 && results["better-auth"]?.length > 0, "both sequences ran");
       assert.deepEqual(results.ours, results["better-auth"]);
     });
   }
@@ -231,6 +233,7 @@ describe("email verification", () => {
   }
   if (IMPLS.length > 1) {
     test("better-auth-rs answers every step of the verification flow as better-auth does", () => {
+      assert.ok(results.ours?.length > 0 && results["better-auth"]?.length > 0, "both sequences ran");
       assert.deepEqual(results.ours, results["better-auth"]);
     });
   }
@@ -288,6 +291,7 @@ describe("bearer() plugin", () => {
   }
   if (IMPLS.length > 1) {
     test("better-auth-rs treats bearer tokens as better-auth does", () => {
+      assert.ok(results.ours?.length > 0 && results["better-auth"]?.length > 0, "both sequences ran");
       assert.deepEqual(results.ours, results["better-auth"]);
     });
   }
@@ -358,6 +362,7 @@ describe("delete-user", () => {
   }
   if (IMPLS.length > 1) {
     test("better-auth-rs answers every step of the delete flow as better-auth does", () => {
+      assert.ok(results.ours?.length > 0 && results["better-auth"]?.length > 0, "both sequences ran");
       assert.deepEqual(results.ours, results["better-auth"]);
     });
   }
@@ -428,6 +433,7 @@ describe("change-email", () => {
     }
     if (IMPLS.length > 1) {
       test(`better-auth-rs changes emails as better-auth does${confirm ? " (with confirmation)" : ""}`, () => {
+        assert.ok(results[`ours-${confirm}`]?.length > 0 && results[`better-auth-${confirm}`]?.length > 0, "both sequences ran");
         assert.deepEqual(results[`ours-${confirm}`], results[`better-auth-${confirm}`]);
       });
     }
