@@ -1,16 +1,18 @@
 //! Password hashing. New hashes: argon2id in PHC string format (default) or Better Auth's scrypt
 //! `salt:key`. Verification accepts both, so a database written by Better Auth keeps working.
 //!
-//! Hashing never runs on the caller's thread: [`PasswordHasher`] runs it on tokio's blocking
-//! pool behind a semaphore sized to the cores, so a sign-up storm queues instead of starving
-//! everything else (backpressure), and the JS event loop is never touched.
+//! Hashing never runs on the caller's thread: [`PasswordHasher`] owns a fixed set of hashing
+//! threads (one per core by default). A sign-up storm queues on them instead of starving
+//! everything else (backpressure); the JS event loop and tokio's workers are never touched; and
+//! because only those few threads ever allocate argon2's 19 MiB work area, the allocator keeps
+//! a few arenas instead of one per short-lived blocking thread (resident memory stays bounded).
 use crate::config::{Argon2Params, PasswordAlgorithm};
 use crate::crypto::random;
 use crate::error::{AuthError, AuthResult};
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
-use std::sync::Arc;
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
 /// Better Auth's scrypt parameters: N = 16384, r = 16, p = 1, 64-byte key.
@@ -49,13 +51,60 @@ fn argon2_of(p: &Argon2Params) -> AuthResult<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+thread_local! {
+    /// argon2's work area, kept per hashing thread: no 19 MiB allocation (and page faults) per
+    /// hash, and resident memory bounded by the number of hashing threads.
+    static WORK_AREA: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn argon2_compute(a: &Argon2<'_>, blocks: usize, pwd: &[u8], salt: &[u8], out: &mut [u8]) -> AuthResult<()> {
+    WORK_AREA.with(|area| {
+        let mut area = area.borrow_mut();
+        if area.len() < blocks {
+            area.resize(blocks, argon2::Block::new());
+        }
+        a.hash_password_into_with_memory(pwd, salt, out, &mut area[..blocks])
+            .map_err(|e| AuthError::internal(format!("argon2: {e}")))
+    })
+}
+
 /// argon2id PHC hash of the NFKC-normalised password (blocking).
 pub fn hash_argon2id_blocking(password: &str, params: &Argon2Params) -> AuthResult<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD_NO_PAD;
     let a = argon2_of(params)?;
-    let h = a
-        .hash_password(nfkc(password).as_bytes())
-        .map_err(|e| AuthError::internal(format!("argon2 hash: {e}")))?;
-    Ok(h.to_string())
+    let salt: [u8; 16] = rand::random();
+    let mut out = [0u8; 32];
+    let blocks = Params::new(params.memory_kib, params.iterations, params.parallelism, None)
+        .map_err(|e| AuthError::internal(format!("argon2 params: {e}")))?
+        .block_count();
+    argon2_compute(&a, blocks, nfkc(password).as_bytes(), &salt, &mut out)?;
+    Ok(format!(
+        "$argon2id$v=19$m={},t={},p={}${}${}",
+        params.memory_kib,
+        params.iterations,
+        params.parallelism,
+        STANDARD_NO_PAD.encode(salt),
+        STANDARD_NO_PAD.encode(out)
+    ))
+}
+
+fn verify_argon2(stored: &str, password: &str) -> AuthResult<bool> {
+    let parsed = argon2::PasswordHash::new(stored).map_err(|e| AuthError::internal(format!("stored argon2 hash is invalid: {e}")))?;
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str()).map_err(|e| AuthError::internal(format!("stored argon2 hash: {e}")))?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).map_err(|e| AuthError::internal(format!("stored argon2 hash: {e}")))?,
+        None => Version::V0x13,
+    };
+    let params = Params::try_from(&parsed).map_err(|e| AuthError::internal(format!("stored argon2 hash: {e}")))?;
+    let (Some(salt), Some(expected)) = (parsed.salt.as_ref(), parsed.hash.as_ref()) else {
+        return Err(AuthError::internal("stored argon2 hash has no salt or output"));
+    };
+    let blocks = params.block_count();
+    let a = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    argon2_compute(&a, blocks, nfkc(password).as_bytes(), salt.as_ref(), &mut out)?;
+    Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
 }
 
 /// Better Auth's scrypt format (blocking): the salt is 16 random bytes as 32 hex characters,
@@ -93,11 +142,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 /// A stored value in neither format is a server-side fault (Better Auth throws too).
 pub fn verify_blocking(stored: &str, password: &str) -> AuthResult<bool> {
     match hash_kind(stored) {
-        Some(HashKind::Argon2) => {
-            let parsed = argon2::PasswordHash::new(stored)
-                .map_err(|e| AuthError::internal(format!("stored argon2 hash is invalid: {e}")))?;
-            Ok(Argon2::default().verify_password(nfkc(password).as_bytes(), &parsed).is_ok())
-        }
+        Some(HashKind::Argon2) => verify_argon2(stored, password),
         Some(HashKind::Scrypt) => {
             let Some((salt, key_hex)) = stored.split_once(':') else {
                 return Err(AuthError::internal("Invalid password hash"));
@@ -120,10 +165,13 @@ pub fn verify_blocking(stored: &str, password: &str) -> AuthResult<bool> {
     }
 }
 
-/// Hashes and verifies passwords off the caller's thread, at most `concurrency` at a time.
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Hashes and verifies passwords on a fixed pool of threads, queueing beyond it.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: Option<mpsc::Sender<Job>>,
+    threads: usize,
     algorithm: PasswordAlgorithm,
     params: Argon2Params,
 }
@@ -133,15 +181,38 @@ impl std::fmt::Debug for PasswordHasher {
         f.debug_struct("PasswordHasher")
             .field("algorithm", &self.algorithm)
             .field("params", &self.params)
-            .field("available", &self.permits.available_permits())
+            .field("threads", &self.threads)
             .finish()
     }
 }
 
 impl PasswordHasher {
-    /// A hasher writing `algorithm` hashes, running at most `concurrency` hashes at once.
+    /// A hasher writing `algorithm` hashes on `concurrency` dedicated threads. The threads end
+    /// when the last clone of the hasher is dropped.
     pub fn new(algorithm: PasswordAlgorithm, params: Argon2Params, concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), algorithm, params }
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        let mut started = 0;
+        for i in 0..concurrency.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new().name(format!("better-auth-rs-hash-{i}")).spawn(move || {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // every sender dropped
+                    }
+                }
+            });
+            if spawned.is_ok() {
+                started += 1;
+            }
+        }
+        // if no thread could be started, hashing falls back to tokio's blocking pool
+        Self { jobs: (started > 0).then_some(tx), threads: started, algorithm, params }
     }
 
     async fn run<T, F>(&self, f: F) -> AuthResult<T>
@@ -149,14 +220,19 @@ impl PasswordHasher {
         F: FnOnce() -> AuthResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| AuthError::internal("password hashing pool closed"))?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(|e| AuthError::internal(format!("password hashing task failed: {e}")))?
+        let Some(jobs) = &self.jobs else {
+            return tokio::task::spawn_blocking(f)
+                .await
+                .map_err(|e| AuthError::internal(format!("password hashing task failed: {e}")))?;
+        };
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .unwrap_or_else(|_| Err(AuthError::internal("password hashing panicked")));
+            let _ = done.send(out);
+        });
+        jobs.send(job).map_err(|_| AuthError::internal("password hashing pool stopped"))?;
+        result.await.map_err(|_| AuthError::internal("password hashing pool dropped a job"))?
     }
 
     /// Hashes a new password with the configured algorithm.
@@ -213,6 +289,23 @@ mod tests {
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(verify_blocking(&h, "s3cret-password").unwrap());
         assert!(!verify_blocking(&h, "s3cret-passwore").unwrap());
+    }
+
+    #[test]
+    fn argon2_hashes_from_the_reference_api_verify_and_ours_verify_there() {
+        use argon2::{PasswordHasher as _, PasswordVerifier as _};
+        let reference = Argon2::default().hash_password(b"reference-pw").unwrap().to_string();
+        assert!(verify_blocking(&reference, "reference-pw").unwrap());
+        assert!(!verify_blocking(&reference, "reference-px").unwrap());
+        let ours = hash_argon2id_blocking("ours-pw", &Argon2Params::default()).unwrap();
+        let parsed = argon2::PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default().verify_password(b"ours-pw", &parsed).is_ok());
+        // an argon2i hash with other costs verifies too
+        let other = Argon2::new(Algorithm::Argon2i, Version::V0x13, Params::new(8192, 3, 1, None).unwrap())
+            .hash_password(b"x-pw")
+            .unwrap()
+            .to_string();
+        assert!(verify_blocking(&other, "x-pw").unwrap());
     }
 
     #[test]
