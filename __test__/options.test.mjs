@@ -160,3 +160,38 @@ test("getMigrations(auth).compileMigrations() on a fresh database", async () => 
   await getMigrations(auth).runMigrations();
   assert.equal(await getMigrations(auth).compileMigrations(), "");
 });
+
+test("the CLI migrates a fresh PostgreSQL schema and a fresh MariaDB database", async () => {
+  const pg = (await import("pg")).default;
+  const mysql = (await import("mysql2/promise")).default;
+  const name = "ba_cli_" + crypto.randomBytes(4).toString("hex");
+  const PG_URL = process.env.BA_RS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const MY_URL = process.env.BA_RS_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
+  const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+  const my = await mysql.createConnection(MY_URL);
+  await admin.query(`create schema ${name}`);
+  await my.query(`create database ${name}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ba-rs-cli-"));
+  const cli = path.resolve("bin/better-auth-rs.js");
+  try {
+    const myUrl = new URL(MY_URL);
+    myUrl.pathname = "/" + name;
+    for (const [label, url] of [["pg", `${PG_URL}?options=${encodeURIComponent(`-c search_path=${name}`)}`], ["mysql", myUrl.toString()]]) {
+      const cfg = path.join(dir, `${label}.mjs`);
+      fs.writeFileSync(cfg, `import { betterAuth } from ${JSON.stringify(path.resolve("index.mjs"))};\nexport const auth = betterAuth({ secret: "${SECRET}", database: ${JSON.stringify(url)}, emailAndPassword: { enabled: true } });\n`);
+      const out = execFileSync(process.execPath, [cli, "migrate", "--config", cfg, "--yes"], { encoding: "utf8" });
+      assert.match(out, /migrated: 7 statement\(s\) applied/, label);
+      assert.match(execFileSync(process.execPath, [cli, "migrate", "--config", cfg, "--yes"], { encoding: "utf8" }), /up to date/, label);
+    }
+    const pgTables = (await admin.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [name])).rows.map((r) => r.table_name);
+    assert.deepEqual(pgTables, ["account", "session", "user", "verification"]);
+    const [rows] = await my.query(`select table_name as t from information_schema.tables where table_schema = ? order by 1`, [name]);
+    assert.deepEqual(rows.map((r) => r.t ?? r.TABLE_NAME), ["account", "session", "user", "verification"]);
+  } finally {
+    await admin.query(`drop schema ${name} cascade`);
+    await my.query(`drop database ${name}`);
+    await admin.end();
+    await my.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
