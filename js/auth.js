@@ -128,7 +128,6 @@ function plainOptions(options) {
 const SUPPORTED_PLUGINS = new Set(["bearer", "jwt"]);
 const UNSUPPORTED = [
   ["plugins", (v) => Array.isArray(v) && v.some((p) => !SUPPORTED_PLUGINS.has(p?.id))],
-  ["hooks", (v) => v && (v.before || v.after)],
   ["databaseHooks", (v) => v && Object.keys(v).length > 0],
   ["secondaryStorage", (v) => !!v],
   ["socialProviders", (v) => v && Object.keys(v).length > 0],
@@ -199,9 +198,9 @@ function apiResultToResponse(r) {
 function betterAuth(options = {}) {
   const { NativeAuth } = loadBinding();
   const plain = markFunctions(plainOptions(options), options);
-  const callbacks = collectCallbacks(options);
-  let native;
   let dateKeys = new Set(CORE_DATE_KEYS);
+  const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys));
+  let native;
   try {
     native = callbacks.size
       ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks, (v) => reviveDates(v, dateKeys)), [...callbacks.keys()])

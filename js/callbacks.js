@@ -5,8 +5,11 @@
  */
 
 /** Collects the callbacks present in `options`: Map(name → fn). */
-function collectCallbacks(options) {
+function collectCallbacks(options, reviveDates = (x) => x) {
   const fns = new Map();
+  const { hookRunner } = require("./hooks.js");
+  if (typeof options?.hooks?.before === "function") fns.set("hooks.before", hookRunner(options.hooks.before, reviveDates));
+  if (typeof options?.hooks?.after === "function") fns.set("hooks.after", hookRunner(options.hooks.after, reviveDates));
   const pw = options?.emailAndPassword?.password;
   if (typeof pw?.hash === "function") fns.set("password.hash", pw.hash);
   if (typeof pw?.verify === "function") fns.set("password.verify", pw.verify);

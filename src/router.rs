@@ -202,13 +202,14 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     let bearer_headers = crate::bearer::apply(ctx, &req.headers);
     let mut call = Call {
         ctx,
-        headers: bearer_headers.as_ref().unwrap_or(&req.headers),
+        headers: std::borrow::Cow::Borrowed(bearer_headers.as_ref().unwrap_or(&req.headers)),
         body,
         query,
         has_request: true,
         base_origin,
         params,
         request: Some((method.clone(), req.url.clone())),
+        new_session: None,
         out: ResponseHeaders::default(),
     };
     let result = endpoint.run(&mut call, &method).await;
@@ -256,13 +257,14 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
     let mut call = Call {
         ctx,
-        headers: &headers,
+        headers: std::borrow::Cow::Borrowed(&headers),
         body: input.body,
         query: input.query,
         has_request: input.has_request,
         base_origin: ctx.config.base_origin.clone(),
         params: input.params,
         request: None,
+        new_session: None,
         out: ResponseHeaders::default(),
     };
     let result = endpoint.run(&mut call, &method).await;

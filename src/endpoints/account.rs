@@ -123,7 +123,7 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
     };
     let _ = updated;
     // Better Auth re-sends the session cookie (same token) with the updated user
-    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &session.token, None, ctx.config.session.expires_in);
+    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, None, ctx.config.session.expires_in);
     Ok(json!({ "status": true }))
 }
 
@@ -166,7 +166,7 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
             now,
             &ctx.config.session,
             false,
-            client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
+            client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
             call.headers.get("user-agent").map(str::to_string),
         );
         s.id = id;
@@ -175,7 +175,7 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
             log_internal("failed to create session", &e);
             AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
         })?;
-        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &s.token, None, ctx.config.session.expires_in);
+        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
         token = Value::String(s.token);
     }
     Ok(json!({ "token": token, "user": user_json(&user, &ctx.config.schema.user) }))

@@ -84,7 +84,7 @@ pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
             Err(CreateUserError::EmailTaken) => return Ok(json!({ "status": true })),
             Err(CreateUserError::Other(e)) => return Err(e),
         }
-        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &session.token, None, ctx.config.session.expires_in);
+        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, None, ctx.config.session.expires_in);
         if can_verify {
             let token = super::verify_email::create_token(call, &new_email, &user.id);
             let mut u = user.clone();
@@ -126,7 +126,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
         return fail("INVALID_TOKEN");
     }
     let session: Option<(Session, User)> =
-        if cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some() {
+        if cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some() {
             require_session(call, Guard::Session).await.ok()
         } else {
             None
@@ -167,7 +167,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
                 ctx.callbacks.call("afterEmailVerification", json!([user_json(&updated, &schema.user), call.request_arg()])).await?;
             }
             if let Some((s, _)) = &session {
-                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &s.token, None, ctx.config.session.expires_in);
+                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
             }
             Ok(done(&callback, json!({ "status": true, "user": user_json(&updated, &schema.user) })))
         }

@@ -28,7 +28,7 @@ async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()>
     ctx.callbacks.call("deleteUser.beforeDelete", arg.clone()).await?;
     let store = ctx.store().await?;
     store.delete_user(&user.id).await?;
-    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     ctx.callbacks.call("deleteUser.afterDelete", arg).await?;
     Ok(())
 }

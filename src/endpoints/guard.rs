@@ -23,7 +23,7 @@ pub enum Guard {
 /// The caller's session and user, or the middleware's error.
 pub async fn require_session(call: &mut Call<'_>, guard: Guard) -> AuthResult<(Session, User)> {
     let ctx = call.ctx;
-    let Some(token) = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
+    let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Err(AuthError::base("UNAUTHORIZED", "UNAUTHORIZED"));
     };
     let store = ctx.store().await?;
@@ -37,7 +37,7 @@ pub async fn require_session(call: &mut Call<'_>, guard: Guard) -> AuthResult<(S
             Ok((s, u))
         }
         _ => {
-            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
             Err(AuthError::base("UNAUTHORIZED", "UNAUTHORIZED"))
         }
     }

@@ -12,6 +12,7 @@ pub mod delete_user;
 pub mod fields;
 pub mod guard;
 pub mod health;
+pub mod hooks;
 pub mod password;
 pub mod session;
 pub mod sign_in;
@@ -35,8 +36,8 @@ pub enum Output {
 pub struct Call<'a> {
     /// Shared context.
     pub ctx: &'a AuthContext,
-    /// Request headers (cookies, IP, user agent).
-    pub headers: &'a Headers,
+    /// Request headers (cookies, IP, user agent); a before hook may replace them.
+    pub headers: std::borrow::Cow<'a, Headers>,
     /// Parsed body (`None` when absent).
     pub body: Option<Value>,
     /// Query parameters (strings, or arrays for repeated keys).
@@ -50,6 +51,8 @@ pub struct Call<'a> {
     pub params: Map<String, Value>,
     /// Method and URL of the request behind the call (passed to user callbacks as a `Request`).
     pub request: Option<(String, String)>,
+    /// `{ session, user }` of a session this call created (`ctx.context.newSession` in hooks).
+    pub new_session: Option<Value>,
     /// Response headers.
     pub out: ResponseHeaders,
 }
@@ -59,13 +62,14 @@ impl<'a> Call<'a> {
     pub fn new(ctx: &'a AuthContext, headers: &'a Headers) -> Self {
         Self {
             ctx,
-            headers,
+            headers: std::borrow::Cow::Borrowed(headers),
             body: None,
             query: Map::new(),
             has_request: false,
             base_origin: ctx.config.base_origin.clone(),
             params: Map::new(),
             request: None,
+            new_session: None,
             out: ResponseHeaders::default(),
         }
     }
@@ -248,8 +252,21 @@ impl Endpoint {
         self.row().5
     }
 
-    /// Runs the endpoint.
+    /// Runs the endpoint between the user's `hooks.before` and `hooks.after`.
     pub async fn run(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
+        if call.ctx.callbacks.has("hooks.before") {
+            if let Some(out) = hooks::before(self, call, method).await? {
+                return Ok(out);
+            }
+        }
+        let result = self.dispatch(call, method).await;
+        if call.ctx.callbacks.has("hooks.after") {
+            return hooks::after(self, call, method, result).await;
+        }
+        result
+    }
+
+    async fn dispatch(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         let json = match self {
             Endpoint::SignUpEmail => sign_up::sign_up_email(call).await?,
             Endpoint::SignInEmail => sign_in::sign_in_email(call).await?,

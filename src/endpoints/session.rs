@@ -30,7 +30,7 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     }
     let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
     let ctx = call.ctx;
-    let Some(token) = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
+    let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Ok(Value::Null);
     };
     let store = ctx.store().await.map_err(|e| {
@@ -45,19 +45,19 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     let (mut session, user) = match found {
         Some((s, u)) if !is_expired(&s, now) => (s, u),
         Some((s, _)) => {
-            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
             if let Err(e) = store.delete_session(&s.token).await {
                 log_internal("failed to delete an expired session", &e);
             }
             return Ok(Value::Null);
         }
         None => {
-            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
             return Ok(Value::Null);
         }
     };
     let dont_remember =
-        cookies::get_signed_cookie(call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
+        cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
     if dont_remember || disable_refresh || ctx.config.session.disable_session_refresh {
         return Ok(session_user_json(&session, &user, &ctx.config.schema));
     }
@@ -68,7 +68,7 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
             false
         });
         if !updated {
-            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+            cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
             return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_GET_SESSION"));
         }
         session.expires_at = expires_at;
@@ -77,7 +77,7 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
             &mut call.out,
             &ctx.cookies,
             &ctx.config.secret,
-            call.headers,
+            &call.headers,
             &session.token,
             Some(false),
             ctx.config.session.expires_in,

@@ -21,7 +21,7 @@ pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     issues.finish()?;
     let ctx = call.ctx;
-    if let Some(token) = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) {
+    if let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) {
         match ctx.store().await {
             Ok(store) => {
                 if let Err(e) = store.delete_session(&token).await {
@@ -31,6 +31,6 @@ pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
             Err(e) => log_internal("failed to open the store", &e),
         }
     }
-    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, call.headers);
+    cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     Ok(json!({ "success": true }))
 }

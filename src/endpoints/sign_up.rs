@@ -76,7 +76,7 @@ fn validate(body: Option<&Value>) -> AuthResult<Body> {
 pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let body = validate(call.body.as_ref())?;
     if call.has_request {
-        origin::form_csrf(call.headers, &call.trusted_origins(), call.check_settings())?;
+        origin::form_csrf(&call.headers, &call.trusted_origins(), call.check_settings())?;
     }
     let ctx = call.ctx;
     let ep = &ctx.config.email_and_password;
@@ -186,7 +186,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         now,
         &ctx.config.session,
         dont_remember,
-        client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
+        client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = session_id;
@@ -195,11 +195,12 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION"));
     }
+    call.new_session = Some(crate::json::session_user_json(&session, &user, &ctx.config.schema));
     cookies::set_session_cookie(
         &mut call.out,
         &ctx.cookies,
         &ctx.config.secret,
-        call.headers,
+        &call.headers,
         &session.token,
         Some(dont_remember),
         ctx.config.session.expires_in,

@@ -65,7 +65,7 @@ pub async fn send_verification_email_endpoint(call: &mut Call<'_>) -> AuthResult
     if !ctx.callbacks.has("sendVerificationEmail") {
         return Err(AuthError::base("BAD_REQUEST", "VERIFICATION_EMAIL_NOT_ENABLED"));
     }
-    let has_cookie = cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some();
+    let has_cookie = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some();
     let session = if has_cookie { require_session(call, Guard::Session).await.ok() } else { None };
     match session {
         None => {
@@ -168,14 +168,14 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
     };
     ctx.callbacks.call("afterEmailVerification", json!([user_json(&updated, &ctx.config.schema.user), call.request_arg()])).await?;
     if ctx.config.email_verification.auto_sign_in_after_verification {
-        let current = if cookies::get_signed_cookie(call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some() {
+        let current = if cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some() {
             require_session(call, Guard::Session).await.ok()
         } else {
             None
         };
         match current {
             Some((s, u)) if u.email == email => {
-                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &s.token, None, ctx.config.session.expires_in);
+                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
             }
             _ => {
                 let now = ctx.now();
@@ -184,13 +184,13 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
                     now,
                     &ctx.config.session,
                     false,
-                    client_ip(call.headers, ctx.config.ip_fallback_localhost && call.has_request),
+                    client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
                     call.headers.get("user-agent").map(str::to_string),
                 );
                 s.id = ctx.generate_id("session").await?;
                 s.extra = super::fields::parse_input(&ctx.config.schema.session, &Map::new(), true)?;
                 store.create_session(&mut s).await.map_err(|_| AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_SESSION"))?;
-                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, call.headers, &s.token, None, ctx.config.session.expires_in);
+                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
             }
         }
     }

@@ -1,0 +1,2 @@
+import m from "./api.js";
+export const { createAuthMiddleware, APIError, isAPIError } = m;
