@@ -18,6 +18,15 @@ function collectCallbacks(options, reviveDates = (x) => x) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
+  const dh = options?.databaseHooks;
+  for (const model of ["user", "session", "account", "verification"]) {
+    for (const op of ["create", "update", "delete"]) {
+      for (const when of ["before", "after"]) {
+        const fn = dh?.[model]?.[op]?.[when];
+        if (typeof fn === "function") fns.set(`databaseHooks.${model}.${op}.${when}`, fn);
+      }
+    }
+  }
   const du = options?.user?.deleteUser;
   for (const k of ["sendDeleteAccountVerification", "beforeDelete", "afterDelete"]) {
     if (typeof du?.[k] === "function") fns.set(`deleteUser.${k}`, du[k]);
@@ -32,12 +41,26 @@ function collectCallbacks(options, reviveDates = (x) => x) {
   return fns;
 }
 
-/** Arguments as Better Auth passes them: `Request` objects and `Date`s revived. */
+function undefinedMarkers(v) {
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    if (v.__undefined === true && Object.keys(v).length === 1) return undefined;
+    for (const k of Object.keys(v)) v[k] = undefinedMarkers(v[k]);
+  }
+  return v;
+}
+
+/** Arguments as Better Auth passes them: `Request` objects, `Date`s and `undefined`s revived. */
 function reviveArgs(args, reviveDates) {
-  return args.map((a) => {
+  return args.map(undefinedMarkers).map((a) => {
     if (a && typeof a === "object" && a.__request) {
       const r = a.__request;
       return new Request(r.url, { method: r.method, headers: r.headers });
+    }
+    if (a && typeof a === "object" && a.__hookctx) {
+      const c = a.__hookctx;
+      const r = c.request && c.request.__request;
+      const request = r ? new Request(r.url, { method: r.method, headers: r.headers }) : undefined;
+      return { body: c.body ?? undefined, headers: new Headers(c.headers), request, path: request ? new URL(request.url).pathname : undefined };
     }
     return reviveDates(a);
   });

@@ -116,12 +116,49 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
     if update.is_empty() {
         return Err(AuthError::message_only("BAD_REQUEST", "No fields to update"));
     }
+    if super::db_hooks::any(call, "user", "update") {
+        // Better Auth passes { name, image, ...fields } with `undefined` for what the body left out
+        let undefined = json!({ "__undefined": true });
+        let mut data = serde_json::Map::new();
+        data.insert("name".into(), update.name.clone().map(Value::String).unwrap_or_else(|| undefined.clone()));
+        data.insert(
+            "image".into(),
+            match &update.image {
+                Some(i) => i.clone().map(Value::String).unwrap_or(Value::Null),
+                None => undefined.clone(),
+            },
+        );
+        for (k, v) in &update.extra {
+            data.insert(k.clone(), v.clone());
+        }
+        match super::db_hooks::before(call, "user", "update", Value::Object(data)).await? {
+            None => return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_UPDATE_USER")),
+            Some(Value::Object(d)) => {
+                let mut u = user.clone();
+                super::db_hooks::merge_user(&mut u, &d);
+                if d.contains_key("name") {
+                    update.name = Some(u.name.clone());
+                }
+                if d.contains_key("image") {
+                    update.image = Some(u.image.clone());
+                }
+                for f in ctx.config.schema.user.extra_fields() {
+                    if let Some(v) = d.get(&f.key) {
+                        update.extra.insert(f.key.clone(), v.clone());
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
     let updated = match ctx.store().await?.update_user(&user.id, &update, ctx.now()).await {
         Ok(u) => u,
         Err(CreateUserError::EmailTaken) => return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS")),
         Err(CreateUserError::Other(e)) => return Err(e),
     };
-    let _ = updated;
+    if let Some(u) = &updated {
+        super::db_hooks::after(call, "user", "update", super::db_hooks::user_data(call, u)).await?;
+    }
     // Better Auth re-sends the session cookie (same token) with the updated user
     cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, None, ctx.config.session.expires_in);
     Ok(json!({ "status": true }))

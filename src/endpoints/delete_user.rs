@@ -27,7 +27,11 @@ async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()>
     let arg = json!([user_json(user, &ctx.config.schema.user), call.request_arg()]);
     ctx.callbacks.call("deleteUser.beforeDelete", arg.clone()).await?;
     let store = ctx.store().await?;
+    if super::db_hooks::before(call, "user", "delete", super::db_hooks::user_data(call, user)).await?.is_none() {
+        return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_DELETE_USER"));
+    }
     store.delete_user(&user.id).await?;
+    super::db_hooks::after(call, "user", "delete", super::db_hooks::user_data(call, user)).await?;
     cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     ctx.callbacks.call("deleteUser.afterDelete", arg).await?;
     Ok(())

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 pub mod account;
 pub mod change_email;
+pub mod db_hooks;
 pub mod delete_user;
 pub mod fields;
 pub mod guard;

@@ -110,10 +110,16 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     );
     session.id = session_id;
     session.extra = super::fields::parse_input(&ctx.config.schema.session, &serde_json::Map::new(), true)?;
+    match super::db_hooks::before(call, "session", "create", super::db_hooks::session_data(call, &session)).await? {
+        Some(Value::Object(d)) => super::db_hooks::merge_session(&mut session, &d),
+        Some(_) => {}
+        None => return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION")),
+    }
     if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));
     }
+    super::db_hooks::after(call, "session", "create", super::db_hooks::session_data(call, &session)).await?;
     call.new_session = Some(crate::json::session_user_json(&session, &user, &ctx.config.schema));
     cookies::set_session_cookie(
         &mut call.out,

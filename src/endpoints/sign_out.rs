@@ -24,8 +24,17 @@ pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
     if let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) {
         match ctx.store().await {
             Ok(store) => {
-                if let Err(e) = store.delete_session(&token).await {
-                    log_internal("failed to delete session", &e);
+                let existing = if super::db_hooks::any(call, "session", "delete") { store.find_session(&token).await.ok().flatten() } else { None };
+                let proceed = match &existing {
+                    Some((s, _)) => super::db_hooks::before(call, "session", "delete", super::db_hooks::session_data(call, s)).await?.is_some(),
+                    None => true,
+                };
+                if proceed {
+                    if let Err(e) = store.delete_session(&token).await {
+                        log_internal("failed to delete session", &e);
+                    } else if let Some((s, _)) = &existing {
+                        super::db_hooks::after(call, "session", "delete", super::db_hooks::session_data(call, s)).await?;
+                    }
                 }
             }
             Err(e) => log_internal("failed to open the store", &e),

@@ -152,6 +152,13 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         updated_at: now,
         scope: None,
     };
+    if let Some(data) = super::db_hooks::before(call, "user", "create", super::db_hooks::user_data(call, &user)).await? {
+        if let Value::Object(d) = data {
+            super::db_hooks::merge_user(&mut user, &d);
+        }
+    } else {
+        return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_USER"));
+    }
     match store.create_user_with_credential(&mut user, &mut account).await {
         Ok(()) => {}
         Err(CreateUserError::EmailTaken) => {
@@ -167,6 +174,8 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
 
+    // Better Auth runs after-hooks once the sign-up transaction (user, account, session) is done
+    let user_created = super::db_hooks::user_data(call, &user);
     let send_on_sign_up = ctx.config.email_verification.send_on_sign_up.unwrap_or(ep.require_email_verification);
     if send_on_sign_up && ctx.callbacks.has("sendVerificationEmail") {
         let callback = call.body.as_ref().and_then(|b| b.get("callbackURL")).and_then(Value::as_str).map(str::to_string);
@@ -176,6 +185,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
     if !ep.auto_sign_in || ep.require_email_verification {
+        super::db_hooks::after(call, "user", "create", user_created).await?;
         return Ok(json!({ "token": null, "user": user_json(&user, &schema.user) }));
     }
 
@@ -191,10 +201,17 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     );
     session.id = session_id;
     session.extra = super::fields::parse_input(&ctx.config.schema.session, &serde_json::Map::new(), true)?;
+    match super::db_hooks::before(call, "session", "create", super::db_hooks::session_data(call, &session)).await? {
+        Some(Value::Object(d)) => super::db_hooks::merge_session(&mut session, &d),
+        Some(_) => {}
+        None => return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION")),
+    }
     if let Err(e) = store.create_session(&mut session).await {
         log_internal("failed to create session", &e);
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION"));
     }
+    super::db_hooks::after(call, "user", "create", user_created).await?;
+    super::db_hooks::after(call, "session", "create", super::db_hooks::session_data(call, &session)).await?;
     call.new_session = Some(crate::json::session_user_json(&session, &user, &ctx.config.schema));
     cookies::set_session_cookie(
         &mut call.out,
