@@ -1,0 +1,139 @@
+// In-process getSession throughput, one child process per IMPL (better-auth | ours | floor).
+//   better-auth / ours: `auth.api.getSession({ headers })` with a valid session cookie,
+//     sequential (await one after another) and with 64 concurrent promise chains.
+//   floor: the same lookup done by hand: read the cookie from a Headers object, check its
+//     HMAC-SHA256 signature with node:crypto, and one prepared better-sqlite3 statement joining
+//     session -> user by token (with the expiry check), sequential and "concurrent" (64 chains
+//     over a synchronous call, for symmetry).
+// Env: IMPL, DB_FILE (fresh SQLite file), BENCH_INPROC_SECONDS (per mode), BENCH_CONCURRENCY.
+// Result: one IPC message { type: "result", ... } (or a JSON line on stdout without IPC).
+import { performance } from "node:perf_hooks";
+import { createHmac, timingSafeEqual, randomBytes } from "node:crypto";
+import { createAuth, coreDDL, sessionCookieFrom, lifetimeGuard, SECRET, COOKIE_NAME } from "./lib.mjs";
+
+const IMPL = process.env.IMPL || "ours";
+const DB_FILE = process.env.DB_FILE;
+const SECONDS = Number(process.env.BENCH_INPROC_SECONDS) || 5;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY) || 64;
+const MAX_OPS = Number(process.env.BENCH_MAX_OPS) || 50_000_000; // count bound per mode
+lifetimeGuard((SECONDS * 2 + 60) * 1000, `inprocess(${IMPL})`);
+if (!DB_FILE) throw new Error("bench/inprocess: DB_FILE is required");
+
+function send(msg) {
+  if (process.send) process.send(msg);
+  else process.stdout.write(JSON.stringify(msg) + "\n");
+}
+
+/** Runs `op` back to back for `seconds` (and at most MAX_OPS times); returns ops/s. */
+async function sequential(op, seconds) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  while (n < MAX_OPS) {
+    await op();
+    n++;
+    if ((n & 15) === 0 && performance.now() >= end) break;
+  }
+  return { ops: n, seconds: (performance.now() - t0) / 1000, opsPerSec: n / ((performance.now() - t0) / 1000) };
+}
+
+/** `concurrency` promise chains each running `op` until the deadline; returns ops/s. */
+async function concurrent(op, seconds, concurrency) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (n < MAX_OPS && performance.now() < end) {
+      await op();
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const s = (performance.now() - t0) / 1000;
+  return { ops: n, seconds: s, opsPerSec: n / s };
+}
+
+async function setupAuth() {
+  const { auth } = await createAuth(IMPL, DB_FILE);
+  const { headers: h } = await auth.api.signUpEmail({
+    body: { name: "Bench User", email: "inproc@example.com", password: "bench-password-1234" },
+    returnHeaders: true,
+  });
+  const cookie = sessionCookieFrom(h.getSetCookie());
+  if (!cookie) throw new Error(`${IMPL}: signUpEmail returned no ${COOKIE_NAME} cookie`);
+  const headers = new Headers({ cookie });
+  const op = async () => {
+    const s = await auth.api.getSession({ headers });
+    if (!s || !s.user) throw new Error(`${IMPL}: getSession returned ${JSON.stringify(s)}`);
+    return s;
+  };
+  return op;
+}
+
+async function setupFloor() {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(DB_FILE);
+  db.exec(coreDDL());
+  const now = new Date();
+  const iso = now.toISOString();
+  const userId = randomBytes(16).toString("hex");
+  const token = randomBytes(16).toString("hex");
+  db.prepare(`insert into "user" values (?, ?, ?, 0, null, ?, ?)`).run(userId, "Bench User", "floor@example.com", iso, iso);
+  db.prepare(`insert into "session" values (?, ?, ?, ?, ?, '', '', ?)`).run(
+    randomBytes(16).toString("hex"), new Date(now.getTime() + 7 * 864e5).toISOString(), token, iso, iso, userId);
+  const sig = createHmac("sha256", SECRET).update(token).digest("base64");
+  const headers = new Headers({ cookie: `${COOKIE_NAME}=${encodeURIComponent(`${token}.${sig}`)}` });
+
+  const stmt = db.prepare(`select s."id" as s_id, s."expiresAt" as s_expiresAt, s."token" as s_token,
+      s."createdAt" as s_createdAt, s."updatedAt" as s_updatedAt, s."ipAddress" as s_ipAddress,
+      s."userAgent" as s_userAgent, s."userId" as s_userId,
+      u."id" as u_id, u."name" as u_name, u."email" as u_email, u."emailVerified" as u_emailVerified,
+      u."image" as u_image, u."createdAt" as u_createdAt, u."updatedAt" as u_updatedAt
+    from "session" s join "user" u on u."id" = s."userId" where s."token" = ?`);
+  const key = Buffer.from(SECRET, "utf8");
+  const prefix = COOKIE_NAME + "=";
+
+  const lookup = () => {
+    const header = headers.get("cookie");
+    if (!header) return null;
+    let raw = null;
+    for (const part of header.split(";")) {
+      const p = part.trim();
+      if (p.startsWith(prefix)) { raw = decodeURIComponent(p.slice(prefix.length)); break; }
+    }
+    if (!raw) return null;
+    const dot = raw.lastIndexOf(".");
+    if (dot < 1) return null;
+    const tok = raw.slice(0, dot);
+    const given = Buffer.from(raw.slice(dot + 1), "base64");
+    const want = createHmac("sha256", key).update(tok).digest();
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return null;
+    const r = stmt.get(tok);
+    if (!r || new Date(r.s_expiresAt).getTime() <= Date.now()) return null;
+    return {
+      session: { id: r.s_id, expiresAt: new Date(r.s_expiresAt), token: r.s_token, createdAt: new Date(r.s_createdAt),
+        updatedAt: new Date(r.s_updatedAt), ipAddress: r.s_ipAddress, userAgent: r.s_userAgent, userId: r.s_userId },
+      user: { id: r.u_id, name: r.u_name, email: r.u_email, emailVerified: !!r.u_emailVerified, image: r.u_image,
+        createdAt: new Date(r.u_createdAt), updatedAt: new Date(r.u_updatedAt) },
+    };
+  };
+  const op = async () => {
+    const s = lookup();
+    if (!s) throw new Error("floor: lookup failed");
+    return s;
+  };
+  return op;
+}
+
+try {
+  const op = IMPL === "floor" ? await setupFloor() : await setupAuth();
+  // Warm-up: JIT and caches, bounded by time.
+  await sequential(op, Math.min(1, SECONDS / 4));
+  const seq = await sequential(op, SECONDS);
+  const conc = await concurrent(op, SECONDS, CONCURRENCY);
+  send({ type: "result", impl: IMPL, sequential: seq, concurrent: { ...conc, concurrency: CONCURRENCY }, rss: process.memoryUsage.rss() });
+  process.exit(0);
+} catch (e) {
+  send({ type: "error", impl: IMPL, message: String(e && e.stack || e) });
+  process.exit(1);
+}

@@ -1,0 +1,108 @@
+// Shared by bench/server.mjs and bench/inprocess.mjs: building one auth instance per IMPL with the
+// same options on both sides. Only the selected implementation is loaded, so memory and start-up
+// figures are not polluted by the other one.
+import { createRequire } from "node:module";
+import { readFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+export const require = createRequire(import.meta.url);
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export const SECRET = process.env.BENCH_SECRET || "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+export const BASE_URL = process.env.BENCH_BASE_URL || "http://localhost:3000";
+export const COOKIE_NAME = "better-auth.session_token";
+
+// "sqlite / A (core)" section of shared/spec/schema-ddl.sql (better-auth@1.7.25 getMigrations()).
+// Embedded so the bench runs where shared/ is absent; checked against the file when it is present.
+export const SQLITE_CORE_DDL = `
+create table "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" integer not null, "image" text, "createdAt" date not null, "updatedAt" date not null);
+create table "session" ("id" text not null primary key, "expiresAt" date not null, "token" text not null unique, "createdAt" date not null, "updatedAt" date not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade);
+create table "account" ("id" text not null primary key, "accountId" text not null, "providerId" text not null, "userId" text not null references "user" ("id") on delete cascade, "accessToken" text, "refreshToken" text, "idToken" text, "accessTokenExpiresAt" date, "refreshTokenExpiresAt" date, "scope" text, "password" text, "createdAt" date not null, "updatedAt" date not null);
+create table "verification" ("id" text not null primary key, "identifier" text not null, "value" text not null, "expiresAt" date not null, "createdAt" date not null, "updatedAt" date not null);
+create index "session_userId_idx" on "session" ("userId");
+create index "account_userId_idx" on "account" ("userId");
+create index "verification_identifier_idx" on "verification" ("identifier");
+`.trim();
+
+/** The DDL from shared/spec if it can be found (and differs only in whitespace), else the embedded copy. */
+export function coreDDL() {
+  const candidates = [
+    process.env.BENCH_SCHEMA_DDL,
+    path.resolve(ROOT, "../shared/spec/schema-ddl.sql"),
+    "/work/shared/spec/schema-ddl.sql",
+  ].filter(Boolean);
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, "utf8");
+    const m = text.match(/-- ===== sqlite \/ A \(core\) =====\n([\s\S]*?)\n(?:\n|-- =====)/);
+    if (!m) continue;
+    const section = m[1].trim();
+    const norm = (s) => s.replace(/\s+/g, " ").trim();
+    if (norm(section) !== norm(SQLITE_CORE_DDL)) {
+      process.emitWarning(`bench: the sqlite/A DDL in ${file} differs from the embedded copy; using the file`);
+    }
+    return section;
+  }
+  return SQLITE_CORE_DDL;
+}
+
+export const HASHING = {
+  "better-auth": "scrypt N=16384, r=16, p=1, 64-byte key (node:crypto, libuv thread pool)",
+  ours: "argon2id m=19456 KiB, t=2, p=1 (tokio blocking pool behind a semaphore = cores)",
+};
+
+/**
+ * Builds `{ auth, toNodeHandler, fromNodeHeaders, close }` for IMPL "better-auth" or "ours".
+ * better-auth: better-sqlite3 `new Database(file)` with the core DDL applied first (no pragmas,
+ * as in better-auth's docs; BENCH_BA_WAL=1 switches it to WAL for comparison).
+ * ours: `database: file` (schema created by the engine).
+ */
+export async function createAuth(impl, dbFile) {
+  const common = {
+    secret: SECRET,
+    baseURL: BASE_URL,
+    emailAndPassword: { enabled: true },
+    rateLimit: { enabled: false },
+  };
+  if (impl === "better-auth") {
+    const { default: Database } = await import("better-sqlite3");
+    const { betterAuth } = await import("better-auth");
+    const { toNodeHandler, fromNodeHeaders } = await import("better-auth/node");
+    const db = new Database(dbFile);
+    if (process.env.BENCH_BA_WAL === "1") db.pragma("journal_mode = WAL");
+    db.exec(coreDDL());
+    const auth = betterAuth({ ...common, database: db });
+    await auth.$context;
+    return { auth, toNodeHandler, fromNodeHeaders, close: () => db.close() };
+  }
+  if (impl === "ours") {
+    const { betterAuth } = require(path.join(ROOT, "index.js"));
+    const { toNodeHandler, fromNodeHeaders } = require(path.join(ROOT, "js/node.js"));
+    const auth = betterAuth({ ...common, database: dbFile });
+    await auth.$context; // opens the database and creates the schema
+    return { auth, toNodeHandler, fromNodeHeaders, close: () => {} };
+  }
+  throw new Error(`bench: unknown IMPL ${JSON.stringify(impl)} (expected better-auth | ours)`);
+}
+
+/** `name=value` of the session cookie from a list of Set-Cookie strings, or null. */
+export function sessionCookieFrom(setCookies) {
+  for (const sc of setCookies || []) {
+    const first = sc.split(";")[0];
+    const eq = first.indexOf("=");
+    if (eq > 0 && first.slice(0, eq).trim() === COOKIE_NAME && first.slice(eq + 1) !== "") return first.trim();
+  }
+  return null;
+}
+
+/** Kills the process (sync, safe in an exit handler) after `ms` as a last-resort bound. */
+export function lifetimeGuard(ms, label) {
+  const t = setTimeout(() => {
+    console.error(`bench: ${label} exceeded its ${Math.round(ms / 1000)} s lifetime bound; exiting`);
+    process.exit(3);
+  }, ms);
+  t.unref();
+  // The harness talks to us over IPC; if it goes away, so do we.
+  if (process.send) process.on("disconnect", () => process.exit(0));
+}
