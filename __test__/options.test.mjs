@@ -195,3 +195,36 @@ test("the CLI migrates a fresh PostgreSQL schema and a fresh MariaDB database", 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a slow or throwing callback never blocks other requests or crashes the process", async () => {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const auth = betterAuth({
+    secret: SECRET, baseURL: BASE, database: tmp(),
+    emailAndPassword: {
+      enabled: true,
+      sendResetPassword: async ({ user }) => {
+        if (user.email.startsWith("slow")) await gate; // never resolves until released
+        if (user.email.startsWith("boom")) throw new Error("mail server down");
+      },
+    },
+  });
+  await signUp(auth, "slow@example.com");
+  await signUp(auth, "boom@example.com");
+  const post = (p, body) => auth.handler(new Request(BASE + "/api/auth" + p, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+  const slow = post("/request-password-reset", { email: "slow@example.com" });
+  // while the slow callback hangs, other requests are served
+  const t0 = Date.now();
+  const ok = await auth.handler(new Request(BASE + "/api/auth/ok"));
+  assert.equal(ok.status, 200);
+  const other = await signUp(auth, "fast@example.com");
+  assert.equal(other.status, 200);
+  assert.ok(Date.now() - t0 < 2000, "served without waiting for the slow callback");
+  // a throwing callback: Better Auth's answer for a non-APIError (500, empty body), process alive
+  const boom = await post("/request-password-reset", { email: "boom@example.com" });
+  assert.equal(boom.status, 500);
+  release();
+  const r = await slow;
+  assert.equal(r.status, 200);
+  assert.equal((await r.json()).status, true);
+});
