@@ -6,13 +6,23 @@ const ALNUM: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 
 /// `n` random characters from `[a-zA-Z0-9]` (Better Auth's ids and session tokens use 32).
 pub fn generate_id(n: usize) -> String {
+    random_string(n, ALNUM)
+}
+
+/// `[0-9a-z]`, the alphabet of Better Auth's delete-account tokens.
+pub const LOWER_ALNUM: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// `n` characters drawn uniformly from `alphabet` (at most 256 symbols) by rejection sampling
+/// over CSPRNG bytes: bytes at or above the largest multiple of the alphabet size are dropped.
+pub fn random_string(n: usize, alphabet: &[u8]) -> String {
+    let len = alphabet.len().clamp(1, 256);
+    let limit = 256 - (256 % len);
     let mut rng = rand::rng();
     let mut out = String::with_capacity(n);
     while out.len() < n {
         let b: u8 = rng.random();
-        // 248 = 4 * 62: rejecting bytes ≥ 248 keeps every character equally likely.
-        if b < 248 {
-            out.push(ALNUM[(b % 62) as usize] as char);
+        if usize::from(b) < limit {
+            out.push(alphabet[usize::from(b) % len] as char);
         }
     }
     out

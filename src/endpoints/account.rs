@@ -6,21 +6,9 @@ use super::sign_up::log_internal;
 use super::{Call, Issues, js_len, opt_bool, req_str};
 use crate::cookies;
 use crate::error::{AuthError, AuthResult};
-use crate::ip::client_ip;
-use crate::json::{session_json, user_json, zod_type_name};
-use crate::session::new_session;
+use crate::json::{session_json, user_json};
 use crate::store::{Account, CreateUserError, Store, UserUpdate};
-use serde_json::{Map, Value, json};
-
-fn object_body<'b>(body: Option<&'b Value>, issues: &mut Issues) -> Option<&'b Map<String, Value>> {
-    match body {
-        Some(Value::Object(m)) => Some(m),
-        other => {
-            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
-            None
-        }
-    }
-}
+use serde_json::{Value, json};
 
 fn check_length(ctx: &crate::context::AuthContext, password: &str, min: bool) -> AuthResult<()> {
     let ep = &ctx.config.email_and_password;
@@ -48,7 +36,7 @@ pub async fn list_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
 /// `POST /revoke-session` (sensitive) `{ token }`: deletes that session if it is the caller's.
 pub async fn revoke_session(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let token = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "token", &mut issues)).map(str::to_string);
+    let token = super::body_object(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "token", &mut issues)).map(str::to_string);
     issues.finish()?;
     let (_, user) = require_session(call, Guard::Sensitive).await?;
     let store = call.ctx.store().await?;
@@ -167,7 +155,7 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
 /// `POST /change-password` (sensitive): `newPassword`, `currentPassword`, `revokeOtherSessions`.
 pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let (new_pw, current_pw, revoke) = match object_body(call.body.as_ref(), &mut issues) {
+    let (new_pw, current_pw, revoke) = match super::body_object(call.body.as_ref(), &mut issues) {
         Some(m) => (
             req_str(m, "newPassword", &mut issues).map(str::to_string),
             req_str(m, "currentPassword", &mut issues).map(str::to_string),
@@ -197,31 +185,35 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     store.update_credential_password(&user.id, &hash, now).await?;
     if revoke {
-        let id = ctx.generate_id("session").await?;
-        let mut s = new_session(
-            &user.id,
-            now,
-            &ctx.config.session,
-            false,
-            client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
-            call.headers.get("user-agent").map(str::to_string),
-        );
-        s.id = id;
-        s.extra = super::fields::parse_input(&ctx.config.schema.session, &Map::new(), true)?;
-        store.create_session(&mut s).await.map_err(|e| {
-            log_internal("failed to create session", &e);
-            AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+        let s = super::start_session::start(call, &user, false, "INTERNAL_SERVER_ERROR").await.map_err(|e| match e {
+            AuthError::Api(_) => AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"),
+            other => other,
         })?;
-        cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
+        super::start_session::finish(call, &s, &user, None).await?;
         token = Value::String(s.token);
     }
     Ok(json!({ "token": token, "user": user_json(&user, &ctx.config.schema.user) }))
 }
 
+/// Links a credential account holding `hash` to the user.
+pub async fn create_credential_account(ctx: &crate::context::AuthContext, user_id: &str, hash: String, now: i64) -> AuthResult<()> {
+    let mut a = Account {
+        id: ctx.generate_id("account").await?,
+        account_id: user_id.to_string(),
+        provider_id: "credential".into(),
+        user_id: user_id.to_string(),
+        password: Some(hash),
+        created_at: now,
+        updated_at: now,
+        scope: None,
+    };
+    ctx.store().await?.create_account(&mut a).await
+}
+
 /// `POST /verify-password` (sensitive) `{ password }`.
 pub async fn verify_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let password = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "password", &mut issues)).map(str::to_string);
+    let password = super::body_object(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "password", &mut issues)).map(str::to_string);
     issues.finish()?;
     let Some(password) = password else { return Err(AuthError::validation("[body] Invalid input")) };
     let (_, user) = require_session(call, Guard::Sensitive).await?;
@@ -240,7 +232,7 @@ pub async fn verify_password(call: &mut Call<'_>) -> AuthResult<Value> {
 /// Server-only `setPassword` `{ newPassword }`: for users without a password.
 pub async fn set_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let new_pw = object_body(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "newPassword", &mut issues)).map(str::to_string);
+    let new_pw = super::body_object(call.body.as_ref(), &mut issues).and_then(|m| req_str(m, "newPassword", &mut issues)).map(str::to_string);
     issues.finish()?;
     let Some(new_pw) = new_pw else { return Err(AuthError::validation("[body] Invalid input")) };
     let (_, user) = require_session(call, Guard::Sensitive).await?;
@@ -251,19 +243,7 @@ pub async fn set_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let hash = ctx.hash_password(&new_pw).await?;
     let now = ctx.now();
     match account {
-        None => {
-            let mut a = Account {
-                id: ctx.generate_id("account").await?,
-                account_id: user.id.clone(),
-                provider_id: "credential".into(),
-                user_id: user.id.clone(),
-                password: Some(hash),
-                created_at: now,
-                updated_at: now,
-                scope: None,
-            };
-            store.create_account(&mut a).await?;
-        }
+        None => create_credential_account(ctx, &user.id, hash, now).await?,
         Some(Account { password: None, .. }) => {
             store.update_credential_password(&user.id, &hash, now).await?;
         }

@@ -3,11 +3,11 @@
 //! address (`sendChangeEmailConfirmation`), or verification mail to the new one.
 use super::guard::{Guard, require_session};
 use super::verify_email::{append_error, token_claims};
-use super::{Call, Issues, Output, is_valid_email, opt_str};
+use super::{Call, Issues, Output, opt_str};
 use crate::cookies;
 use crate::crypto::sign::hs256_sign;
 use crate::error::{AuthError, AuthResult};
-use crate::json::{user_json, zod_type_name};
+use crate::json::user_json;
 use crate::store::{CreateUserError, Session, Store, User, UserUpdate};
 use serde_json::{Value, json};
 
@@ -33,26 +33,12 @@ fn link(call: &Call<'_>, token: &str, callback: Option<&str>) -> String {
 /// `POST /change-email` (sensitive) `{ newEmail, callbackURL? }`.
 pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let (new_email, callback) = match call.body.as_ref() {
-        Some(Value::Object(m)) => {
-            let e = match m.get("newEmail") {
-                Some(Value::String(s)) => {
-                    if !is_valid_email(s) {
-                        issues.push("newEmail", "Invalid email address");
-                    }
-                    Some(s.to_lowercase())
-                }
-                other => {
-                    issues.expected("newEmail", "string", other);
-                    None
-                }
-            };
-            (e, opt_str(m, "callbackURL", &mut issues).map(str::to_string))
-        }
-        other => {
-            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
-            (None, None)
-        }
+    let (new_email, callback) = match super::body_object(call.body.as_ref(), &mut issues) {
+        Some(m) => (
+            super::req_email(m, "newEmail", &mut issues).map(|e| e.to_lowercase()),
+            opt_str(m, "callbackURL", &mut issues).map(str::to_string),
+        ),
+        None => (None, None),
     };
     issues.finish()?;
     let Some(new_email) = new_email else { return Err(AuthError::validation("[body] Invalid input")) };

@@ -6,21 +6,7 @@ use crate::cookies;
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
 use crate::store::{Account, Store, User, Verification};
-use rand::RngExt;
 use serde_json::{Value, json};
-
-fn lower_alnum(n: usize) -> String {
-    const A: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::rng();
-    let mut s = String::with_capacity(n);
-    while s.len() < n {
-        let b: u8 = rng.random();
-        if b < 252 {
-            s.push(A[(b % 36) as usize] as char);
-        }
-    }
-    s
-}
 
 async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()> {
     let ctx = call.ctx;
@@ -91,7 +77,7 @@ pub async fn delete_user(call: &mut Call<'_>) -> AuthResult<Value> {
         return Ok(json!({ "success": true, "message": "User deleted" }));
     }
     if ctx.callbacks.has("deleteUser.sendDeleteAccountVerification") {
-        let token = lower_alnum(32);
+        let token = crate::crypto::random::random_string(32, crate::crypto::random::LOWER_ALNUM);
         let now = ctx.now();
         let mut v = Verification {
             id: ctx.generate_id("verification").await?,
@@ -127,9 +113,7 @@ pub async fn delete_user_callback(call: &mut Call<'_>) -> AuthResult<Output> {
     };
     let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
     if let Some(cb) = callback.as_deref() {
-        if call.has_request && !call.ctx.config.disable_origin_check && !crate::origin::is_trusted(cb, &call.trusted_origins(), true) {
-            return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
-        }
+        super::check_callback_url(call, cb)?;
     }
     if !call.ctx.config.delete_user_enabled {
         return Err(AuthError::coded("NOT_FOUND", "NOT_FOUND", "Not found"));

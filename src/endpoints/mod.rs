@@ -16,6 +16,7 @@ pub mod health;
 pub mod hooks;
 pub mod password;
 pub mod session;
+pub mod start_session;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
@@ -356,6 +357,42 @@ pub fn opt_bool(m: &Map<String, Value>, key: &str, issues: &mut Issues) -> Optio
             None
         }
     }
+}
+
+/// The body as an object, or zod's `expected object` issue.
+pub fn body_object<'b>(body: Option<&'b Value>, issues: &mut Issues) -> Option<&'b Map<String, Value>> {
+    match body {
+        Some(Value::Object(m)) => Some(m),
+        other => {
+            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
+            None
+        }
+    }
+}
+
+/// A required `z.email()` field (zod's messages for a missing, non-string or invalid value).
+pub fn req_email(m: &Map<String, Value>, key: &str, issues: &mut Issues) -> Option<String> {
+    match m.get(key) {
+        Some(Value::String(s)) => {
+            if !is_valid_email(s) {
+                issues.push(key, "Invalid email address");
+            }
+            Some(s.clone())
+        }
+        other => {
+            issues.expected(key, "string", other);
+            None
+        }
+    }
+}
+
+/// Better Auth's per-endpoint `originCheck` on a redirect target: 403 `INVALID_CALLBACK_URL` when
+/// a request is behind the call, the check is on, and the URL is not trusted.
+pub fn check_callback_url(call: &Call<'_>, url: &str) -> AuthResult<()> {
+    if call.has_request && !url.is_empty() && !call.ctx.config.disable_origin_check && !crate::origin::is_trusted(url, &call.trusted_origins(), true) {
+        return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
+    }
+    Ok(())
 }
 
 /// zod 4's `z.email()` pattern:

@@ -2,12 +2,11 @@
 //! app with the token) and `POST /reset-password`. Tokens are Better Auth's: 24 characters in a
 //! `verification` row `reset-password:<token>` whose value is the user id.
 use super::sign_up::log_internal;
-use super::{Call, Issues, Output, is_valid_email, js_len, opt_str, req_str};
+use super::{Call, Issues, Output, js_len, opt_str, req_str};
 use crate::crypto::random::generate_id;
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
-use crate::origin;
-use crate::store::{Account, Store, Verification};
+use crate::store::{Store, Verification};
 use serde_json::{Value, json};
 
 const SENT: &str = "If this email exists in our system, check your email for the reset link";
@@ -16,35 +15,14 @@ const SENT: &str = "If this email exists in our system, check your email for the
 /// `emailAndPassword.sendResetPassword`; the same answer whether or not the user exists.
 pub async fn request_password_reset(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let (email, redirect_to) = match call.body.as_ref() {
-        Some(Value::Object(m)) => {
-            let e = match m.get("email") {
-                Some(Value::String(s)) => {
-                    if !is_valid_email(s) {
-                        issues.push("email", "Invalid email address");
-                    }
-                    Some(s.clone())
-                }
-                other => {
-                    issues.expected("email", "string", other);
-                    None
-                }
-            };
-            (e, opt_str(m, "redirectTo", &mut issues).map(str::to_string))
-        }
-        other => {
-            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
-            (None, None)
-        }
+    let (email, redirect_to) = match super::body_object(call.body.as_ref(), &mut issues) {
+        Some(m) => (super::req_email(m, "email", &mut issues), opt_str(m, "redirectTo", &mut issues).map(str::to_string)),
+        None => (None, None),
     };
     issues.finish()?;
     let Some(email) = email else { return Err(AuthError::validation("[body] Invalid input")) };
-    if call.has_request {
-        if let Some(r) = redirect_to.as_deref().filter(|r| !r.is_empty()) {
-            if !call.ctx.config.disable_origin_check && !origin::is_trusted(r, &call.trusted_origins(), true) {
-                return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
-            }
-        }
+    if let Some(r) = redirect_to.as_deref() {
+        super::check_callback_url(call, r)?;
     }
     let ctx = call.ctx;
     if !ctx.callbacks.has("sendResetPassword") {
@@ -100,9 +78,7 @@ pub async fn reset_password_callback(call: &mut Call<'_>) -> AuthResult<Output> 
             )));
         }
     };
-    if call.has_request && !callback.is_empty() && !call.ctx.config.disable_origin_check && !origin::is_trusted(&callback, &call.trusted_origins(), true) {
-        return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
-    }
+    super::check_callback_url(call, &callback)?;
     let base_url = call.base_url();
     let token = call.params.get("token").and_then(Value::as_str).unwrap_or("").to_string();
     let error_target = |cb: &str| {
@@ -166,17 +142,7 @@ pub async fn reset_password(call: &mut Call<'_>) -> AuthResult<Value> {
     if store.find_credential_account(&user.id).await?.is_some() {
         store.update_credential_password(&user.id, &hash, now).await?;
     } else {
-        let mut a = Account {
-            id: ctx.generate_id("account").await?,
-            account_id: user.id.clone(),
-            provider_id: "credential".into(),
-            user_id: user.id.clone(),
-            password: Some(hash),
-            created_at: now,
-            updated_at: now,
-            scope: None,
-        };
-        store.create_account(&mut a).await?;
+        super::account::create_credential_account(ctx, &user.id, hash, now).await?;
     }
     if ctx.callbacks.has("onPasswordReset") {
         let data = json!({ "user": user_json(&user, &ctx.config.schema.user) });

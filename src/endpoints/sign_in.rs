@@ -3,13 +3,10 @@ use crate::store::Store;
 use super::sign_up::log_internal;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
 use crate::config::PasswordAlgorithm;
-use crate::cookies;
 use crate::crypto::password::{HashKind, hash_kind};
 use crate::error::{AuthError, AuthResult};
-use crate::ip::client_ip;
 use crate::json::{user_json, zod_type_name};
 use crate::origin;
-use crate::session::new_session;
 use serde_json::{Map, Value};
 
 struct Body {
@@ -99,37 +96,8 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
     let dont_remember = body.remember_me == Some(false);
-    let session_id = ctx.generate_id("session").await?;
-    let mut session = new_session(
-        &user.id,
-        ctx.now(),
-        &ctx.config.session,
-        dont_remember,
-        client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
-        call.headers.get("user-agent").map(str::to_string),
-    );
-    session.id = session_id;
-    session.extra = super::fields::parse_input(&ctx.config.schema.session, &serde_json::Map::new(), true)?;
-    match super::db_hooks::before(call, "session", "create", super::db_hooks::session_data(call, &session)).await? {
-        Some(Value::Object(d)) => super::db_hooks::merge_session(&mut session, &d),
-        Some(_) => {}
-        None => return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION")),
-    }
-    if let Err(e) = store.create_session(&mut session).await {
-        log_internal("failed to create session", &e);
-        return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_CREATE_SESSION"));
-    }
-    super::db_hooks::after(call, "session", "create", super::db_hooks::session_data(call, &session)).await?;
-    call.new_session = Some(crate::json::session_user_json(&session, &user, &ctx.config.schema));
-    cookies::set_session_cookie(
-        &mut call.out,
-        &ctx.cookies,
-        &ctx.config.secret,
-        &call.headers,
-        &session.token,
-        Some(dont_remember),
-        ctx.config.session.expires_in,
-    );
+    let session = super::start_session::start(call, &user, dont_remember, "UNAUTHORIZED").await?;
+    super::start_session::finish(call, &session, &user, Some(dont_remember)).await?;
     let mut m = Map::with_capacity(4);
     m.insert("redirect".into(), Value::Bool(body.callback_url.as_deref().is_some_and(|u| !u.is_empty())));
     m.insert("token".into(), Value::String(session.token.clone()));

@@ -7,11 +7,9 @@ use super::{Call, Issues, Output, is_valid_email, opt_str};
 use crate::cookies;
 use crate::crypto::sign::{JwtError, hs256_sign, hs256_verify};
 use crate::error::{AuthError, AuthResult};
-use crate::ip::client_ip;
 use crate::json::{user_json, zod_type_name};
-use crate::session::new_session;
 use crate::store::{Store, User, UserUpdate};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// An email-verification token for `email` bound to `user_id`.
 pub fn create_token(call: &Call<'_>, email: &str, user_id: &str) -> String {
@@ -38,26 +36,9 @@ pub async fn send_verification_email(call: &Call<'_>, user: &User, callback_url:
 /// `POST /send-verification-email` `{ email, callbackURL? }`.
 pub async fn send_verification_email_endpoint(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut issues = Issues::default();
-    let (email, callback) = match call.body.as_ref() {
-        Some(Value::Object(m)) => {
-            let e = match m.get("email") {
-                Some(Value::String(s)) => {
-                    if !is_valid_email(s) {
-                        issues.push("email", "Invalid email address");
-                    }
-                    Some(s.clone())
-                }
-                other => {
-                    issues.expected("email", "string", other);
-                    None
-                }
-            };
-            (e, opt_str(m, "callbackURL", &mut issues).map(str::to_string))
-        }
-        other => {
-            issues.push("", format!("Invalid input: expected object, received {}", zod_type_name(other)));
-            (None, None)
-        }
+    let (email, callback) = match super::body_object(call.body.as_ref(), &mut issues) {
+        Some(m) => (super::req_email(m, "email", &mut issues), opt_str(m, "callbackURL", &mut issues).map(str::to_string)),
+        None => (None, None),
     };
     issues.finish()?;
     let Some(email) = email else { return Err(AuthError::validation("[body] Invalid input")) };
@@ -121,9 +102,7 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
     };
     let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
     if let Some(cb) = callback.as_deref() {
-        if call.has_request && !call.ctx.config.disable_origin_check && !crate::origin::is_trusted(cb, &call.trusted_origins(), true) {
-            return Err(AuthError::base("FORBIDDEN", "INVALID_CALLBACK_URL"));
-        }
+        super::check_callback_url(call, cb)?;
     }
     let fail = |code: &str| -> AuthResult<Output> {
         match callback.as_deref() {
@@ -178,19 +157,8 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
                 cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
             }
             _ => {
-                let now = ctx.now();
-                let mut s = new_session(
-                    &user.id,
-                    now,
-                    &ctx.config.session,
-                    false,
-                    client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
-                    call.headers.get("user-agent").map(str::to_string),
-                );
-                s.id = ctx.generate_id("session").await?;
-                s.extra = super::fields::parse_input(&ctx.config.schema.session, &Map::new(), true)?;
-                store.create_session(&mut s).await.map_err(|_| AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_SESSION"))?;
-                cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &s.token, None, ctx.config.session.expires_in);
+                let s = super::start_session::start(call, &user, false, "INTERNAL_SERVER_ERROR").await?;
+                super::start_session::finish(call, &s, &user, None).await?;
             }
         }
     }
