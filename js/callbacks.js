@@ -18,6 +18,13 @@ function collectCallbacks(options, reviveDates = (x) => x) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
+  for (const p of Array.isArray(options?.plugins) ? options.plugins : []) {
+    if (p?.id === "jwt") {
+      const j = p.options?.jwt;
+      if (typeof j?.definePayload === "function") fns.set("jwt.definePayload", j.definePayload);
+      if (typeof j?.getSubject === "function") fns.set("jwt.getSubject", j.getSubject);
+    }
+  }
   const dh = options?.databaseHooks;
   for (const model of ["user", "session", "account", "verification"]) {
     for (const op of ["create", "update", "delete"]) {

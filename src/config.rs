@@ -199,6 +199,8 @@ pub struct AuthConfig {
     pub bearer: Option<BearerConfig>,
     /// Raw options of the `jwt()` plugin (or the top-level `jwt` option), when present.
     pub jwt_options: Option<Value>,
+    /// The JWT plugin / HS256 token mode, resolved.
+    pub jwt: Option<crate::jwt::plugin::JwtConfig>,
     /// `trustedOrigins` (array form) plus `BETTER_AUTH_TRUSTED_ORIGINS`.
     pub trusted_origins: Vec<String>,
     /// `advanced.cookiePrefix`.
@@ -489,7 +491,7 @@ impl AuthConfig {
         }
 
         let database = parse_database(o.get("database"))?;
-        let schema = std::sync::Arc::new(crate::store::schema::Schema::from_options(options)?);
+        let mut schema = crate::store::schema::Schema::from_options(options)?;
         let auto_migrate = match o.bool("autoMigrate")? {
             Some(b) => b,
             None => matches!(database, DatabaseConfig::Sqlite { .. }),
@@ -600,6 +602,15 @@ impl AuthConfig {
             jwt_options = Some(j.clone());
         }
 
+        let jwt = match &jwt_options {
+            Some(j) => Some(crate::jwt::plugin::JwtConfig::from_options(j)?),
+            None => None,
+        };
+        if jwt.as_ref().is_some_and(|j| j.uses_keys()) {
+            schema = schema.with_jwks();
+        }
+        let schema = std::sync::Arc::new(schema);
+
         // trustedOrigins
         let mut trusted_origins = Vec::new();
         match o.get("trustedOrigins") {
@@ -672,6 +683,7 @@ impl AuthConfig {
             delete_token_expires_in,
             bearer,
             jwt_options,
+            jwt,
             trusted_origins,
             cookie_prefix,
             secure_cookies,

@@ -172,7 +172,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     }
     let method = req.method.to_ascii_uppercase();
     let Some((endpoint, params)) = Endpoint::all()
-        .filter(|e| e.methods().contains(&method.as_str()))
+        .filter(|e| e.enabled(ctx) && e.methods().contains(&method.as_str()))
         .find_map(|e| e.match_path(&rel).map(|p| (e, p)))
     else {
         return not_found();
@@ -249,6 +249,9 @@ pub struct ApiOutput {
 /// Calls an endpoint directly (the `auth.api` door): same endpoint code, no router-level
 /// origin middleware, as in Better Auth.
 pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) -> ApiOutput {
+    if !endpoint.enabled(ctx) {
+        return ApiOutput { result: Err(AuthError::empty("NOT_FOUND")), headers: ResponseHeaders::default() };
+    }
     if endpoint.requires_headers() && input.headers.is_none() {
         return ApiOutput { result: Err(AuthError::validation("Headers is required")), headers: ResponseHeaders::default() };
     }

@@ -14,6 +14,7 @@ pub mod fields;
 pub mod guard;
 pub mod health;
 pub mod hooks;
+pub mod jwt;
 pub mod password;
 pub mod session;
 pub mod start_session;
@@ -151,6 +152,14 @@ pub enum Endpoint {
     DeleteUser,
     /// GET /delete-user/callback
     DeleteUserCallback,
+    /// GET /token (jwt plugin)
+    Token,
+    /// GET /jwks (jwt plugin)
+    Jwks,
+    /// server-only signJWT (jwt plugin)
+    SignJwt,
+    /// server-only verifyJWT (jwt plugin)
+    VerifyJwt,
     /// GET /ok
     Ok,
     /// GET /error
@@ -181,6 +190,10 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::ChangeEmail, "changeEmail", "/change-email", &["POST"], false, false),
     (Endpoint::DeleteUser, "deleteUser", "/delete-user", &["POST"], false, false),
     (Endpoint::DeleteUserCallback, "deleteUserCallback", "/delete-user/callback", &["GET"], false, false),
+    (Endpoint::Token, "getToken", "/token", &["GET"], false, true),
+    (Endpoint::Jwks, "getJwks", "/jwks", &["GET"], false, false),
+    (Endpoint::SignJwt, "signJWT", "", &["POST"], false, false),
+    (Endpoint::VerifyJwt, "verifyJWT", "", &["POST"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
 ];
@@ -199,6 +212,15 @@ impl Endpoint {
     /// Path relative to the base path; empty for server-only endpoints (404 over HTTP).
     pub fn path(self) -> &'static str {
         self.row().2
+    }
+
+    /// Served by this instance (plugin endpoints only when their plugin is on).
+    pub fn enabled(self, ctx: &crate::context::AuthContext) -> bool {
+        match self {
+            Endpoint::Token | Endpoint::SignJwt | Endpoint::VerifyJwt => ctx.config.jwt.is_some(),
+            Endpoint::Jwks => ctx.config.jwt.as_ref().is_some_and(|j| j.uses_keys()),
+            _ => true,
+        }
     }
 
     /// Matches a base-path-relative path, returning path parameters (`:name` segments).
@@ -273,7 +295,11 @@ impl Endpoint {
             Endpoint::SignUpEmail => sign_up::sign_up_email(call).await?,
             Endpoint::SignInEmail => sign_in::sign_in_email(call).await?,
             Endpoint::SignOut => sign_out::sign_out(call).await?,
-            Endpoint::GetSession => session::get_session(call, method).await?,
+            Endpoint::GetSession => {
+                let v = session::get_session(call, method).await?;
+                jwt::set_header(call, &v).await?;
+                v
+            }
             Endpoint::ListSessions => account::list_sessions(call).await?,
             Endpoint::RevokeSession => account::revoke_session(call).await?,
             Endpoint::RevokeSessions => account::revoke_sessions(call).await?,
@@ -291,6 +317,10 @@ impl Endpoint {
             Endpoint::ChangeEmail => change_email::change_email(call).await?,
             Endpoint::DeleteUser => delete_user::delete_user(call).await?,
             Endpoint::DeleteUserCallback => return delete_user::delete_user_callback(call).await,
+            Endpoint::Token => jwt::token(call).await?,
+            Endpoint::Jwks => jwt::jwks(call).await?,
+            Endpoint::SignJwt => jwt::sign_jwt(call).await?,
+            Endpoint::VerifyJwt => jwt::verify_jwt(call).await?,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
         };

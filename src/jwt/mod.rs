@@ -13,6 +13,7 @@
 use std::fmt;
 
 pub mod jws;
+pub mod plugin;
 pub mod keys;
 
 pub use jws::{Claims, Header, Validation, decode_header, sign_hs256, verify, verify_hs256};

@@ -165,6 +165,8 @@ pub struct Schema {
     pub account: Model,
     /// `verification`
     pub verification: Model,
+    /// `jwks` (the JWT plugin's keys), when the plugin uses key pairs.
+    pub jwks: Option<Model>,
     /// Id strategy.
     pub ids: IdStrategy,
 }
@@ -232,6 +234,19 @@ fn core_verification() -> Vec<Field> {
         Field::core("expiresAt", Date, true),
         Field::core("createdAt", Date, true).now_default(),
         Field::core("updatedAt", Date, true).now_default(),
+    ]
+}
+
+fn jwks_fields() -> Vec<Field> {
+    use FieldType::*;
+    vec![
+        Field::core("id", Id, true),
+        Field::core("publicKey", String, true),
+        Field::core("privateKey", String, true),
+        Field::core("createdAt", Date, true),
+        Field::core("expiresAt", Date, false),
+        Field::core("alg", String, false),
+        Field::core("crv", String, false),
     ]
 }
 
@@ -341,6 +356,7 @@ impl Schema {
             session: build_model("session", core_session(), get("session"), true)?,
             account: build_model("account", core_account(), get("account"), true)?,
             verification: build_model("verification", core_verification(), get("verification"), false)?,
+            jwks: None,
             ids,
         };
         let tables = [&schema.user.table, &schema.session.table, &schema.account.table, &schema.verification.table];
@@ -352,9 +368,19 @@ impl Schema {
         Ok(schema)
     }
 
-    /// The four models in Better Auth's creation order.
-    pub fn models(&self) -> [&Model; 4] {
-        [&self.user, &self.session, &self.account, &self.verification]
+    /// Adds the JWT plugin's `jwks` table.
+    pub fn with_jwks(mut self) -> Self {
+        self.jwks = Some(Model { key: "jwks", table: "jwks".into(), fields: jwks_fields() });
+        self
+    }
+
+    /// The models in Better Auth's creation order (core tables, then plugin tables).
+    pub fn models(&self) -> Vec<&Model> {
+        let mut v = vec![&self.user, &self.session, &self.account, &self.verification];
+        if let Some(j) = &self.jwks {
+            v.push(j);
+        }
+        v
     }
 }
 
@@ -531,6 +557,18 @@ mod tests {
         assert_eq!(ddl(Dialect::Sqlite, &s), spec_block("sqlite / A (core)"));
         assert_eq!(ddl(Dialect::Postgres, &s), spec_block("postgres / A (core)"));
         assert_eq!(ddl(Dialect::Mysql, &s), spec_block("mysql / A (core)"));
+    }
+
+    #[test]
+    fn jwt_plugin_ddl_is_better_auths() {
+        let s = Schema::from_options(&json!({})).unwrap().with_jwks();
+        for (d, name) in [(Dialect::Sqlite, "sqlite"), (Dialect::Postgres, "postgres"), (Dialect::Mysql, "mysql")] {
+            let want: Vec<String> = spec_block(&format!("{name} / B (core+jwt+admin+rateLimit)"))
+                .into_iter()
+                .filter(|l| l.contains("\"jwks\"") || l.contains("`jwks`"))
+                .collect();
+            assert_eq!(vec![d.create_table(s.jwks.as_ref().unwrap(), &s)], want, "{name}");
+        }
     }
 
     #[test]

@@ -668,6 +668,11 @@ impl SqlStore {
             .collect())
     }
 
+    /// Runs a statement built from validated identifiers (plugin tables).
+    pub(crate) async fn exec_sql(&self, sql: String, params: Params) -> AuthResult<u64> {
+        self.exec_raw(sql, params).await
+    }
+
     async fn exec_raw(&self, sql: String, params: Params) -> AuthResult<u64> {
         Ok(self.db.exec(&Arc::from(sql), &params, self.schema.ids).await?)
     }
