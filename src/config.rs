@@ -149,6 +149,17 @@ pub struct BearerConfig {
     pub require_signature: bool,
 }
 
+/// `session.cookieCache`, when enabled.
+#[derive(Debug, Clone)]
+pub struct CookieCacheConfig {
+    /// `maxAge` seconds (300).
+    pub max_age: i64,
+    /// `strategy` (`compact` default, `jwt`, `jwe`).
+    pub strategy: crate::cookie_cache::Strategy,
+    /// `version` ("1").
+    pub version: String,
+}
+
 /// `session` options, in seconds.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
@@ -160,6 +171,8 @@ pub struct SessionConfig {
     pub fresh_age: i64,
     /// `disableSessionRefresh` (false).
     pub disable_session_refresh: bool,
+    /// `cookieCache` (off unless `enabled`).
+    pub cookie_cache: Option<CookieCacheConfig>,
 }
 
 /// Resolved options.
@@ -555,6 +568,26 @@ impl AuthConfig {
             update_age: s.uint("updateAge")?.unwrap_or(86_400) as i64,
             fresh_age: s.uint("freshAge")?.unwrap_or(86_400) as i64,
             disable_session_refresh: s.bool("disableSessionRefresh")?.unwrap_or(false),
+            cookie_cache: {
+                let cc = s.child("cookieCache")?;
+                if cc.bool("enabled")?.unwrap_or(false) {
+                    let strategy = match cc.string("strategy")? {
+                        None => crate::cookie_cache::Strategy::Compact,
+                        Some(x) => crate::cookie_cache::Strategy::parse(x).ok_or_else(|| {
+                            ConfigError(format!("Invalid better-auth-rs option `session.cookieCache.strategy`: \"{x}\" (expected \"compact\", \"jwt\" or \"jwe\")"))
+                        })?,
+                    };
+                    let version = match cc.get("version") {
+                        None => "1".to_string(),
+                        Some(Value::String(v)) => v.clone(),
+                        Some(Value::Number(n)) => n.to_string(),
+                        Some(other) => return Err(bad("session.cookieCache.version", "a string", other)),
+                    };
+                    Some(CookieCacheConfig { max_age: cc.uint("maxAge")?.unwrap_or(300) as i64, strategy, version })
+                } else {
+                    None
+                }
+            },
         };
 
         let ev = o.child("emailVerification")?;

@@ -145,6 +145,45 @@ pub fn set_session_cookie(
     }
 }
 
+/// Writes the `session_data` cookie cache (Better Auth's `setCookieCache`) when
+/// `session.cookieCache` is on: old chunks expired, the value split across `session_data.N`
+/// cookies when it is too long for one.
+pub fn write_cookie_cache(
+    out: &mut ResponseHeaders,
+    config: &crate::config::AuthConfig,
+    cookies: &AuthCookies,
+    request: &Headers,
+    session: &serde_json::Value,
+    user: &serde_json::Value,
+    dont_remember: bool,
+    now_ms: i64,
+) {
+    let Some(cc) = config.session.cookie_cache.as_ref() else { return };
+    let Ok((value, _)) = crate::cookie_cache::encode(cc.strategy, &config.secret, session, user, &cc.version, now_ms, cc.max_age, dont_remember) else {
+        return;
+    };
+    let def = &cookies.session_data;
+    let attrs = crate::cookie_cache::chunk::attributes_tail(if dont_remember { None } else { Some(cc.max_age) }, None, def.secure);
+    let existing = request.get("cookie").map(parse_cookie_header).unwrap_or_default();
+    for c in crate::cookie_cache::chunk::write_plan(&def.name, &value, &attrs, &existing) {
+        let cookie = CookieDef { name: c.name.clone(), secure: def.secure };
+        if c.expire {
+            out.set_cookie(&c.name, cookie.expired());
+        } else {
+            out.set_cookie(&c.name, format!("{}={}{}", c.name, c.value, attrs));
+        }
+    }
+}
+
+/// The `session_data` cache for this request, when it verifies (`{ session, user, ... }`).
+pub fn read_cookie_cache(config: &crate::config::AuthConfig, cookies: &AuthCookies, request: &Headers, now_ms: i64) -> (bool, Option<serde_json::Value>) {
+    let Some(cc) = config.session.cookie_cache.as_ref() else { return (false, None) };
+    let existing = request.get("cookie").map(parse_cookie_header).unwrap_or_default();
+    let Some(value) = crate::cookie_cache::chunk::join(&cookies.session_data.name, &existing) else { return (false, None) };
+    let entry = crate::cookie_cache::decode(cc.strategy, &[config.secret.as_str()], &value, &cc.version, now_ms);
+    (true, entry.map(|e| e.data))
+}
+
 /// Expires `session_token`, `session_data` (and any `session_data.N` chunk the request sent)
 /// and `dont_remember` (`deleteSessionCookie`).
 pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, request: &Headers) {

@@ -33,6 +33,25 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Ok(Value::Null);
     };
+    // the cookie cache: a valid session_data for this token answers without the database
+    if ctx.config.session.cookie_cache.is_some() && !coerce_bool(call.query.get("disableCookieCache")) {
+        let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, &call.headers, ctx.now());
+        if let Some(data) = cached {
+            if data.pointer("/session/token").and_then(Value::as_str) == Some(token.as_str()) {
+                let mut m = serde_json::Map::new();
+                m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
+                m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
+                return Ok(Value::Object(m));
+            }
+        }
+        if present {
+            let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
+            for c in crate::cookie_cache::chunk::clean_plan(&ctx.cookies.session_data.name, &existing) {
+                let def = cookies::CookieDef { name: c.name.clone(), secure: ctx.cookies.session_data.secure };
+                call.out.set_cookie(&c.name, def.expired());
+            }
+        }
+    }
     let store = ctx.store().await.map_err(|e| {
         log_internal("failed to open the store", &e);
         AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
@@ -58,8 +77,14 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     };
     let dont_remember =
         cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
-    if dont_remember || disable_refresh || ctx.config.session.disable_session_refresh {
+    if dont_remember || coerce_bool(call.query.get("disableRefresh")) {
         return Ok(session_user_json(&session, &user, &ctx.config.schema));
+    }
+    let disable_refresh = disable_refresh || ctx.config.session.disable_session_refresh;
+    if disable_refresh {
+        let body = session_user_json(&session, &user, &ctx.config.schema);
+        write_cache(call, &body);
+        return Ok(body);
     }
     if needs_refresh(&session, now, &ctx.config.session) {
         let expires_at = now + ctx.config.session.expires_in * 1000;
@@ -83,5 +108,14 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
             ctx.config.session.expires_in,
         );
     }
-    Ok(session_user_json(&session, &user, &ctx.config.schema))
+    let body = session_user_json(&session, &user, &ctx.config.schema);
+    write_cache(call, &body);
+    Ok(body)
+}
+
+fn write_cache(call: &mut Call<'_>, body: &Value) {
+    let ctx = call.ctx;
+    if let (Some(s), Some(u)) = (body.get("session"), body.get("user")) {
+        cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, s, u, false, ctx.now());
+    }
 }
