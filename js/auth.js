@@ -128,7 +128,6 @@ function plainOptions(options) {
 const SUPPORTED_PLUGINS = new Set(["bearer", "jwt"]);
 const UNSUPPORTED = [
   ["plugins", (v) => Array.isArray(v) && v.some((p) => !SUPPORTED_PLUGINS.has(p?.id))],
-  ["secondaryStorage", (v) => !!v],
   ["socialProviders", (v) => v && Object.keys(v).length > 0],
   ["rateLimit", (v) => v && v.enabled === true],
 ];

@@ -25,6 +25,12 @@ function collectCallbacks(options, reviveDates = (x) => x) {
       if (typeof j?.getSubject === "function") fns.set("jwt.getSubject", j.getSubject);
     }
   }
+  const ss = options?.secondaryStorage;
+  if (ss && typeof ss.get === "function" && typeof ss.set === "function" && typeof ss.delete === "function") {
+    fns.set("secondaryStorage.get", (k) => ss.get(k));
+    fns.set("secondaryStorage.set", (k, v, ttl) => (ttl === undefined ? ss.set(k, v) : ss.set(k, v, ttl)));
+    fns.set("secondaryStorage.delete", (k) => ss.delete(k));
+  }
   const dh = options?.databaseHooks;
   for (const model of ["user", "session", "account", "verification"]) {
     for (const op of ["create", "update", "delete"]) {

@@ -200,6 +200,8 @@ pub struct AuthConfig {
     pub session: SessionConfig,
     /// `emailVerification`.
     pub email_verification: EmailVerificationConfig,
+    /// `session.storeSessionInDatabase` (with `secondaryStorage`).
+    pub session_in_db: bool,
     /// `user.changeEmail.enabled` (false).
     pub change_email_enabled: bool,
     /// `user.changeEmail.updateEmailWithoutVerification` (false).
@@ -598,6 +600,7 @@ impl AuthConfig {
             expires_in: ev.uint("expiresIn")?.unwrap_or(3600) as i64,
         };
 
+        let session_in_db = o.child("session")?.bool("storeSessionInDatabase")?.unwrap_or(false);
         let ce = o.child("user")?.child("changeEmail")?;
         let change_email_enabled = ce.bool("enabled")?.unwrap_or(false);
         let update_email_without_verification = ce.bool("updateEmailWithoutVerification")?.unwrap_or(false);
@@ -710,6 +713,7 @@ impl AuthConfig {
             email_and_password,
             session,
             email_verification,
+            session_in_db,
             change_email_enabled,
             update_email_without_verification,
             delete_user_enabled,

@@ -24,6 +24,7 @@ pub struct AuthContext {
     /// User-supplied JS callbacks.
     pub callbacks: Callbacks,
     store: OnceCell<Arc<SqlStore>>,
+    layered: OnceCell<Arc<dyn Store>>,
 }
 
 impl std::fmt::Debug for AuthContext {
@@ -51,12 +52,29 @@ impl AuthContext {
             clock,
             callbacks: Callbacks::default(),
             store,
+            layered: OnceCell::new(),
             config,
         }
     }
 
-    /// The store, opened and migrated on first use. Must run inside a tokio runtime.
-    pub async fn store(&self) -> AuthResult<&Arc<SqlStore>> {
+    /// The store endpoints use: the SQL store, layered under `secondaryStorage` when one is
+    /// configured. Opened (and for SQLite migrated) on first use, inside a tokio runtime.
+    pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
+        let sql = self.sql().await?;
+        self.layered
+            .get_or_try_init(|| async {
+                let s: Arc<dyn Store> = if self.callbacks.has("secondaryStorage.get") {
+                    Arc::new(store::secondary::Layered::new(sql.clone(), self.callbacks.clone(), self.clock.clone(), self.config.session_in_db))
+                } else {
+                    sql.clone()
+                };
+                Ok::<_, AuthError>(s)
+            })
+            .await
+    }
+
+    /// The SQL store itself (migrations, plugin tables).
+    pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
         self.store
             .get_or_try_init(|| async {
                 let s = store::open_sql(&self.config.database, self.config.schema.clone()).await?;

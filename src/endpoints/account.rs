@@ -7,7 +7,7 @@ use super::{Call, Issues, js_len, opt_bool, req_str};
 use crate::cookies;
 use crate::error::{AuthError, AuthResult};
 use crate::json::{session_json, user_json};
-use crate::store::{Account, CreateUserError, Store, UserUpdate};
+use crate::store::{Account, CreateUserError, UserUpdate};
 use serde_json::{Value, json};
 
 fn check_length(ctx: &crate::context::AuthContext, password: &str, min: bool) -> AuthResult<()> {

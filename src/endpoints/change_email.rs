@@ -8,7 +8,7 @@ use crate::cookies;
 use crate::crypto::sign::hs256_sign;
 use crate::error::{AuthError, AuthResult};
 use crate::json::user_json;
-use crate::store::{CreateUserError, Session, Store, User, UserUpdate};
+use crate::store::{CreateUserError, Session, User, UserUpdate};
 use serde_json::{Value, json};
 
 fn change_token(call: &Call<'_>, email: &str, update_to: &str, request_type: Option<&str>, user_id: &str) -> String {

@@ -5,7 +5,7 @@ use super::{Call, Issues, Output, js_len, opt_str};
 use crate::cookies;
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
-use crate::store::{Account, Store, User, Verification};
+use crate::store::{Account, User, Verification};
 use serde_json::{Value, json};
 
 async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()> {

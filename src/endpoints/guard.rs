@@ -7,7 +7,7 @@ use super::Call;
 use crate::cookies;
 use crate::error::{AuthError, AuthResult};
 use crate::session::is_expired;
-use crate::store::{Session, Store, User};
+use crate::store::{Session, User};
 
 /// Which middleware.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,7 +37,7 @@ async fn token_for(call: &Call<'_>, session: &Session, user: &User) -> AuthResul
         claims.insert(k, v);
     }
     claims.insert("sub".into(), Value::String(sub));
-    let store = ctx.store().await?;
+    let store = ctx.sql().await?;
     plugin::sign(store, cfg, &ctx.config.secret, &origin(call), claims, ctx.generate_id("jwks").await?, ctx.now()).await
 }
 
@@ -55,7 +55,7 @@ pub async fn jwks(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::empty("NOT_FOUND"));
     }
     let ctx = call.ctx;
-    plugin::jwks(ctx.store().await?, cfg, &ctx.config.secret, ctx.generate_id("jwks").await?, ctx.now()).await
+    plugin::jwks(ctx.sql().await?, cfg, &ctx.config.secret, ctx.generate_id("jwks").await?, ctx.now()).await
 }
 
 /// Server-only `signJWT({ body: { payload } })`: `{ token }`.
@@ -65,7 +65,7 @@ pub async fn sign_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::validation("[body.payload] Invalid input: expected record, received undefined"));
     };
     let ctx = call.ctx;
-    let token = plugin::sign(ctx.store().await?, cfg, &ctx.config.secret, &origin(call), payload, ctx.generate_id("jwks").await?, ctx.now()).await?;
+    let token = plugin::sign(ctx.sql().await?, cfg, &ctx.config.secret, &origin(call), payload, ctx.generate_id("jwks").await?, ctx.now()).await?;
     Ok(json!({ "token": token }))
 }
 
@@ -80,7 +80,7 @@ pub async fn verify_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
     issues.finish()?;
     let token = token.unwrap_or_default();
     let ctx = call.ctx;
-    let payload = plugin::verify(ctx.store().await?, cfg, &origin(call), &token, issuer.as_deref(), ctx.now()).await?;
+    let payload = plugin::verify(ctx.sql().await?, cfg, &origin(call), &token, issuer.as_deref(), ctx.now()).await?;
     Ok(json!({ "payload": payload.unwrap_or(Value::Null) }))
 }
 
@@ -114,7 +114,6 @@ pub async fn set_header(call: &mut Call<'_>, body: &Value) -> AuthResult<()> {
 }
 
 async fn cookie_session(call: &Call<'_>) -> AuthResult<Option<(Session, User)>> {
-    use crate::store::Store;
     let ctx = call.ctx;
     let Some(token) = crate::cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Ok(None);

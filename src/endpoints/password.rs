@@ -6,7 +6,7 @@ use super::{Call, Issues, Output, js_len, opt_str, req_str};
 use crate::crypto::random::generate_id;
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
-use crate::store::{Store, Verification};
+use crate::store::{Verification};
 use serde_json::{Value, json};
 
 const SENT: &str = "If this email exists in our system, check your email for the reset link";

@@ -1,5 +1,4 @@
 //! `GET /get-session` (`auth.api.getSession`).
-use crate::store::Store;
 use super::Call;
 use super::sign_up::log_internal;
 use crate::cookies;

@@ -1,5 +1,4 @@
 //! `POST /sign-in/email` (`auth.api.signInEmail`).
-use crate::store::Store;
 use super::sign_up::log_internal;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
 use crate::config::PasswordAlgorithm;

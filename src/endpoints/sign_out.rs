@@ -1,5 +1,4 @@
 //! `POST /sign-out` (`auth.api.signOut`).
-use crate::store::Store;
 use super::sign_up::log_internal;
 use super::{Call, Issues, opt_bool, opt_str};
 use crate::cookies;

@@ -1,5 +1,4 @@
 //! `POST /sign-up/email` (`auth.api.signUpEmail`).
-use crate::store::Store;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
 use crate::crypto::random::generate_id;
 use crate::error::{AuthError, AuthResult};

@@ -7,7 +7,7 @@ use crate::cookies;
 use crate::error::{AuthError, AuthResult};
 use crate::ip::client_ip;
 use crate::session::new_session;
-use crate::store::{Session, Store, User};
+use crate::store::{Session, User};
 use serde_json::{Map, Value};
 
 /// Inserts a new session for `user` (running `session.create.before`). `fail_status` is the

@@ -8,7 +8,7 @@ use crate::cookies;
 use crate::crypto::sign::{JwtError, hs256_sign, hs256_verify};
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
-use crate::store::{Store, User, UserUpdate};
+use crate::store::{User, UserUpdate};
 use serde_json::{Value, json};
 
 /// An email-verification token for `email` bound to `user_id`.

@@ -152,7 +152,7 @@ impl NativeAuth {
     pub async fn migrate(&self) -> Result<Vec<String>> {
         let ctx = self.ctx.clone();
         tokio::spawn(async move {
-            let store = ctx.store().await?;
+            let store = ctx.sql().await?;
             let plan = crate::store::migrate::plan(store).await?;
             crate::store::migrate::migrate(store).await?;
             crate::store::Store::migrate(store.as_ref()).await?;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub mod migrate;
 pub mod schema;
+pub mod secondary;
 pub mod sql;
 pub mod value;
 
