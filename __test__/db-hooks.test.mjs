@@ -13,6 +13,7 @@ async function run(kind) {
   const db = tempDbFile(`dbh-${kind}`);
   const auth = await makeAuth(kind, {
     dbFile: db.file,
+    emailAndPassword: { sendResetPassword: async () => {} },
     user: { additionalFields: { plan: { type: "string", required: false, input: false } } },
     databaseHooks: {
       user: {
@@ -28,6 +29,13 @@ async function run(kind) {
           before: async (data) => { events.push(["user.update.before", Object.keys(data).filter((k) => k !== "updatedAt").sort()]); return { data: { ...data, name: data.name + "!" } }; },
           after: async (user) => { events.push(["user.update.after", user.name]); },
         },
+      },
+      account: {
+        create: { after: async (account) => { events.push(["account.create.after", account.providerId, typeof account.password]); } },
+        update: { after: async (account) => { events.push(["account.update.after", account.providerId]); } },
+      },
+      verification: {
+        create: { after: async (v) => { events.push(["verification.create.after", v.identifier.split(":")[0]]); } },
       },
       session: {
         create: {
@@ -59,8 +67,12 @@ async function run(kind) {
     out.push(["updated", r.status]);
     const s = await auth.api.getSession({ headers: { cookie } });
     out.push(["name after update", s.user.name]);
+    r = await post("/change-password", { currentPassword: "password-123", newPassword: "password-456" }, { cookie });
+    out.push(["password changed", r.status]);
     r = await post("/sign-out", {}, { cookie });
     out.push(["signed out", r.status]);
+    r = await post("/request-password-reset", { email: "ada@example.com" });
+    out.push(["reset requested", r.status]);
     out.push(["events", events]);
     return out;
   } finally {

@@ -77,6 +77,7 @@ pub fn base_message(code: &str) -> &'static str {
         "FAILED_TO_CREATE_SESSION" => "Failed to create session",
         "FAILED_TO_UPDATE_USER" => "Failed to update user",
         "FAILED_TO_DELETE_USER" => "Failed to delete user",
+        "FAILED_TO_CREATE_VERIFICATION" => "Unable to create verification",
         "FAILED_TO_GET_SESSION" => "Failed to get session",
         "INVALID_PASSWORD" => "Invalid password",
         "INVALID_EMAIL" => "Invalid email",

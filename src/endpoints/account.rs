@@ -186,7 +186,9 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
     if revoke {
         store.delete_user_sessions(&user.id, None).await?;
     }
-    store.update_credential_password(&user.id, &hash, now).await?;
+    if !super::db_hooks::update_password(call, &user.id, &hash, now).await? {
+        return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_UPDATE_USER"));
+    }
     if revoke {
         let s = super::start_session::start(call, &user, false, "INTERNAL_SERVER_ERROR").await.map_err(|e| match e {
             AuthError::Api(_) => AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"),
@@ -198,8 +200,9 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
     Ok(json!({ "token": token, "user": user_json(&user, &ctx.config.schema.user) }))
 }
 
-/// Links a credential account holding `hash` to the user.
-pub async fn create_credential_account(ctx: &crate::context::AuthContext, user_id: &str, hash: String, now: i64) -> AuthResult<()> {
+/// Links a credential account holding `hash` to the user (with `account.create` hooks).
+pub async fn create_credential_account(call: &Call<'_>, user_id: &str, hash: String, now: i64) -> AuthResult<()> {
+    let ctx = call.ctx;
     let mut a = Account {
         id: ctx.generate_id("account").await?,
         account_id: user_id.to_string(),
@@ -210,7 +213,7 @@ pub async fn create_credential_account(ctx: &crate::context::AuthContext, user_i
         updated_at: now,
         scope: None,
     };
-    ctx.store().await?.create_account(&mut a).await
+    super::db_hooks::create_account(call, &mut a).await.map(|_| ())
 }
 
 /// `POST /verify-password` (sensitive) `{ password }`.
@@ -246,9 +249,9 @@ pub async fn set_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let hash = ctx.hash_password(&new_pw).await?;
     let now = ctx.now();
     match account {
-        None => create_credential_account(ctx, &user.id, hash, now).await?,
+        None => create_credential_account(call, &user.id, hash, now).await?,
         Some(Account { password: None, .. }) => {
-            store.update_credential_password(&user.id, &hash, now).await?;
+            super::db_hooks::update_password(call, &user.id, &hash, now).await?;
         }
         Some(_) => return Err(AuthError::base("BAD_REQUEST", "PASSWORD_ALREADY_SET")),
     }

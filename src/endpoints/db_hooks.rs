@@ -101,3 +101,88 @@ pub fn user_data(call: &Call<'_>, u: &User) -> Value {
 pub fn session_data(call: &Call<'_>, s: &Session) -> Value {
     session_json(s, &call.ctx.config.schema.session)
 }
+
+fn account_json(a: &crate::store::Account) -> Value {
+    json!({
+        "id": a.id, "accountId": a.account_id, "providerId": a.provider_id, "userId": a.user_id,
+        "accessToken": null, "refreshToken": null, "idToken": null, "accessTokenExpiresAt": null, "refreshTokenExpiresAt": null,
+        "scope": a.scope, "password": a.password,
+        "createdAt": crate::time::to_iso(a.created_at), "updatedAt": crate::time::to_iso(a.updated_at),
+    })
+}
+
+fn verification_json(v: &crate::store::Verification) -> Value {
+    json!({
+        "id": v.id, "identifier": v.identifier, "value": v.value,
+        "expiresAt": crate::time::to_iso(v.expires_at),
+        "createdAt": crate::time::to_iso(v.created_at), "updatedAt": crate::time::to_iso(v.updated_at),
+    })
+}
+
+/// Inserts an account with `account.create.before/after`; `Ok(false)` when a hook cancelled.
+pub async fn create_account(call: &Call<'_>, a: &mut crate::store::Account) -> AuthResult<bool> {
+    match before(call, "account", "create", account_json(a)).await? {
+        None => return Ok(false),
+        Some(Value::Object(d)) => {
+            if let Some(Value::String(p)) = d.get("password") {
+                a.password = Some(p.clone());
+            }
+        }
+        Some(_) => {}
+    }
+    call.ctx.store().await?.create_account(a).await?;
+    after(call, "account", "create", account_json(a)).await?;
+    Ok(true)
+}
+
+/// Replaces the credential password with `account.update.before/after`; `Ok(false)` when cancelled.
+pub async fn update_password(call: &Call<'_>, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+    let mut hash = hash.to_string();
+    if any(call, "account", "update") {
+        match before(call, "account", "update", json!({ "password": hash, "updatedAt": crate::time::to_iso(now) })).await? {
+            None => return Ok(false),
+            Some(Value::Object(d)) => {
+                if let Some(Value::String(p)) = d.get("password") {
+                    hash = p.clone();
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let store = call.ctx.store().await?;
+    let updated = store.update_credential_password(user_id, &hash, now).await?;
+    if updated && call.ctx.callbacks.has(&name("account", "update", "after")) {
+        if let Some(a) = store.find_credential_account(user_id).await? {
+            after(call, "account", "update", account_json(&a)).await?;
+        }
+    }
+    Ok(updated)
+}
+
+/// Inserts a verification row with `verification.create.before/after`; `Ok(false)` when cancelled.
+pub async fn create_verification(call: &Call<'_>, v: &mut crate::store::Verification) -> AuthResult<bool> {
+    match before(call, "verification", "create", verification_json(v)).await? {
+        None => return Ok(false),
+        Some(Value::Object(d)) => {
+            if let Some(Value::String(x)) = d.get("value") {
+                v.value = x.clone();
+            }
+        }
+        Some(_) => {}
+    }
+    call.ctx.store().await?.create_verification(v).await?;
+    after(call, "verification", "create", verification_json(v)).await?;
+    Ok(true)
+}
+
+/// Consumes (deletes) verification rows with `verification.delete.before/after`; the count.
+pub async fn delete_verification(call: &Call<'_>, v: &crate::store::Verification) -> AuthResult<u64> {
+    if before(call, "verification", "delete", verification_json(v)).await?.is_none() {
+        return Ok(0);
+    }
+    let n = call.ctx.store().await?.delete_verification(&v.identifier).await?;
+    if n > 0 {
+        after(call, "verification", "delete", verification_json(v)).await?;
+    }
+    Ok(n)
+}

@@ -29,7 +29,7 @@ async fn delete_with_token(call: &mut Call<'_>, user: &User, token: &str) -> Aut
     let identifier = format!("delete-account-{token}");
     let v = store.find_verification(&identifier).await?;
     let consumed = match v {
-        Some(v) if v.expires_at >= ctx.now() => store.delete_verification(&identifier).await? > 0 && v.value == user.id,
+        Some(v) if v.expires_at >= ctx.now() => super::db_hooks::delete_verification(call, &v).await? > 0 && v.value == user.id,
         _ => false,
     };
     if !consumed {
@@ -87,7 +87,9 @@ pub async fn delete_user(call: &mut Call<'_>) -> AuthResult<Value> {
             created_at: now,
             updated_at: now,
         };
-        store.create_verification(&mut v).await?;
+        if !super::db_hooks::create_verification(call, &mut v).await? {
+            return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_VERIFICATION"));
+        }
         let cb = cookies::encode_uri_component(callback.as_deref().filter(|c| !c.is_empty()).unwrap_or("/"));
         let url = format!("{}/delete-user/callback?token={token}&callbackURL={cb}", call.base_url());
         let data = json!({ "user": user_json(&user, &ctx.config.schema.user), "url": url, "token": token });

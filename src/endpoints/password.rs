@@ -45,7 +45,9 @@ pub async fn request_password_reset(call: &mut Call<'_>) -> AuthResult<Value> {
         created_at: now,
         updated_at: now,
     };
-    store.create_verification(&mut v).await?;
+    if !super::db_hooks::create_verification(call, &mut v).await? {
+        return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_VERIFICATION"));
+    }
     let callback = redirect_to.map(|r| crate::cookies::encode_uri_component(&r)).unwrap_or_default();
     let url = format!("{}/reset-password/{token}?callbackURL={callback}", call.base_url());
     let data = json!({ "user": user_json(&user, &ctx.config.schema.user), "url": url, "token": token });
@@ -133,16 +135,16 @@ pub async fn reset_password(call: &mut Call<'_>) -> AuthResult<Value> {
     };
     let hash = ctx.hash_password(&new_pw).await?;
     // consume first: of two concurrent resets with one token, exactly one wins
-    if store.delete_verification(&identifier).await? == 0 {
+    if super::db_hooks::delete_verification(call, &verification).await? == 0 {
         return Err(AuthError::base("BAD_REQUEST", "INVALID_TOKEN"));
     }
     if ep.revoke_sessions_on_password_reset {
         store.delete_user_sessions(&user.id, None).await?;
     }
     if store.find_credential_account(&user.id).await?.is_some() {
-        store.update_credential_password(&user.id, &hash, now).await?;
+        super::db_hooks::update_password(call, &user.id, &hash, now).await?;
     } else {
-        super::account::create_credential_account(ctx, &user.id, hash, now).await?;
+        super::account::create_credential_account(call, &user.id, hash, now).await?;
     }
     if ctx.callbacks.has("onPasswordReset") {
         let data = json!({ "user": user_json(&user, &ctx.config.schema.user) });

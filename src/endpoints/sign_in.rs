@@ -87,7 +87,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     {
         match ctx.hash_password(&body.password).await {
             Ok(h) => {
-                if let Err(e) = store.update_credential_password(&user.id, &h, ctx.now()).await {
+                if let Err(e) = super::db_hooks::update_password(call, &user.id, &h, ctx.now()).await {
                     log_internal("failed to upgrade a legacy password hash", &e);
                 }
             }

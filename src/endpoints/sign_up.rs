@@ -155,6 +155,17 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     } else {
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_USER"));
     }
+    if super::db_hooks::any(call, "account", "create") {
+        match super::db_hooks::before(call, "account", "create", json!({ "providerId": "credential", "accountId": user.id, "userId": user.id, "password": account.password })).await? {
+            None => return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_USER")),
+            Some(Value::Object(d)) => {
+                if let Some(Value::String(p)) = d.get("password") {
+                    account.password = Some(p.clone());
+                }
+            }
+            Some(_) => {}
+        }
+    }
     match store.create_user_with_credential(&mut user, &mut account).await {
         Ok(()) => {}
         Err(CreateUserError::EmailTaken) => {
@@ -172,6 +183,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
 
     // Better Auth runs after-hooks once the sign-up transaction (user, account, session) is done
     let user_created = super::db_hooks::user_data(call, &user);
+    let account_created = json!({ "id": account.id, "accountId": account.account_id, "providerId": "credential", "userId": account.user_id, "password": account.password, "createdAt": crate::time::to_iso(account.created_at), "updatedAt": crate::time::to_iso(account.updated_at) });
     let send_on_sign_up = ctx.config.email_verification.send_on_sign_up.unwrap_or(ep.require_email_verification);
     if send_on_sign_up && ctx.callbacks.has("sendVerificationEmail") {
         let callback = call.body.as_ref().and_then(|b| b.get("callbackURL")).and_then(Value::as_str).map(str::to_string);
@@ -182,12 +194,14 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     if !ep.auto_sign_in || ep.require_email_verification {
         super::db_hooks::after(call, "user", "create", user_created).await?;
+        super::db_hooks::after(call, "account", "create", account_created).await?;
         return Ok(json!({ "token": null, "user": user_json(&user, &schema.user) }));
     }
 
     let dont_remember = body.remember_me == Some(false);
     let session = super::start_session::start(call, &user, dont_remember, "BAD_REQUEST").await?;
     super::db_hooks::after(call, "user", "create", user_created).await?;
+    super::db_hooks::after(call, "account", "create", account_created).await?;
     super::start_session::finish(call, &session, &user, Some(dont_remember)).await?;
     Ok(json!({ "token": session.token, "user": user_json(&user, &schema.user) }))
 }
