@@ -117,13 +117,12 @@ impl AuthContext {
     /// A new id for `model`: `advanced.database.generateId` when it is a function, else
     /// Better Auth's 32-character id (the store replaces it for uuid/serial strategies).
     pub async fn generate_id(&self, model: &str) -> AuthResult<String> {
-        if self.callbacks.has("generateId") {
-            if let Some(serde_json::Value::String(id)) =
+        if self.callbacks.has("generateId")
+            && let Some(serde_json::Value::String(id)) =
                 self.callbacks.call("generateId", serde_json::json!([{ "model": model, "size": 32 }])).await?
             {
                 return Ok(id);
             }
-        }
         Ok(crate::crypto::random::generate_id(32))
     }
 

@@ -192,12 +192,11 @@ pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, r
     if let Some(h) = request.get("cookie") {
         let chunk_prefix = format!("{}.", cookies.session_data.name);
         for (name, _) in parse_cookie_header(h) {
-            if let Some(n) = name.strip_prefix(&chunk_prefix) {
-                if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some(n) = name.strip_prefix(&chunk_prefix)
+                && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
                     let chunk = CookieDef { name: name.clone(), secure: cookies.session_data.secure };
                     out.set_cookie(&chunk.name, chunk.expired());
                 }
-            }
         }
     }
     out.set_cookie(&cookies.dont_remember.name, cookies.dont_remember.expired());

@@ -23,11 +23,10 @@ pub fn normalize_ip(s: &str) -> Option<String> {
 pub fn client_ip(headers: &Headers, fallback_localhost: bool) -> Option<String> {
     if let Some(v) = headers.get("x-forwarded-for") {
         let hops: Vec<&str> = v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-        if let [only] = hops.as_slice() {
-            if let Some(ip) = normalize_ip(only) {
+        if let [only] = hops.as_slice()
+            && let Some(ip) = normalize_ip(only) {
                 return Some(ip);
             }
-        }
     }
     fallback_localhost.then(|| "127.0.0.1".to_string())
 }

@@ -193,11 +193,10 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         skip_csrf: ctx.config.disable_csrf_check,
         skip_origin: ctx.config.disable_origin_check,
     };
-    if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        if let Err(e) = origin::origin_check_middleware(&req.headers, body.as_ref(), &query, &trusted, settings) {
+    if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        && let Err(e) = origin::origin_check_middleware(&req.headers, body.as_ref(), &query, &trusted, settings) {
             return error_response(&e, ResponseHeaders::default());
         }
-    }
     // bearer(): after the router's origin check, as Better Auth's before-hook
     let bearer_headers = crate::bearer::apply(ctx, &req.headers);
     let mut call = Call {

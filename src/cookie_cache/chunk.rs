@@ -90,7 +90,7 @@ pub fn chunk_index(name: &str, cookie_name: &str) -> Option<u64> {
         return None;
     }
     let n: u64 = suffix.parse().ok()?;
-    (n <= (1u64 << 53) - 1).then_some(n)
+    (n < (1u64 << 53)).then_some(n)
 }
 
 /// Reads a possibly chunked cookie from the request's cookies (name/value pairs in header

@@ -118,12 +118,11 @@ fn write_number(out: &mut String, n: &Number) {
             out.push_str(&i.to_string());
             return;
         }
-    } else if let Some(u) = n.as_u64() {
-        if u <= SAFE {
+    } else if let Some(u) = n.as_u64()
+        && u <= SAFE {
             out.push_str(&u.to_string());
             return;
         }
-    }
     match n.as_f64() {
         Some(f) if f.is_finite() => out.push_str(&number_to_string(f)),
         // JSON.stringify writes non-finite numbers as null.

@@ -40,16 +40,14 @@ pub async fn revoke_session(call: &mut Call<'_>) -> AuthResult<Value> {
     issues.finish()?;
     let (_, user) = require_session(call, Guard::Sensitive).await?;
     let store = call.ctx.store().await?;
-    if let Some(token) = token {
-        if let Some((s, _)) = store.find_session(&token).await? {
-            if s.user_id == user.id {
+    if let Some(token) = token
+        && let Some((s, _)) = store.find_session(&token).await?
+            && s.user_id == user.id {
                 store.delete_session(&token).await.map_err(|e| {
                     log_internal("failed to revoke a session", &e);
                     AuthError::base("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR")
                 })?;
             }
-        }
-    }
     Ok(json!({ "status": true }))
 }
 

@@ -117,11 +117,10 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
         } else {
             None
         };
-    if let Some((_, u)) = &session {
-        if u.id != bound.id {
+    if let Some((_, u)) = &session
+        && u.id != bound.id {
             return fail("INVALID_USER");
         }
-    }
     let schema = &ctx.config.schema;
     let done = |callback: &Option<String>, body: Value| match callback {
         Some(cb) => Output::Redirect(cb.clone()),

@@ -151,11 +151,10 @@ pub async fn update_password(call: &Call<'_>, user_id: &str, hash: &str, now: i6
     }
     let store = call.ctx.store().await?;
     let updated = store.update_credential_password(user_id, &hash, now).await?;
-    if updated && call.ctx.callbacks.has(&name("account", "update", "after")) {
-        if let Some(a) = store.find_credential_account(user_id).await? {
+    if updated && call.ctx.callbacks.has(&name("account", "update", "after"))
+        && let Some(a) = store.find_credential_account(user_id).await? {
             after(call, "account", "update", account_json(&a)).await?;
         }
-    }
     Ok(updated)
 }
 

@@ -278,11 +278,10 @@ impl Endpoint {
 
     /// Runs the endpoint between the user's `hooks.before` and `hooks.after`.
     pub async fn run(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
-        if call.ctx.callbacks.has("hooks.before") {
-            if let Some(out) = hooks::before(self, call, method).await? {
+        if call.ctx.callbacks.has("hooks.before")
+            && let Some(out) = hooks::before(self, call, method).await? {
                 return Ok(out);
             }
-        }
         let result = self.dispatch(call, method).await;
         if call.ctx.callbacks.has("hooks.after") {
             return hooks::after(self, call, method, result).await;

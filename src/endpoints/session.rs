@@ -35,14 +35,13 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     // the cookie cache: a valid session_data for this token answers without the database
     if ctx.config.session.cookie_cache.is_some() && !coerce_bool(call.query.get("disableCookieCache")) {
         let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, &call.headers, ctx.now());
-        if let Some(data) = cached {
-            if data.pointer("/session/token").and_then(Value::as_str) == Some(token.as_str()) {
+        if let Some(data) = cached
+            && data.pointer("/session/token").and_then(Value::as_str) == Some(token.as_str()) {
                 let mut m = serde_json::Map::new();
                 m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
                 m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
                 return Ok(Value::Object(m));
             }
-        }
         if present {
             let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
             for c in crate::cookie_cache::chunk::clean_plan(&ctx.cookies.session_data.name, &existing) {

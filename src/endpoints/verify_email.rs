@@ -124,11 +124,10 @@ pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
     }
     let store = ctx.store().await?;
     let Some(user) = store.find_user_by_email(&email).await? else { return fail("USER_NOT_FOUND") };
-    if let Some(uid) = claims.get("userId").and_then(Value::as_str).filter(|u| !u.is_empty()) {
-        if uid != user.id {
+    if let Some(uid) = claims.get("userId").and_then(Value::as_str).filter(|u| !u.is_empty())
+        && uid != user.id {
             return fail("INVALID_TOKEN");
         }
-    }
     let done = |callback: &Option<String>| match callback {
         Some(cb) => Output::Redirect(cb.clone()),
         None => Output::Json(json!({ "status": true, "user": null })),

@@ -456,11 +456,10 @@ impl Dialect {
             if let Some(d) = self.now_default() {
                 s.push_str(&format!(" default {d}"));
             }
-        } else if for_alter {
-            if let Some(d) = f.default.as_ref().and_then(|v| self.static_default(f.ty, v)) {
+        } else if for_alter
+            && let Some(d) = f.default.as_ref().and_then(|v| self.static_default(f.ty, v)) {
                 s.push_str(&format!(" default {d}"));
             }
-        }
         if f.required || is_pk {
             s.push_str(" not null");
         }
