@@ -29,6 +29,18 @@ function requireAuth({ auth, fromNodeHeaders }) {
 }
 
 /**
+ * Role guard for routes behind `requireAuth`: the user's `role` (an additional field, see
+ * auth.js) must be one of `roles`, else 403 `{ "error": "Forbidden" }`.
+ */
+function requireRole(...roles) {
+  return function requireRoleMiddleware(req, res, next) {
+    const userRoles = String(req.user?.role ?? "").split(",").map((r) => r.trim());
+    if (!roles.some((r) => userRoles.includes(r))) return res.status(403).json({ error: "Forbidden" });
+    next();
+  };
+}
+
+/**
  * CORS for explicitly listed origins only (Better Auth sets no CORS headers itself). The page
  * served by this app is same-origin and needs none of this; it is for a front end on another
  * origin, which must also be in the auth instance's `trustedOrigins`.
@@ -75,6 +87,11 @@ function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}
     res.json({ user: req.user, session: req.session });
   });
 
+  // an admin-only route: requireAuth first, then the role check
+  app.get("/api/admin/stats", guard, requireRole("admin"), (req, res) => {
+    res.json({ ok: true, admin: req.user.email });
+  });
+
   app.get("/", (req, res, next) => {
     res.sendFile(path.join(__dirname, "public", "index.html"), (err) => err && next(err));
   });
@@ -96,4 +113,4 @@ function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}
   return app;
 }
 
-module.exports = { createApp, requireAuth };
+module.exports = { createApp, requireAuth, requireRole };

@@ -10,9 +10,23 @@ if (secret === DEV_SECRET && process.env.NODE_ENV === "production") {
   throw new Error("examples/express: set BETTER_AUTH_SECRET in production");
 }
 
+// ADMIN_EMAILS=a@x.com,b@y.com: those users get role "admin" when they sign up.
+const adminEmails = new Set((process.env.ADMIN_EMAILS || "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean));
+
 const auth = betterAuth({
   database: process.env.AUTH_DB || path.join(__dirname, "auth.db"), // embedded SQLite file
   emailAndPassword: { enabled: true },
+  // a role column on the user table (clients cannot set it: input: false)
+  user: { additionalFields: { role: { type: "string", defaultValue: "user", input: false } } },
+  databaseHooks: {
+    user: {
+      create: {
+        before: async (user) => (adminEmails.has(user.email) ? { data: { ...user, role: "admin" } } : undefined),
+      },
+    },
+  },
+  // a separate front end (e.g. a Vite dev server) may call the API with cookies
+  trustedOrigins: (process.env.FRONTEND_ORIGINS || "").split(",").filter(Boolean),
   baseURL: process.env.BETTER_AUTH_URL || "http://localhost:" + (process.env.PORT || 3000),
   secret,
 });

@@ -10,6 +10,7 @@ server.listen(Number(process.env.PORT || 3000), () => {
   // Known only now when PORT=0: auth.js derives its baseURL (the trusted origin) from PORT.
   process.env.PORT = String(port);
   const { auth } = require("./auth");
-  server.on("request", createApp({ auth, toNodeHandler, fromNodeHeaders }));
+  const trustedOrigins = (process.env.FRONTEND_ORIGINS || "").split(",").filter(Boolean);
+  server.on("request", createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins }));
   console.log(`better-auth-rs example listening on http://localhost:${port}`);
 });
