@@ -151,6 +151,48 @@ export interface AuthAPI {
   ok(input?: APICallInput): Promise<{ ok: true }>;
   /** GET /error */
   error(input?: APICallInput): Promise<string>;
+  /** GET /list-sessions (fresh session required). */
+  listSessions(input: APICallInput & { headers: HeadersInit }): Promise<Session[]>;
+  /** POST /revoke-session `{ token }`. */
+  revokeSession(input: APICallInput<{ token: string }> & { headers: HeadersInit }): Promise<{ status: boolean }>;
+  /** POST /revoke-sessions. */
+  revokeSessions(input: APICallInput & { headers: HeadersInit }): Promise<{ status: boolean }>;
+  /** POST /revoke-other-sessions. */
+  revokeOtherSessions(input: APICallInput & { headers: HeadersInit }): Promise<{ status: boolean }>;
+  /** POST /update-user `{ name?, image?, ...additionalFields }`. */
+  updateUser(input: APICallInput<Record<string, unknown>>): Promise<{ status: boolean }>;
+  /** POST /change-password. */
+  changePassword(input: APICallInput<{ newPassword: string; currentPassword: string; revokeOtherSessions?: boolean }>): Promise<{ token: string | null; user: User }>;
+  /** POST /verify-password. */
+  verifyPassword(input: APICallInput<{ password: string }>): Promise<{ status: boolean }>;
+  /** Server-only: sets a password for a user who has none. */
+  setPassword(input: APICallInput<{ newPassword: string }>): Promise<{ status: boolean }>;
+  /** POST /change-email. */
+  changeEmail(input: APICallInput<{ newEmail: string; callbackURL?: string }>): Promise<{ status: boolean }>;
+  /** POST /delete-user. */
+  deleteUser(input: APICallInput<{ password?: string; token?: string; callbackURL?: string }>): Promise<{ success: boolean; message: string }>;
+  /** GET /delete-user/callback. */
+  deleteUserCallback(input: APICallInput<never, { token: string; callbackURL?: string }>): Promise<{ success: boolean; message: string }>;
+  /** POST /request-password-reset. */
+  requestPasswordReset(input: APICallInput<{ email: string; redirectTo?: string }>): Promise<{ status: boolean; message: string }>;
+  /** GET /reset-password/:token (throws a FOUND APIError with the redirect, as Better Auth). */
+  requestPasswordResetCallback(input: APICallInput<never, { callbackURL: string }> & { params: { token: string } }): Promise<never>;
+  /** POST /reset-password. */
+  resetPassword(input: APICallInput<{ newPassword: string; token?: string }>): Promise<{ status: boolean }>;
+  /** POST /send-verification-email. */
+  sendVerificationEmail(input: APICallInput<{ email: string; callbackURL?: string }>): Promise<{ status: boolean }>;
+  /** GET /verify-email. */
+  verifyEmail(input: APICallInput<never, { token: string; callbackURL?: string }>): Promise<{ status: boolean; user: User | null }>;
+  /** GET /list-accounts. */
+  listUserAccounts(input: APICallInput & { headers: HeadersInit }): Promise<Array<{ id: string; providerId: string; accountId: string; userId: string; scopes: string[]; createdAt: Date; updatedAt: Date }>>;
+  /** jwt(): GET /token. */
+  getToken(input: APICallInput & { headers: HeadersInit }): Promise<{ token: string }>;
+  /** jwt(): GET /jwks. */
+  getJwks(input?: APICallInput): Promise<{ keys: Array<Record<string, string>> }>;
+  /** jwt(): signs a payload with the current key (server only). */
+  signJWT(input: APICallInput<{ payload: Record<string, unknown> }>): Promise<{ token: string }>;
+  /** jwt(): verifies a token this instance issued (server only); `payload` is null when invalid. */
+  verifyJWT(input: APICallInput<{ token: string; issuer?: string }>): Promise<{ payload: Record<string, unknown> | null }>;
   /** Alias of `signUpEmail`, in the client's shape. */
   signUp: { email: AuthAPI["signUpEmail"] };
   /** Alias of `signInEmail`, in the client's shape. */
@@ -201,3 +243,15 @@ export declare function isAPIError(e: unknown): e is APIError;
 
 /** Better Auth's BASE_ERROR_CODES. */
 export declare const BASE_ERROR_CODES: Record<string, ErrorCode>;
+
+/** Migrations for an instance, as Better Auth's `getMigrations`. */
+export declare function getMigrations(auth: Auth): {
+  /** The SQL that would run (`;`-terminated statements), empty when up to date. */
+  compileMigrations(): Promise<string>;
+  /** The statements that would run. */
+  statements(): Promise<string[]>;
+  /** Creates the missing tables, columns and indexes (never drops); the statements run. */
+  runMigrations(): Promise<string[]>;
+  /** `sqlite`, `postgresql` or `mysql`. */
+  dialect: string;
+};
