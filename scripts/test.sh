@@ -2,7 +2,8 @@
 # The whole test suite (README's second command; .ci/run runs exactly this):
 #   1. the Rust engine without Node (cargo test, napi feature off),
 #   2. the native addon build, then the node:test suites against it, including parity with the
-#      real better-auth package and the official client.
+#      real better-auth package and the official client;
+#   3. the FastAPI example's pytest suite (a venv with pinned requirements, from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="$(rustc -vV | sed -n 's/^host: //p')"
@@ -15,3 +16,6 @@ npm run --silent build
 
 echo "== node --test =="
 node --test --test-concurrency=1 __test__/
+
+echo "== examples/fastapi (pytest: tokens verified by a Python backend) =="
+bash examples/fastapi/run-tests.sh
