@@ -104,3 +104,42 @@ test("HS256 shared-secret mode: tokens a backend verifies with only the secret",
     db.cleanup();
   }
 });
+
+test("other algorithms on request, definePayload, and key rotation", async () => {
+  for (const alg of ["ES256", "RS256", "PS256", "ES512"]) {
+    const db = tempDbFile(`jwt-${alg}`);
+    try {
+      const auth = betterAuth({
+        secret: SECRET, baseURL: BASE_URL, database: db.file, emailAndPassword: { enabled: true },
+        plugins: [plugins.jwt({ jwks: { keyPairConfig: { alg } }, jwt: { definePayload: ({ user }) => ({ uid: user.id, mail: user.email }) } })],
+      });
+      const r = await post(auth, "/sign-up/email", { name: "A", email: `${alg.toLowerCase()}@example.com`, password: "password-123" });
+      const { token } = await (await get(auth, "/token", { cookie: cookieOf(r) })).json();
+      assert.equal(jose.decodeProtectedHeader(token).alg, alg);
+      const jwks = await (await get(auth, "/jwks")).json();
+      assert.equal(jwks.keys[0].alg, alg);
+      const { payload } = await jose.jwtVerify(token, jose.createLocalJWKSet(jwks), { issuer: BASE_URL, audience: BASE_URL, algorithms: [alg] });
+      assert.equal(payload.mail, `${alg.toLowerCase()}@example.com`, "definePayload shapes the claims");
+      assert.equal(payload.sub, payload.uid);
+      assert.equal("email" in payload, false);
+    } finally {
+      db.cleanup();
+    }
+  }
+  // rotation: an expired key is replaced; the old one stays in /jwks during the grace period
+  const db = tempDbFile("jwt-rot");
+  try {
+    const auth = betterAuth({ secret: SECRET, baseURL: BASE_URL, database: db.file, emailAndPassword: { enabled: true }, plugins: [plugins.jwt({ jwks: { rotationInterval: 1 } })] });
+    const r = await post(auth, "/sign-up/email", { name: "R", email: "rot@example.com", password: "password-123" });
+    const t1 = (await (await get(auth, "/token", { cookie: cookieOf(r) })).json()).token;
+    await new Promise((res) => setTimeout(res, 1100));
+    const t2 = (await (await get(auth, "/token", { cookie: cookieOf(r) })).json()).token;
+    const k1 = jose.decodeProtectedHeader(t1).kid;
+    const k2 = jose.decodeProtectedHeader(t2).kid;
+    assert.notEqual(k1, k2, "a new key after the rotation interval");
+    const kids = (await (await get(auth, "/jwks")).json()).keys.map((k) => k.kid);
+    assert.deepEqual(kids.sort(), [k1, k2].sort(), "both keys published during the grace period");
+  } finally {
+    db.cleanup();
+  }
+});
