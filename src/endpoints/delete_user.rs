@@ -107,16 +107,7 @@ pub async fn delete_user(call: &mut Call<'_>) -> AuthResult<Value> {
 /// `GET /delete-user/callback?token=...&callbackURL=...`: deletes the signed-in user when the
 /// mailed token is theirs.
 pub async fn delete_user_callback(call: &mut Call<'_>) -> AuthResult<Output> {
-    let token = match call.query.get("token") {
-        Some(Value::String(t)) => t.clone(),
-        other => {
-            return Err(AuthError::validation(format!("[query.token] Invalid input: expected string, received {}", zod_type_name(other))));
-        }
-    };
-    let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
-    if let Some(cb) = callback.as_deref() {
-        super::check_callback_url(call, cb)?;
-    }
+    let (token, callback) = super::token_and_callback(call)?;
     if !call.ctx.config.delete_user_enabled {
         return Err(AuthError::coded("NOT_FOUND", "NOT_FOUND", "Not found"));
     }

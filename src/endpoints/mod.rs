@@ -424,6 +424,22 @@ pub fn check_callback_url(call: &Call<'_>, url: &str) -> AuthResult<()> {
     Ok(())
 }
 
+/// The `?token=` (required string) and `?callbackURL=` (optional, checked against the trusted
+/// origins) of a mailed link's GET endpoint.
+pub fn token_and_callback(call: &Call<'_>) -> AuthResult<(String, Option<String>)> {
+    let token = match call.query.get("token") {
+        Some(Value::String(t)) => t.clone(),
+        other => {
+            return Err(AuthError::validation(format!("[query.token] Invalid input: expected string, received {}", zod_type_name(other))));
+        }
+    };
+    let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
+    if let Some(cb) = callback.as_deref() {
+        check_callback_url(call, cb)?;
+    }
+    Ok((token, callback))
+}
+
 /// zod 4's `z.email()` pattern:
 /// `^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`
 pub fn is_valid_email(s: &str) -> bool {

@@ -7,7 +7,7 @@ use super::{Call, Issues, Output, is_valid_email, opt_str};
 use crate::cookies;
 use crate::crypto::sign::{JwtError, hs256_sign, hs256_verify};
 use crate::error::{AuthError, AuthResult};
-use crate::json::{user_json, zod_type_name};
+use crate::json::user_json;
 use crate::store::{User, UserUpdate};
 use serde_json::{Value, json};
 
@@ -94,16 +94,7 @@ pub fn append_error(callback: &str, code: &str) -> String {
 /// `GET /verify-email?token=...&callbackURL=...`: marks the email verified (optionally signing
 /// the user in); with `callbackURL`, answers with a redirect (errors as `?error=<CODE>`).
 pub async fn verify_email(call: &mut Call<'_>) -> AuthResult<Output> {
-    let token = match call.query.get("token") {
-        Some(Value::String(t)) => t.clone(),
-        other => {
-            return Err(AuthError::validation(format!("[query.token] Invalid input: expected string, received {}", zod_type_name(other))));
-        }
-    };
-    let callback = call.query.get("callbackURL").and_then(Value::as_str).map(str::to_string).filter(|c| !c.is_empty());
-    if let Some(cb) = callback.as_deref() {
-        super::check_callback_url(call, cb)?;
-    }
+    let (token, callback) = super::token_and_callback(call)?;
     let fail = |code: &str| -> AuthResult<Output> {
         match callback.as_deref() {
             Some(cb) => Ok(Output::Redirect(append_error(cb, code))),
