@@ -119,9 +119,6 @@ function plainOptions(options) {
   if (Array.isArray(options.plugins)) {
     plain.plugins = options.plugins.map((p) => (p && typeof p === "object" ? { id: p.id, options: p.options ?? {} } : p));
   }
-  if (typeof options.trustedOrigins === "function") {
-    throw new TypeError("better-auth-rs: option `trustedOrigins`: the function form is not supported yet; pass an array of origins");
-  }
   return plain;
 }
 
@@ -129,7 +126,6 @@ const SUPPORTED_PLUGINS = new Set(["bearer", "jwt"]);
 const UNSUPPORTED = [
   ["plugins", (v) => Array.isArray(v) && v.some((p) => !SUPPORTED_PLUGINS.has(p?.id))],
   ["socialProviders", (v) => v && Object.keys(v).length > 0],
-  ["rateLimit", (v) => v && v.enabled === true],
 ];
 
 function warnUnsupported(options) {

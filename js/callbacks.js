@@ -30,6 +30,27 @@ function collectCallbacks(options, reviveDates = (x) => x) {
     fns.set("secondaryStorage.get", (k) => ss.get(k));
     fns.set("secondaryStorage.set", (k, v, ttl) => (ttl === undefined ? ss.set(k, v) : ss.set(k, v, ttl)));
     fns.set("secondaryStorage.delete", (k) => ss.delete(k));
+    if (typeof ss.increment === "function") fns.set("secondaryStorage.increment", (k, ttl) => ss.increment(k, ttl));
+  }
+  const rl = options?.rateLimit;
+  if (rl?.customRules && typeof rl.customRules === "object") {
+    const fnRules = Object.entries(rl.customRules).filter(([, v]) => typeof v === "function");
+    if (fnRules.length > 0) {
+      const byPath = new Map(fnRules);
+      fns.set("rateLimit.customRule", async (pattern, request, current) => {
+        const fn = byPath.get(pattern);
+        return fn ? await fn(request, current) : undefined;
+      });
+    }
+  }
+  if (rl?.customStorage && typeof rl.customStorage.consume === "function") {
+    fns.set("rateLimit.customStorage.consume", (key, rule) => rl.customStorage.consume(key, rule));
+  }
+  if (typeof options?.trustedOrigins === "function") {
+    fns.set("trustedOrigins", async (request) => {
+      const list = await options.trustedOrigins(request ?? undefined);
+      return Array.isArray(list) ? list.filter((o) => typeof o === "string") : [];
+    });
   }
   const dh = options?.databaseHooks;
   for (const model of ["user", "session", "account", "verification"]) {
@@ -81,6 +102,13 @@ function reviveArgs(args, reviveDates) {
 
 /** Marks function-valued options the engine must know about (JSON drops functions). */
 function markFunctions(plain, options) {
+  const rl = options?.rateLimit;
+  if (rl && typeof rl === "object") {
+    const customRules = {};
+    for (const [k, v] of Object.entries(rl.customRules ?? {})) customRules[k] = typeof v === "function" ? "[function]" : v;
+    plain.rateLimit = { ...rl, customRules, customStorage: rl.customStorage ? "[object]" : undefined };
+  }
+  if (typeof options?.trustedOrigins === "function") plain.trustedOrigins = "[function]";
   const gen = options?.advanced?.database?.generateId ?? options?.advanced?.generateId;
   if (typeof gen === "function") {
     plain.advanced = { ...plain.advanced, database: { ...plain.advanced?.database, generateId: "[function]" } };

@@ -127,6 +127,19 @@ pub struct EmailPasswordConfig {
     /// Re-hash a legacy scrypt hash to argon2id after a successful sign-in
     /// (`password.rehashLegacyHashes`, default true; only in argon2id mode).
     pub rehash_legacy: bool,
+    /// `accountLockout` (better-auth-rs extension, off unless set).
+    pub lockout: Option<LockoutConfig>,
+}
+
+/// `emailAndPassword.accountLockout`: after `max_failed_attempts` failed sign-ins for one
+/// email (from any IP), sign-in for it is refused with the usual generic error for
+/// `duration` seconds after the last failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutConfig {
+    /// `maxFailedAttempts` (10).
+    pub max_failed_attempts: u64,
+    /// `duration` in seconds (900).
+    pub duration: u64,
 }
 
 /// `emailVerification` options (the callbacks themselves live in JS).
@@ -234,9 +247,12 @@ pub struct AuthConfig {
     pub max_body_bytes: usize,
     /// Threads hashing passwords at once (default: the number of cores).
     pub hash_concurrency: usize,
-    /// `NODE_ENV` is `dev`, `development` or `test`: a request without a trusted IP is recorded
-    /// as `127.0.0.1`.
-    pub ip_fallback_localhost: bool,
+    /// `advanced.ipAddress` (client IP resolution for sessions and the rate limiter).
+    pub ip: crate::ip::IpConfig,
+    /// `rateLimit`.
+    pub rate_limit: crate::rate_limit::RateLimitConfig,
+    /// `trustedOrigins` is a function (called per request through the callbacks).
+    pub trusted_origins_fn: bool,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -555,6 +571,29 @@ impl AuthConfig {
             rehash_legacy: pw.bool("rehashLegacyHashes")?.unwrap_or(true),
             reset_password_token_expires_in: ep.uint("resetPasswordTokenExpiresIn")?.unwrap_or(3600) as i64,
             revoke_sessions_on_password_reset: ep.bool("revokeSessionsOnPasswordReset")?.unwrap_or(false),
+            lockout: {
+                let lo = ep.child("accountLockout")?;
+                let explicit = match ep.get("accountLockout") {
+                    Some(Value::Bool(b)) => Some(*b),
+                    _ => None,
+                };
+                let on = match explicit {
+                    Some(b) => b,
+                    None => ep.get("accountLockout").is_some() && lo.bool("enabled")?.unwrap_or(true),
+                };
+                if on {
+                    let max_failed_attempts = lo.uint("maxFailedAttempts")?.unwrap_or(10);
+                    let duration = lo.uint("duration")?.unwrap_or(900);
+                    if max_failed_attempts == 0 || duration == 0 {
+                        return Err(ConfigError(
+                            "Invalid better-auth-rs option `emailAndPassword.accountLockout`: maxFailedAttempts and duration must be at least 1".into(),
+                        ));
+                    }
+                    Some(LockoutConfig { max_failed_attempts, duration })
+                } else {
+                    None
+                }
+            },
         };
 
         // session
@@ -645,12 +684,21 @@ impl AuthConfig {
         if jwt.as_ref().is_some_and(|j| j.uses_keys()) {
             schema = schema.with_jwks();
         }
+        // the `rateLimit` table: database rate-limit storage, and account-lockout counters
+        let rl_opts = o.child("rateLimit")?;
+        let rl_storage_db = rl_opts.string("storage")? == Some("database") && rl_opts.get("customStorage").is_none();
+        if rl_storage_db || email_and_password.lockout.is_some() {
+            let table = rl_opts.string("modelName")?.unwrap_or("rateLimit");
+            schema = schema.with_rate_limit(table);
+        }
         let schema = std::sync::Arc::new(schema);
 
         // trustedOrigins
         let mut trusted_origins = Vec::new();
+        let trusted_origins_fn = matches!(o.get("trustedOrigins"), Some(Value::String(s)) if s == "[function]");
         match o.get("trustedOrigins") {
             None => {}
+            Some(Value::String(s)) if s == "[function]" => {}
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     match item {
@@ -691,6 +739,57 @@ impl AuthConfig {
         };
         let skip_trailing_slashes = adv.bool("skipTrailingSlashes")?.unwrap_or(false);
         let max_body_bytes = adv.uint("maxBodySize")?.unwrap_or(2 * 1024 * 1024) as usize;
+        let ipo = adv.child("ipAddress")?;
+        let ip = crate::ip::IpConfig {
+            headers: match ipo.get("ipAddressHeaders") {
+                None => vec!["x-forwarded-for".into()],
+                Some(Value::Array(items)) => {
+                    let mut v = Vec::with_capacity(items.len());
+                    for (i, h) in items.iter().enumerate() {
+                        match h {
+                            Value::String(s) => v.push(s.to_ascii_lowercase()),
+                            other => return Err(bad(&format!("advanced.ipAddress.ipAddressHeaders[{i}]"), "a string", other)),
+                        }
+                    }
+                    v
+                }
+                Some(other) => return Err(bad("advanced.ipAddress.ipAddressHeaders", "an array of header names", other)),
+            },
+            disable_tracking: ipo.bool("disableIpTracking")?.unwrap_or(false),
+            trusted_proxies: match ipo.get("trustedProxies") {
+                None => Vec::new(),
+                Some(Value::Array(items)) => {
+                    let mut v = Vec::new();
+                    let mut invalid = Vec::new();
+                    for item in items {
+                        match item.as_str().and_then(crate::ip::Cidr::parse) {
+                            Some(c) => v.push(c),
+                            None => invalid.push(item.to_string()),
+                        }
+                    }
+                    if !invalid.is_empty() {
+                        // Better Auth warns and ignores such entries
+                        eprintln!(
+                            "[better-auth-rs] Ignoring invalid `advanced.ipAddress.trustedProxies` entries: {}. Each entry must be an IP address or CIDR range.",
+                            invalid.join(", ")
+                        );
+                    }
+                    v
+                }
+                Some(other) => return Err(bad("advanced.ipAddress.trustedProxies", "an array of IPs or CIDR ranges", other)),
+            },
+            trusted_proxy_count: ipo.uint("trustedProxyCount")?.map(|n| n as usize).filter(|n| *n > 0),
+            ipv6_subnet: match ipo.get("ipv6Subnet") {
+                None => 64,
+                Some(Value::Number(n)) => {
+                    let f = n.as_f64().unwrap_or(64.0);
+                    if f < 0.0 { 0 } else if f > 128.0 { 128 } else { f.floor() as u8 }
+                }
+                Some(other) => return Err(bad("advanced.ipAddress.ipv6Subnet", "a number", other)),
+            },
+            fallback_localhost: matches!(node_env, "dev" | "development" | "test"),
+        };
+        let rate_limit = crate::rate_limit::RateLimitConfig::from_options(options, is_production)?;
         let hash_concurrency = match adv.uint("hashConcurrency")? {
             Some(0) => {
                 return Err(ConfigError(
@@ -730,7 +829,9 @@ impl AuthConfig {
             is_production,
             max_body_bytes,
             hash_concurrency,
-            ip_fallback_localhost: matches!(node_env, "dev" | "development" | "test"),
+            ip,
+            rate_limit,
+            trusted_origins_fn,
         })
     }
 }

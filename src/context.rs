@@ -23,6 +23,8 @@ pub struct AuthContext {
     pub clock: Arc<dyn Clock>,
     /// User-supplied JS callbacks.
     pub callbacks: Callbacks,
+    /// Counters of the in-memory rate-limit storage.
+    pub rate_limit_memory: crate::rate_limit::MemoryStore,
     store: OnceCell<Arc<SqlStore>>,
     layered: OnceCell<Arc<dyn Store>>,
 }
@@ -51,6 +53,7 @@ impl AuthContext {
             hasher: PasswordHasher::new(ep.algorithm, ep.argon2, config.hash_concurrency),
             clock,
             callbacks: Callbacks::default(),
+            rate_limit_memory: crate::rate_limit::MemoryStore::default(),
             store,
             layered: OnceCell::new(),
             config,
@@ -129,6 +132,18 @@ impl AuthContext {
     /// Now, in epoch milliseconds.
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// Origins from a `trustedOrigins` function for this request (`request`: the `Request`
+    /// argument, `null` for direct API calls); empty without one. Non-strings are ignored.
+    pub async fn dynamic_trusted_origins(&self, request: serde_json::Value) -> AuthResult<Vec<String>> {
+        if !self.config.trusted_origins_fn {
+            return Ok(Vec::new());
+        }
+        Ok(match self.callbacks.call("trustedOrigins", serde_json::json!([request])).await? {
+            Some(serde_json::Value::Array(items)) => items.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        })
     }
 
     /// Trusted origins for a request whose base URL origin is `base_origin`.

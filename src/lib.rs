@@ -21,6 +21,7 @@ pub mod ip;
 pub mod json;
 pub mod jwt;
 pub mod origin;
+pub mod rate_limit;
 pub mod router;
 pub mod session;
 pub mod store;

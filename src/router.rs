@@ -138,6 +138,10 @@ fn parse_body(req: &Request, allowed: &[&str], max: usize) -> Result<Option<Valu
 
 /// Handles one HTTP request.
 pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
+    // Better Auth's onRequest: the rate limiter runs before routing, on every HTTP request
+    if let Some(limited) = crate::rate_limit::check(ctx, &req).await {
+        return limited;
+    }
     let (path_and_query, origin_from_url) = match url::Url::parse(&req.url) {
         Ok(u) => {
             let origin = match u.origin() {
@@ -188,7 +192,18 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     };
     let query = parse_query(&query);
     let base_origin = ctx.config.base_origin.clone().or(origin_from_url);
-    let trusted = ctx.trusted_origins(base_origin.as_deref());
+    let mut trusted = ctx.trusted_origins(base_origin.as_deref());
+    let dynamic_origins = if ctx.config.trusted_origins_fn {
+        let headers: Vec<Value> = req.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
+        let arg = serde_json::json!({ "__request": { "method": method, "url": req.url, "headers": headers } });
+        match ctx.dynamic_trusted_origins(arg).await {
+            Ok(v) => v,
+            Err(e) => return error_response(&e, ResponseHeaders::default()),
+        }
+    } else {
+        Vec::new()
+    };
+    trusted.extend(dynamic_origins.iter().cloned());
     let settings = origin::CheckSettings {
         skip_csrf: ctx.config.disable_csrf_check,
         skip_origin: ctx.config.disable_origin_check,
@@ -210,6 +225,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         request: Some((method.clone(), req.url.clone())),
         new_session: None,
         out: ResponseHeaders::default(),
+        dynamic_origins,
     };
     let result = endpoint.run(&mut call, &method).await;
     crate::bearer::after(ctx, &mut call.out);
@@ -257,6 +273,10 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     let headers = input.headers.unwrap_or_default();
     let headers = crate::bearer::apply(ctx, &headers).unwrap_or(headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
+    let dynamic_origins = match ctx.dynamic_trusted_origins(Value::Null).await {
+        Ok(v) => v,
+        Err(e) => return ApiOutput { result: Err(e), headers: ResponseHeaders::default() },
+    };
     let mut call = Call {
         ctx,
         headers: std::borrow::Cow::Borrowed(&headers),
@@ -268,6 +288,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         request: None,
         new_session: None,
         out: ResponseHeaders::default(),
+        dynamic_origins,
     };
     let result = endpoint.run(&mut call, &method).await;
     crate::bearer::after(ctx, &mut call.out);

@@ -201,3 +201,56 @@ async fn unreachable_database_names_host_and_port_never_the_password() {
     }
     let _ = Db::Sqlite; // keep the import meaningful
 }
+
+/// The rateLimit counters on every dialect: DDL as Better Auth's, 40 concurrent consumes of one
+/// key let exactly `max` through, the window runs from the last allowed request, long keys
+/// fit MySQL's varchar(255), and the lockout counter counts, locks, expires and clears.
+async fn counters_story(dialect: Dialect, ids: &str) {
+    use better_auth_rs::rate_limit::Rule;
+    use better_auth_rs::store::counters;
+    let id_opt = if ids == "default" { Value::Null } else { json!(ids) };
+    let schema = Arc::new(Schema::from_options(&json!({"advanced": {"database": {"generateId": id_opt}}})).unwrap().with_rate_limit("rateLimit"));
+    let Some((store, ns)) = fresh(dialect, schema).await else { return };
+    migrate::migrate(&store).await.unwrap();
+    let store = Arc::new(store);
+    let rule = Rule { window: 10, max: 7 };
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            counters::consume(&s, "192.0.2.1|/sign-in/email", rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap()
+        }));
+    }
+    let mut allowed = 0;
+    for t in tasks {
+        if t.await.unwrap().allowed {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 7, "{dialect:?} {ids}");
+    let d = counters::consume(&store, "192.0.2.1|/sign-in/email", rule, T0 + 4_000, "x".repeat(32), 60, 900).await.unwrap();
+    assert_eq!((d.allowed, d.retry_after), (false, Some(6)), "{dialect:?}");
+    assert!(counters::consume(&store, "192.0.2.1|/sign-in/email", rule, T0 + 10_000, "y".repeat(32), 60, 900).await.unwrap().allowed);
+    let long = format!("192.0.2.1|/{}", "a".repeat(5000));
+    assert!(counters::consume(&store, &long, rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap().allowed);
+    // lockout
+    let key = "lockout|someone@example.com";
+    assert_eq!(counters::locked_for(&store, key, 3, 900, T0).await.unwrap(), None);
+    for i in 0..3 {
+        counters::record_failure(&store, key, 900, T0 + i, better_auth_rs::crypto::random::generate_id(32)).await.unwrap();
+    }
+    assert_eq!(counters::locked_for(&store, key, 3, 900, T0 + 100).await.unwrap(), Some(900));
+    assert_eq!(counters::locked_for(&store, key, 3, 900, T0 + 902_000).await.unwrap(), None);
+    counters::clear(&store, key).await.unwrap();
+    assert_eq!(counters::locked_for(&store, key, 1, 900, T0).await.unwrap(), None);
+    drop_ns(dialect, &ns).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_on_every_dialect() {
+    for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        counters_story(d, "default").await;
+    }
+    counters_story(Dialect::Postgres, "uuid").await;
+    counters_story(Dialect::Mysql, "serial").await;
+}

@@ -58,6 +58,8 @@ pub struct Call<'a> {
     pub new_session: Option<Value>,
     /// Response headers.
     pub out: ResponseHeaders,
+    /// Origins returned by a `trustedOrigins` function for this request.
+    pub dynamic_origins: Vec<String>,
 }
 
 impl<'a> Call<'a> {
@@ -74,6 +76,7 @@ impl<'a> Call<'a> {
             request: None,
             new_session: None,
             out: ResponseHeaders::default(),
+            dynamic_origins: Vec::new(),
         }
     }
 
@@ -95,7 +98,9 @@ impl<'a> Call<'a> {
 
     /// Trusted origins for this call.
     pub fn trusted_origins(&self) -> Vec<String> {
-        self.ctx.trusted_origins(self.base_origin.as_deref())
+        let mut v = self.ctx.trusted_origins(self.base_origin.as_deref());
+        v.extend(self.dynamic_origins.iter().cloned());
+        v
     }
 
     /// The origin-check settings.

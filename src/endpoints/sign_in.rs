@@ -1,7 +1,8 @@
 //! `POST /sign-in/email` (`auth.api.signInEmail`).
 use super::sign_up::log_internal;
 use super::{Call, Issues, is_valid_email, js_len, opt_bool, opt_str, req_str};
-use crate::config::PasswordAlgorithm;
+use crate::config::{LockoutConfig, PasswordAlgorithm};
+use crate::store::counters;
 use crate::crypto::password::{HashKind, hash_kind};
 use crate::error::{AuthError, AuthResult};
 use crate::json::{user_json, zod_type_name};
@@ -38,6 +39,21 @@ fn validate(body: Option<&Value>) -> AuthResult<Body> {
     }
 }
 
+/// `INVALID_EMAIL_OR_PASSWORD`, after counting the failure for `accountLockout`.
+async fn failed(call: &Call<'_>, lockout: Option<&(LockoutConfig, String)>) -> AuthError {
+    if let Some((l, key)) = lockout {
+        let ctx = call.ctx;
+        let res = match ctx.sql().await {
+            Ok(sql) => counters::record_failure(sql, key, l.duration, ctx.now(), crate::crypto::random::generate_id(32)).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = res {
+            return e;
+        }
+    }
+    AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD")
+}
+
 /// Verifies email + password and creates a session.
 pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let body = validate(call.body.as_ref())?;
@@ -55,24 +71,36 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     if js_len(&body.password) > ep.max_password_length {
         return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
     }
+    let email = body.email.to_lowercase();
+    // accountLockout: a locked email gets the same answer, after the same work, as a wrong password
+    let lockout = ep.lockout.map(|l| (l, format!("lockout|{email}")));
+    if let Some((l, key)) = &lockout
+        && counters::locked_for(ctx.sql().await?, key, l.max_failed_attempts, l.duration, ctx.now()).await?.is_some()
+    {
+        ctx.hash_password(&body.password).await?;
+        return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+    }
     let store = ctx.store().await?;
-    let found = store.find_user_with_credential(&body.email.to_lowercase()).await?;
+    let found = store.find_user_with_credential(&email).await?;
     let (user, stored_hash) = match found {
         Some((user, Some(account))) => match account.password {
             Some(h) => (user, h),
             None => {
                 // same work as a real check, so timing does not reveal the account
                 ctx.hash_password(&body.password).await?;
-                return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+                return Err(failed(call, lockout.as_ref()).await);
             }
         },
         _ => {
             ctx.hash_password(&body.password).await?;
-            return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+            return Err(failed(call, lockout.as_ref()).await);
         }
     };
     if !ctx.verify_password(&stored_hash, &body.password).await? {
-        return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
+        return Err(failed(call, lockout.as_ref()).await);
+    }
+    if let Some((_, key)) = &lockout {
+        counters::clear(ctx.sql().await?, key).await?;
     }
     if ep.require_email_verification && !user.email_verified {
         if ctx.callbacks.has("sendVerificationEmail") && ctx.config.email_verification.send_on_sign_in {

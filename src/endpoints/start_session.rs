@@ -5,7 +5,6 @@ use super::Call;
 use super::sign_up::log_internal;
 use crate::cookies;
 use crate::error::{AuthError, AuthResult};
-use crate::ip::client_ip;
 use crate::session::new_session;
 use crate::store::{Session, User};
 use serde_json::{Map, Value};
@@ -19,7 +18,7 @@ pub async fn start(call: &Call<'_>, user: &User, dont_remember: bool, fail_statu
         ctx.now(),
         &ctx.config.session,
         dont_remember,
-        client_ip(&call.headers, ctx.config.ip_fallback_localhost && call.has_request),
+        crate::ip::resolve(&call.headers, &ctx.config.ip, call.has_request),
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = ctx.generate_id("session").await?;

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
+pub mod counters;
 pub mod migrate;
 pub mod schema;
 pub mod secondary;

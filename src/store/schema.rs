@@ -167,6 +167,8 @@ pub struct Schema {
     pub verification: Model,
     /// `jwks` (the JWT plugin's keys), when the plugin uses key pairs.
     pub jwks: Option<Model>,
+    /// `rateLimit` (database rate-limit storage and account-lockout counters), when used.
+    pub rate_limit: Option<Model>,
     /// Id strategy.
     pub ids: IdStrategy,
 }
@@ -248,6 +250,13 @@ fn jwks_fields() -> Vec<Field> {
         Field::core("alg", String, false),
         Field::core("crv", String, false),
     ]
+}
+
+fn rate_limit_fields() -> Vec<Field> {
+    use FieldType::*;
+    let mut last = Field::core("lastRequest", Number, true);
+    last.bigint = true;
+    vec![Field::core("id", Id, true), Field::core("key", String, true).unique(), Field::core("count", Number, true), last]
 }
 
 fn opt_bool(m: &Map<String, Value>, k: &str, path: &str) -> Result<Option<bool>, ConfigError> {
@@ -357,6 +366,7 @@ impl Schema {
             account: build_model("account", core_account(), get("account"), true)?,
             verification: build_model("verification", core_verification(), get("verification"), false)?,
             jwks: None,
+            rate_limit: None,
             ids,
         };
         let tables = [&schema.user.table, &schema.session.table, &schema.account.table, &schema.verification.table];
@@ -374,11 +384,20 @@ impl Schema {
         self
     }
 
+    /// Adds the `rateLimit` table under its `modelName`.
+    pub fn with_rate_limit(mut self, table: &str) -> Self {
+        self.rate_limit = Some(Model { key: "rateLimit", table: table.into(), fields: rate_limit_fields() });
+        self
+    }
+
     /// The models in Better Auth's creation order (core tables, then plugin tables).
     pub fn models(&self) -> Vec<&Model> {
         let mut v = vec![&self.user, &self.session, &self.account, &self.verification];
         if let Some(j) = &self.jwks {
             v.push(j);
+        }
+        if let Some(r) = &self.rate_limit {
+            v.push(r);
         }
         v
     }
@@ -548,6 +567,18 @@ mod tests {
             .filter(|l| !l.trim().is_empty())
             .map(|l| l.trim_end_matches(';').to_string())
             .collect()
+    }
+
+    #[test]
+    fn rate_limit_ddl_is_better_auths_on_every_dialect() {
+        let s = Schema::from_options(&json!({})).unwrap().with_rate_limit("rateLimit");
+        for (d, name) in [(Dialect::Sqlite, "sqlite"), (Dialect::Postgres, "postgres"), (Dialect::Mysql, "mysql")] {
+            let want: Vec<String> = spec_block(&format!("{name} / B (core+jwt+admin+rateLimit)"))
+                .into_iter()
+                .filter(|l| l.contains("\"rateLimit\"") || l.contains("`rateLimit`"))
+                .collect();
+            assert_eq!(vec![d.create_table(s.rate_limit.as_ref().unwrap(), &s)], want, "{name}");
+        }
     }
 
     #[test]

@@ -602,6 +602,15 @@ impl SqlStore {
         }
     }
 
+    /// The id to write for a new row of a plugin table: `None` when the database generates it,
+    /// else `candidate` (a UUID under the uuid strategy outside PostgreSQL).
+    pub(crate) fn plugin_row_id(&self, candidate: String) -> Option<String> {
+        if self.ids_generated_by_db() {
+            return None;
+        }
+        Some(self.new_id().unwrap_or(candidate))
+    }
+
     fn cols(&self, m: &Model) -> String {
         m.fields.iter().map(|f| self.dialect.q(&f.column)).collect::<Vec<_>>().join(", ")
     }
