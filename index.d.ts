@@ -70,6 +70,14 @@ export interface BetterAuthOptions {
       /** argon2id cost. Default the OWASP baseline: 19456 KiB, 2 iterations, 1 lane. */
       argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
     };
+    /**
+     * better-auth-rs: account lockout (off unless set). After `maxFailedAttempts` failed
+     * sign-ins for one email, from any IP, sign-in for that email answers the usual 401
+     * INVALID_EMAIL_OR_PASSWORD (even with the right password) until `duration` seconds after
+     * the last failure. A success clears the count. Counters live in the `rateLimit` table, so
+     * every process sharing the database sees them. `true` = defaults (10 failures, 900 s).
+     */
+    accountLockout?: boolean | { enabled?: boolean; maxFailedAttempts?: number; duration?: number };
   };
   session?: {
     /** Seconds. Default 604800 (7 days). */
@@ -81,8 +89,34 @@ export interface BetterAuthOptions {
     /** Default false. */
     disableSessionRefresh?: boolean;
   };
-  /** Extra trusted origins (the base URL's origin is always trusted). Also BETTER_AUTH_TRUSTED_ORIGINS. */
-  trustedOrigins?: string[];
+  /**
+   * Extra trusted origins (the base URL's origin is always trusted). Also BETTER_AUTH_TRUSTED_ORIGINS.
+   * Patterns may use `*` / `?` (`https://*.example.com`). A function is called per request
+   * (with the `Request`, or undefined for `auth.api` calls without one).
+   */
+  trustedOrigins?: string[] | ((request?: Request) => string[] | Promise<string[]>);
+  /** Rate limiting of HTTP requests (never of `auth.api` calls), as Better Auth. */
+  rateLimit?: {
+    /** Default: true when NODE_ENV=production. */
+    enabled?: boolean;
+    /** Seconds. Default 10. */
+    window?: number;
+    /** Requests per window and client IP per path. Default 100. */
+    max?: number;
+    /**
+     * Per-path rules (exact path after basePath, or a `*` wildcard): a rule, `false` (no limit),
+     * or a function `(request, currentRule) => rule | false`. Built in: sign-in/sign-up/
+     * change-password/change-email 3 per 10 s; request-password-reset and
+     * send-verification-email 3 per 60 s.
+     */
+    customRules?: Record<string, { window: number; max: number } | false | ((request: Request, current: { window: number; max: number }) => { window: number; max: number } | false | Promise<{ window: number; max: number } | false>)>;
+    /** "memory" (default), "database" (the `rateLimit` table) or "secondary-storage" (default with `secondaryStorage`; needs `increment`). */
+    storage?: "memory" | "database" | "secondary-storage";
+    /** Table name for database storage. Default "rateLimit". */
+    modelName?: string;
+    /** Your own atomic counter. */
+    customStorage?: { consume(key: string, rule: { window: number; max: number }): Promise<{ allowed: boolean; retryAfter: number | null }> };
+  };
   advanced?: {
     /** Default "better-auth". */
     cookiePrefix?: string;
@@ -95,6 +129,22 @@ export interface BetterAuthOptions {
     maxBodySize?: number;
     /** better-auth-rs: password hashes computed at once. Default: number of cores. */
     hashConcurrency?: number;
+    /** Client IP resolution (session.ipAddress and rate-limit keys). */
+    ipAddress?: {
+      /** Headers to read, in order. Default ["x-forwarded-for"]. List only headers your proxy sets. */
+      ipAddressHeaders?: string[];
+      /** No IP tracking: sessions store no IP and requests are not rate limited. */
+      disableIpTracking?: boolean;
+      /** IPv6 prefix used for keys. Default 64. */
+      ipv6Subnet?: number;
+      /** Proxy IPs or CIDR ranges: the forwarded chain is walked from the right, skipping them. */
+      trustedProxies?: string[];
+      /**
+       * better-auth-rs: the number of proxies in front of the app, each appending the address
+       * it saw; the client is that many hops from the right of X-Forwarded-For.
+       */
+      trustedProxyCount?: number;
+    };
   };
   [key: string]: unknown;
 }
