@@ -32,6 +32,36 @@ fn flatten(headers: Vec<(String, String)>) -> Vec<String> {
     out
 }
 
+/// Runs a future in place (no extra task hop on the hot path), turning a panic into an error.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = std::result::Result<F::Output, String>;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let fut = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(p) => {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".into());
+                std::task::Poll::Ready(Err(msg))
+            }
+        }
+    }
+}
+
+fn caught<F: std::future::Future>(f: F) -> CatchUnwind<F> {
+    CatchUnwind(Box::pin(f))
+}
+
+fn inline_panic(e: String) -> Error {
+    Error::new(Status::GenericFailure, format!("better-auth-rs: internal panic in the Rust engine ({e})"))
+}
+
 fn panic_message(e: tokio::task::JoinError) -> Error {
     Error::new(Status::GenericFailure, format!("better-auth-rs: internal panic in the Rust engine ({e})"))
 }
@@ -215,7 +245,7 @@ impl NativeAuth {
     pub async fn handle(&self, method: String, url: String, headers: Vec<String>, body: Option<Buffer>) -> Result<NativeResponse> {
         let ctx = self.ctx.clone();
         let req = Request { method, url, headers: pairs(headers), body: body.map(|b| b.to_vec()) };
-        let res = tokio::spawn(async move { router::handle(&ctx, req).await }).await.map_err(panic_message)?;
+        let res = caught(async move { router::handle(&ctx, req).await }).await.map_err(inline_panic)?;
         Ok(NativeResponse {
             status: u32::from(res.status),
             status_text: res.status_text,
@@ -256,9 +286,7 @@ impl NativeAuth {
         };
         let input = ApiInput { headers: headers.map(pairs), body, query, method, has_request, params };
         let ctx = self.ctx.clone();
-        let out = tokio::spawn(async move { router::call_api(&ctx, endpoint, input).await })
-            .await
-            .map_err(panic_message)?;
+        let out = caught(async move { router::call_api(&ctx, endpoint, input).await }).await.map_err(inline_panic)?;
         let headers = flatten(out.headers.0);
         Ok(match out.result {
             Ok(Output::Json(v)) => NativeApiResult {

@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod schema;
 pub mod secondary;
 pub mod sql;
+pub mod sqlite_fast;
 pub mod value;
 
 /// A `user` row.

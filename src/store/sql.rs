@@ -484,6 +484,8 @@ pub struct SqlStore {
     q: Queries,
     /// A Better Auth 1.7.0–1.7.2 database has a NOT NULL `account.issuer`; fill it when present.
     account_has_issuer: AtomicBool,
+    /// SQLite files: the session lookup without sqlx's worker-thread hand-off.
+    fast: Option<super::sqlite_fast::FastReader>,
 }
 
 /// Connection settings beyond the URL.
@@ -513,6 +515,9 @@ impl SqlStore {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
         let p = SqlitePoolOptions::new()
+            // a local file does not drop connections: skip the per-acquire ping (a worker-thread
+            // round trip on every query)
+            .test_before_acquire(false)
             .max_connections(if memory { 1 } else { pool.max_connections.unwrap_or(4) })
             .min_connections(if memory { 1 } else { 0 })
             .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
@@ -520,7 +525,11 @@ impl SqlStore {
             .connect_with(opts)
             .await
             .map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
-        Self::finish(Db::Sqlite(p), Dialect::Sqlite, schema).await
+        let mut store = Self::finish(Db::Sqlite(p), Dialect::Sqlite, schema).await?;
+        if !memory {
+            store.fast = Some(super::sqlite_fast::FastReader::new(path));
+        }
+        Ok(store)
     }
 
     /// Connects to PostgreSQL.
@@ -553,7 +562,7 @@ impl SqlStore {
 
     async fn finish(db: Db, dialect: Dialect, schema: Arc<Schema>) -> AuthResult<Self> {
         let q = build_queries(dialect, &schema);
-        let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false) };
+        let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false), fast: None };
         store.detect_issuer().await?;
         Ok(store)
     }
@@ -921,9 +930,19 @@ impl Store for SqlStore {
     }
 
     async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>> {
-        let params = vec![(Val::Text(token.to_string()), FieldType::String)];
-        let mut rows = self.db.fetch(&self.q.find_session, &params, &self.q.find_session_types, self.schema.ids).await?;
-        let Some(mut row) = rows.pop() else { return Ok(None) };
+        let fast = self.fast.as_ref().and_then(|f| f.first_row(&self.q.find_session, token, &self.q.find_session_types));
+        let mut row = match fast {
+            Some(found) => match found {
+                Some(row) => row,
+                None => return Ok(None),
+            },
+            None => {
+                let params = vec![(Val::Text(token.to_string()), FieldType::String)];
+                let mut rows = self.db.fetch(&self.q.find_session, &params, &self.q.find_session_types, self.schema.ids).await?;
+                let Some(row) = rows.pop() else { return Ok(None) };
+                row
+            }
+        };
         let mut it = row.drain(..);
         let session = session_from(&self.schema.session, &mut it)?;
         let user = user_from(&self.schema.user, &mut it)?;
