@@ -49,7 +49,7 @@ export function coreDDL() {
 
 export const HASHING = {
   "better-auth": "scrypt N=16384, r=16, p=1, 64-byte key (node:crypto, libuv thread pool)",
-  ours: "argon2id m=19456 KiB, t=2, p=1 (tokio blocking pool behind a semaphore = cores)",
+  ours: "argon2id m=19456 KiB, t=2, p=1 (advanced.hashConcurrency dedicated threads, default = cores)",
 };
 
 /**

@@ -52,7 +52,7 @@ const COOKIE_NAME = "better-auth.session_token";
 const PASSWORD = "bench-password-1234";
 const HASHING = {
   "better-auth": "scrypt N=16384, r=16, p=1, 64-byte key (node:crypto, libuv thread pool)",
-  ours: "argon2id m=19456 KiB, t=2, p=1 (tokio blocking pool behind a semaphore = cores)",
+  ours: "argon2id m=19456 KiB, t=2, p=1 (advanced.hashConcurrency dedicated threads, default = cores)",
 };
 
 const log = (...a) => process.stderr.write(a.join(" ") + "\n");
