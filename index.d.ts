@@ -129,6 +129,12 @@ export interface BetterAuthOptions {
     maxBodySize?: number;
     /** better-auth-rs: password hashes computed at once. Default: number of cores. */
     hashConcurrency?: number;
+    /**
+     * better-auth-rs: milliseconds a JS callback (hooks, mail senders, databaseHooks, password
+     * overrides...) may take before the request fails with 500 CALLBACK_TIMEOUT. Default 30000;
+     * 0 waits forever (Better Auth's behaviour).
+     */
+    callbackTimeout?: number;
     /** Client IP resolution (session.ipAddress and rate-limit keys). */
     ipAddress?: {
       /** Headers to read, in order. Default ["x-forwarded-for"]. List only headers your proxy sets. */

@@ -19,6 +19,7 @@ pub trait JsCallbacks: Send + Sync {
 pub struct Callbacks {
     bridge: Option<std::sync::Arc<dyn JsCallbacks>>,
     names: HashSet<String>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for Callbacks {
@@ -30,7 +31,13 @@ impl std::fmt::Debug for Callbacks {
 impl Callbacks {
     /// Callbacks `names` reachable through `bridge`.
     pub fn new(bridge: std::sync::Arc<dyn JsCallbacks>, names: impl IntoIterator<Item = String>) -> Self {
-        Self { bridge: Some(bridge), names: names.into_iter().collect() }
+        Self { bridge: Some(bridge), names: names.into_iter().collect(), timeout: None }
+    }
+
+    /// Bounds every call (`advanced.callbackTimeout`); `None` waits forever.
+    pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// True when the user supplied callback `name`.
@@ -41,7 +48,20 @@ impl Callbacks {
     /// Calls `name` if supplied; `Ok(None)` when it is not (or returned `undefined`).
     pub async fn call(&self, name: &str, args: Value) -> AuthResult<Option<Value>> {
         match (&self.bridge, self.names.contains(name)) {
-            (Some(b), true) => b.call(name, args).await,
+            (Some(b), true) => match self.timeout {
+                None => b.call(name, args).await,
+                Some(t) => match tokio::time::timeout(t, b.call(name, args)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        eprintln!("[better-auth-rs] callback {name} did not settle within {} ms", t.as_millis());
+                        Err(AuthError::coded(
+                            "INTERNAL_SERVER_ERROR",
+                            "CALLBACK_TIMEOUT",
+                            format!("A server callback ({name}) did not answer in time"),
+                        ))
+                    }
+                },
+            },
             _ => Ok(None),
         }
     }

@@ -253,6 +253,9 @@ pub struct AuthConfig {
     pub rate_limit: crate::rate_limit::RateLimitConfig,
     /// `trustedOrigins` is a function (called per request through the callbacks).
     pub trusted_origins_fn: bool,
+    /// `advanced.callbackTimeout` (ms; default 30000; 0 = none): a JS callback that has not
+    /// settled by then fails the request with 500 `CALLBACK_TIMEOUT`.
+    pub callback_timeout_ms: u64,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -832,6 +835,7 @@ impl AuthConfig {
             ip,
             rate_limit,
             trusted_origins_fn,
+            callback_timeout_ms: adv.uint("callbackTimeout")?.unwrap_or(30_000),
         })
     }
 }

@@ -64,6 +64,7 @@ pub fn status_code_of(name: &str) -> u16 {
         "UNSUPPORTED_MEDIA_TYPE" => 415,
         "UNPROCESSABLE_ENTITY" => 422,
         "TOO_MANY_REQUESTS" => 429,
+        "SERVICE_UNAVAILABLE" => 503,
         "INTERNAL_SERVER_ERROR" => 500,
         _ => 500,
     }
@@ -164,6 +165,22 @@ impl AuthError {
         AuthError::Api(ApiError { status: status_code_of(status_name), status_name: status_name.to_string(), body: ErrorBody::Empty })
     }
 
+    /// The database cannot be reached (connection refused, dropped or the pool timed out):
+    /// 503 `DATABASE_UNAVAILABLE` with a JSON body, so clients and load balancers can retry.
+    pub fn unavailable() -> Self {
+        Self::coded("SERVICE_UNAVAILABLE", "DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly")
+    }
+
+    /// True for [`AuthError::unavailable`].
+    pub fn is_unavailable(&self) -> bool {
+        self.code() == Some("DATABASE_UNAVAILABLE")
+    }
+
+    /// `self` when the database is unavailable (that answer wins), else `fallback`.
+    pub fn unless_unavailable(self, fallback: AuthError) -> AuthError {
+        if self.is_unavailable() { self } else { fallback }
+    }
+
     /// A server fault.
     pub fn internal(m: impl Into<String>) -> Self {
         AuthError::Internal(m.into())
@@ -186,8 +203,36 @@ impl AuthError {
     }
 }
 
+/// True when `e` means the database could not be reached or the connection was lost (as opposed
+/// to a query the database refused).
+pub fn is_connection_error(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            // PostgreSQL: class 08 (connection exception), 57P01-57P03 (admin/crash shutdown,
+            // cannot connect now); MySQL/MariaDB: 1053 (shutdown in progress), 1927 (connection
+            // killed), 2002/2003/2006/2013 (cannot connect, gone away, lost connection)
+            code.starts_with("08") || matches!(code.as_str(), "57P01" | "57P02" | "57P03" | "1053" | "1927" | "2002" | "2003" | "2006" | "2013")
+        }
+        _ => false,
+    }
+}
+
+static LAST_OUTAGE_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl From<sqlx::Error> for AuthError {
     fn from(e: sqlx::Error) -> Self {
+        if is_connection_error(&e) {
+            // one line every 5 s at most: an outage must not flood the log
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            let last = LAST_OUTAGE_LOG.load(std::sync::atomic::Ordering::Relaxed);
+            if now >= last + 5 && LAST_OUTAGE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
+                eprintln!("[better-auth-rs] database unavailable: {e}");
+            }
+            return AuthError::unavailable();
+        }
         AuthError::Internal(format!("database: {e}"))
     }
 }

@@ -52,11 +52,11 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     }
     let store = ctx.store().await.map_err(|e| {
         log_internal("failed to open the store", &e);
-        AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+        e.unless_unavailable(AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"))
     })?;
     let found = store.find_session(&token).await.map_err(|e| {
         log_internal("failed to read the session", &e);
-        AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION")
+        e.unless_unavailable(AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"))
     })?;
     let now = ctx.now();
     let (mut session, user) = match found {

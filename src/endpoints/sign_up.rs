@@ -177,7 +177,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         }
         Err(CreateUserError::Other(e)) => {
             log_internal("failed to create user", &e);
-            return Err(AuthError::base("UNPROCESSABLE_ENTITY", "FAILED_TO_CREATE_USER"));
+            return Err(e.unless_unavailable(AuthError::base("UNPROCESSABLE_ENTITY", "FAILED_TO_CREATE_USER")));
         }
     }
 
@@ -208,5 +208,8 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
 
 /// Logs a server-side fault (never secrets).
 pub(crate) fn log_internal(what: &str, e: &AuthError) {
+    if e.is_unavailable() {
+        return; // logged (throttled) where the connection error was seen
+    }
     eprintln!("[better-auth-rs] {what}: {e}");
 }

@@ -30,7 +30,7 @@ pub async fn start(call: &Call<'_>, user: &User, dont_remember: bool, fail_statu
     }
     if let Err(e) = ctx.store().await?.create_session(&mut session).await {
         log_internal("failed to create session", &e);
-        return Err(AuthError::base(fail_status, "FAILED_TO_CREATE_SESSION"));
+        return Err(e.unless_unavailable(AuthError::base(fail_status, "FAILED_TO_CREATE_SESSION")));
     }
     Ok(session)
 }

@@ -144,7 +144,8 @@ impl NativeAuth {
                 .callee_handled::<false>()
                 .weak::<true>()
                 .build()?;
-            ctx = ctx.with_callbacks(Callbacks::new(Arc::new(JsBridge { tsfn }), names));
+            let timeout = (ctx.config.callback_timeout_ms > 0).then(|| std::time::Duration::from_millis(ctx.config.callback_timeout_ms));
+            ctx = ctx.with_callbacks(Callbacks::new(Arc::new(JsBridge { tsfn }), names).with_timeout(timeout));
         }
         Ok(Self { ctx: Arc::new(ctx) })
     }

@@ -538,7 +538,8 @@ impl SqlStore {
         let target = describe("PostgreSQL", opts.get_host(), opts.get_port(), opts.get_database());
         let p = PgPoolOptions::new()
             .max_connections(pool.max_connections.unwrap_or(10))
-            .acquire_timeout(Duration::from_secs(10))
+            // fail fast while the database is down (503 DATABASE_UNAVAILABLE) instead of hanging
+            .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)
             .await
             .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
@@ -553,7 +554,8 @@ impl SqlStore {
         let target = describe("MySQL", opts.get_host(), opts.get_port(), opts.get_database());
         let p = MySqlPoolOptions::new()
             .max_connections(pool.max_connections.unwrap_or(10))
-            .acquire_timeout(Duration::from_secs(10))
+            // fail fast while the database is down (503 DATABASE_UNAVAILABLE) instead of hanging
+            .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)
             .await
             .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
