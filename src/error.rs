@@ -233,6 +233,17 @@ impl From<sqlx::Error> for AuthError {
             }
             return AuthError::unavailable();
         }
+        if let sqlx::Error::Database(db) = &e {
+            match db.code().as_deref() {
+                // PostgreSQL text cannot hold NUL (22021) or untranslatable characters (22P05)
+                Some("22021" | "22P05") => {
+                    return AuthError::validation("Text values must not contain NUL (\\u0000) characters");
+                }
+                // a value longer than its column or index allows (PostgreSQL 22001/54000, MySQL 1406)
+                Some("22001" | "54000" | "1406") => return AuthError::validation("A value is too long"),
+                _ => {}
+            }
+        }
         AuthError::Internal(format!("database: {e}"))
     }
 }
