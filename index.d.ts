@@ -69,6 +69,13 @@ export interface BetterAuthOptions {
       algorithm?: "argon2id" | "scrypt";
       /** argon2id cost. Default the OWASP baseline: 19456 KiB, 2 iterations, 1 lane. */
       argon2?: { memoryCost?: number; timeCost?: number; parallelism?: number };
+      /**
+       * better-auth-rs: refuse common passwords (a bundled list of 42,692, the zxcvbn
+       * dictionary, compared case-insensitively, plus `extra`) at sign-up, change-password,
+       * set-password and reset-password with 400 PASSWORD_COMPROMISED (Better Auth's
+       * haveIBeenPwned answer), offline. Default false.
+       */
+      rejectCommon?: boolean | { extra?: string[] };
     };
     /**
      * better-auth-rs: account lockout (off unless set). After `maxFailedAttempts` failed

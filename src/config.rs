@@ -129,6 +129,8 @@ pub struct EmailPasswordConfig {
     pub rehash_legacy: bool,
     /// `accountLockout` (better-auth-rs extension, off unless set).
     pub lockout: Option<LockoutConfig>,
+    /// `password.rejectCommon` (better-auth-rs extension): `Some(extra entries)` when on.
+    pub reject_common: Option<Vec<String>>,
 }
 
 /// `emailAndPassword.accountLockout`: after `max_failed_attempts` failed sign-ins for one
@@ -574,6 +576,27 @@ impl AuthConfig {
             rehash_legacy: pw.bool("rehashLegacyHashes")?.unwrap_or(true),
             reset_password_token_expires_in: ep.uint("resetPasswordTokenExpiresIn")?.unwrap_or(3600) as i64,
             revoke_sessions_on_password_reset: ep.bool("revokeSessionsOnPasswordReset")?.unwrap_or(false),
+            reject_common: match pw.get("rejectCommon") {
+                None | Some(Value::Bool(false)) => None,
+                Some(Value::Bool(true)) => Some(Vec::new()),
+                Some(Value::Object(m)) => {
+                    let mut extra = Vec::new();
+                    match m.get("extra") {
+                        None | Some(Value::Null) => {}
+                        Some(Value::Array(items)) => {
+                            for (i, it) in items.iter().enumerate() {
+                                match it {
+                                    Value::String(s) => extra.push(s.clone()),
+                                    other => return Err(bad(&format!("emailAndPassword.password.rejectCommon.extra[{i}]"), "a string", other)),
+                                }
+                            }
+                        }
+                        Some(other) => return Err(bad("emailAndPassword.password.rejectCommon.extra", "an array of strings", other)),
+                    }
+                    Some(extra)
+                }
+                Some(other) => return Err(bad("emailAndPassword.password.rejectCommon", "a boolean or { extra: string[] }", other)),
+            },
             lockout: {
                 let lo = ep.child("accountLockout")?;
                 let explicit = match ep.get("accountLockout") {

@@ -1,4 +1,5 @@
 //! Cryptography: password hashing, random identifiers, HMAC signing.
+pub mod common;
 pub mod envelope;
 pub mod password;
 pub mod random;

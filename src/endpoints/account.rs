@@ -175,6 +175,7 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
         Some(a) if a.password.is_some() => a,
         _ => return Err(AuthError::base("BAD_REQUEST", "CREDENTIAL_ACCOUNT_NOT_FOUND")),
     };
+    crate::crypto::common::check(&new_pw, ctx.config.email_and_password.reject_common.as_ref())?;
     let hash = ctx.hash_password(&new_pw).await?;
     if !ctx.verify_password(account.password.as_deref().unwrap_or_default(), &current_pw).await? {
         return Err(AuthError::base("BAD_REQUEST", "INVALID_PASSWORD"));
@@ -244,6 +245,7 @@ pub async fn set_password(call: &mut Call<'_>) -> AuthResult<Value> {
     check_length(ctx, &new_pw, true)?;
     let store = ctx.store().await?;
     let account = store.find_credential_account(&user.id).await?;
+    crate::crypto::common::check(&new_pw, ctx.config.email_and_password.reject_common.as_ref())?;
     let hash = ctx.hash_password(&new_pw).await?;
     let now = ctx.now();
     match account {

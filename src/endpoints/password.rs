@@ -133,6 +133,7 @@ pub async fn reset_password(call: &mut Call<'_>) -> AuthResult<Value> {
     let Some(user) = store.find_user_by_id(&verification.value).await? else {
         return Err(AuthError::base("BAD_REQUEST", "USER_NOT_FOUND"));
     };
+    crate::crypto::common::check(&new_pw, ep.reject_common.as_ref())?;
     let hash = ctx.hash_password(&new_pw).await?;
     // consume first: of two concurrent resets with one token, exactly one wins
     if super::db_hooks::delete_verification(call, &verification).await? == 0 {

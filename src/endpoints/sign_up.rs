@@ -119,12 +119,14 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     };
     if store.find_user_with_credential(&email).await?.is_some() {
         if generic_duplicate {
+            crate::crypto::common::check(&body.password, ep.reject_common.as_ref())?;
             ctx.hash_password(&body.password).await?;
             return Ok(synthetic(now));
         }
         return Err(AuthError::base("UNPROCESSABLE_ENTITY", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"));
     }
 
+    crate::crypto::common::check(&body.password, ep.reject_common.as_ref())?;
     // Hash before touching the database: no transaction is held while hashing.
     let hash = ctx.hash_password(&body.password).await?;
     let now = ctx.now();
