@@ -9,7 +9,7 @@
 // Result: one IPC message { type: "result", ... } (or a JSON line on stdout without IPC).
 import { performance } from "node:perf_hooks";
 import { createHmac, timingSafeEqual, randomBytes } from "node:crypto";
-import { createAuth, coreDDL, sessionCookieFrom, lifetimeGuard, SECRET, COOKIE_NAME } from "./lib.mjs";
+import { createAuth, coreDDL, sessionCookieFrom, lifetimeGuard, SECRET, COOKIE_NAME, isPgUrl, ensurePgSchema, PG_CORE_DDL } from "./lib.mjs";
 
 const IMPL = process.env.IMPL || "ours";
 const DB_FILE = process.env.DB_FILE;
@@ -125,8 +125,47 @@ async function setupFloor() {
   return op;
 }
 
+/** The PostgreSQL floor: the same HMAC check, then one prepared statement through node-postgres. */
+async function setupFloorPg() {
+  const { base, schema } = await ensurePgSchema(DB_FILE);
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({ connectionString: base, options: `-c search_path=${schema}`, max: 10 });
+  await pool.query(PG_CORE_DDL);
+  const now = new Date();
+  const userId = randomBytes(16).toString("hex");
+  const token = randomBytes(16).toString("hex");
+  await pool.query(`insert into "user" values ($1, $2, $3, false, null, $4, $4)`, [userId, "Bench User", "floor@example.com", now]);
+  await pool.query(`insert into "session" values ($1, $2, $3, $4, $4, '', '', $5)`, [randomBytes(16).toString("hex"), new Date(now.getTime() + 7 * 864e5), token, now, userId]);
+  const sig = createHmac("sha256", SECRET).update(token).digest("base64");
+  const headers = new Headers({ cookie: `${COOKIE_NAME}=${encodeURIComponent(`${token}.${sig}`)}` });
+  const key = Buffer.from(SECRET, "utf8");
+  const prefix = COOKIE_NAME + "=";
+  const text = `select s."id" as s_id, s."expiresAt" as s_expiresAt, s."token" as s_token, s."createdAt" as s_createdAt,
+      s."updatedAt" as s_updatedAt, s."ipAddress" as s_ipAddress, s."userAgent" as s_userAgent, s."userId" as s_userId,
+      u."id" as u_id, u."name" as u_name, u."email" as u_email, u."emailVerified" as u_emailVerified, u."image" as u_image,
+      u."createdAt" as u_createdAt, u."updatedAt" as u_updatedAt
+    from "session" s join "user" u on u."id" = s."userId" where s."token" = $1`;
+  return async () => {
+    const header = headers.get("cookie");
+    let raw = null;
+    for (const part of header.split(";")) {
+      const p = part.trim();
+      if (p.startsWith(prefix)) { raw = decodeURIComponent(p.slice(prefix.length)); break; }
+    }
+    const dot = raw.lastIndexOf(".");
+    const tok = raw.slice(0, dot);
+    const given = Buffer.from(raw.slice(dot + 1), "base64");
+    const want = createHmac("sha256", key).update(tok).digest();
+    if (given.length !== want.length || !timingSafeEqual(given, want)) throw new Error("floor: bad signature");
+    const { rows } = await pool.query({ name: "floor_lookup", text, values: [tok] });
+    const r = rows[0];
+    if (!r || new Date(r.s_expiresat).getTime() <= Date.now()) throw new Error("floor: lookup failed");
+    return { session: { id: r.s_id, token: r.s_token, userId: r.s_userid, expiresAt: r.s_expiresat }, user: { id: r.u_id, email: r.u_email } };
+  };
+}
+
 try {
-  const op = IMPL === "floor" ? await setupFloor() : await setupAuth();
+  const op = IMPL === "floor" ? await (isPgUrl(DB_FILE) ? setupFloorPg() : setupFloor()) : await setupAuth();
   // Warm-up: JIT and caches, bounded by time.
   await sequential(op, Math.min(1, SECONDS / 4));
   const seq = await sequential(op, SECONDS);

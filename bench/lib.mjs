@@ -47,6 +47,34 @@ export function coreDDL() {
   return SQLITE_CORE_DDL;
 }
 
+// "postgres / A (core)" of shared/spec/schema-ddl.sql, for the PostgreSQL floor.
+export const PG_CORE_DDL = `
+create table "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" boolean not null, "image" text, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz default CURRENT_TIMESTAMP not null);
+create table "session" ("id" text not null primary key, "expiresAt" timestamptz not null, "token" text not null unique, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade);
+`.trim();
+
+/**
+ * BENCH_DB=postgres: every DB_FILE is then a PostgreSQL URL naming a fresh schema
+ * (`postgres://…?options=-c search_path=<schema>`), created on first use and dropped by the
+ * harness at the end. The base URL comes from BENCH_PG_URL (default: the local server).
+ */
+export const PG_BASE_URL = process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/test";
+export const isPgUrl = (s) => /^postgres(ql)?:\/\//.test(s);
+export function pgSchemaOf(url) {
+  const m = decodeURIComponent(new URL(url).searchParams.get("options") || "").match(/search_path=(\w+)/);
+  return m ? m[1] : null;
+}
+/** Creates the URL's schema if missing; returns { base, schema }. */
+export async function ensurePgSchema(url) {
+  const schema = pgSchemaOf(url);
+  const base = url.split("?")[0];
+  const { default: pg } = await import("pg");
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  try { await c.query(`create schema if not exists ${schema}`); } finally { await c.end(); }
+  return { base, schema };
+}
+
 export const HASHING = {
   "better-auth": "scrypt N=16384, r=16, p=1, 64-byte key (node:crypto, libuv thread pool)",
   ours: "argon2id m=19456 KiB, t=2, p=1 (advanced.hashConcurrency dedicated threads, default = cores)",
@@ -65,6 +93,28 @@ export async function createAuth(impl, dbFile) {
     emailAndPassword: { enabled: true },
     rateLimit: { enabled: false },
   };
+  if (isPgUrl(dbFile)) {
+    const { base, schema } = await ensurePgSchema(dbFile);
+    if (impl === "better-auth") {
+      const { default: pg } = await import("pg");
+      const { betterAuth } = await import("better-auth");
+      const { getMigrations } = await import("better-auth/db/migration");
+      const { toNodeHandler, fromNodeHeaders } = await import("better-auth/node");
+      const pool = new pg.Pool({ connectionString: base, options: `-c search_path=${schema}`, max: 10 });
+      const options = { ...common, database: pool };
+      await (await getMigrations(options)).runMigrations();
+      const auth = betterAuth(options);
+      await auth.$context;
+      return { auth, toNodeHandler, fromNodeHeaders, close: () => pool.end() };
+    }
+    if (impl === "ours") {
+      const { betterAuth } = require(path.join(ROOT, "index.js"));
+      const { toNodeHandler, fromNodeHeaders } = require(path.join(ROOT, "js/node.js"));
+      const auth = betterAuth({ ...common, database: dbFile, autoMigrate: true });
+      await auth.$context;
+      return { auth, toNodeHandler, fromNodeHeaders, close: () => {} };
+    }
+  }
   if (impl === "better-auth") {
     const { default: Database } = await import("better-sqlite3");
     const { betterAuth } = await import("better-auth");

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRequire } from "node:module";
+import { PG_BASE_URL } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -114,7 +115,24 @@ function forkChild(script, env, { waitFor, timeoutMs, label }) {
 }
 
 let dbCounter = 0;
-const freshDb = (tag) => path.join(tmpRoot, `${tag}-${++dbCounter}.db`);
+// BENCH_DB=postgres: a fresh schema per use instead of a fresh SQLite file (dropped at the end)
+const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "sqlite";
+const pgSchemas = [];
+const freshDb = (tag) => {
+  if (BENCH_DB === "postgres") {
+    const schema = `ba_bench_${process.pid}_${++dbCounter}`;
+    pgSchemas.push(schema);
+    return `${PG_BASE_URL.split("?")[0]}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  return path.join(tmpRoot, `${tag}-${++dbCounter}.db`);
+};
+async function dropPgSchemas() {
+  if (!pgSchemas.length) return;
+  const { default: pg } = await import("pg");
+  const c = new pg.Client({ connectionString: PG_BASE_URL.split("?")[0] });
+  await c.connect();
+  try { for (const s of pgSchemas.splice(0)) await c.query(`drop schema if exists ${s} cascade`); } finally { await c.end(); }
+}
 
 async function startServer(impl) {
   const t0 = performance.now();
@@ -593,7 +611,8 @@ async function main() {
   out.push(`\nbetter-auth ${pkg("better-auth")} vs better-auth-rs ${require(path.join(ROOT, "package.json")).version} — ${started.toISOString()}${QUICK ? " (QUICK smoke run: figures are not meaningful)" : ""}`);
   out.push(`machine: ${m.nproc} cores, ${m.memTotalGiB} GiB, ${m.cpuModel}; Node ${m.node}; load average at start ${loadStart.map((l) => l.toFixed(2)).join(" ")}, at end ${loadEnd.map((l) => l.toFixed(2)).join(" ")}`);
   out.push(`hashing: better-auth ${HASHING["better-auth"]}; ours ${HASHING.ours}`);
-  out.push(`floor: "bare" Express route for HTTP rows; HMAC (node:crypto) + one prepared better-sqlite3 join for in-process rows\n`);
+  out.push(`database: ${BENCH_DB === "postgres" ? `PostgreSQL (${PG_BASE_URL.split("?")[0].replace(/\/\/[^@/]*@/, "//")}; a fresh schema per process; better-auth through a pg Pool, ours through the URL)` : "SQLite (a fresh file per process)"}`);
+  out.push(`floor: "bare" Express route for HTTP rows; HMAC (node:crypto) + one prepared ${BENCH_DB === "postgres" ? "node-postgres" : "better-sqlite3"} join for in-process rows\n`);
   out.push(renderTable(rows));
   out.push("\ntargets:");
   for (const t of targets) out.push(`  ${t.met ? "MET    " : "NOT MET"}  ${t.target.padEnd(56)} ${t.shown}`);
@@ -605,7 +624,7 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${started.toISOString().replace(/:/g, "-")}.json`);
   writeFileSync(file, JSON.stringify({
-    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: QUICK, config: { ...CFG, secret: undefined },
+    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: QUICK, database: BENCH_DB, config: { ...CFG, secret: undefined },
     versions: { "better-auth": pkg("better-auth"), "better-auth-rs": require(path.join(ROOT, "package.json")).version, autocannon: pkg("autocannon"), express: pkg("express"), "better-sqlite3": pkg("better-sqlite3") },
     addon: { atStart: addonAtStart, atEnd: addonInfo() }, machine: m, loadavg: { start: loadStart, end: loadEnd }, hashing: HASHING,
     conformance: { "better-auth": cBa, ours: cUs, notes: cmp.notes }, http: httpResults, inprocess, table: rows, targets, warnings,
@@ -613,7 +632,8 @@ async function main() {
   log(`\nbench: results written to ${path.relative(process.cwd(), file)}`);
 }
 
-main().then(() => { cleanup(); process.exit(0); }, (e) => {
+main().then(async () => { await dropPgSchemas().catch(() => {}); cleanup(); process.exit(0); }, async (e) => {
+  await dropPgSchemas().catch(() => {});
   log(`\nbench: FAILED: ${e instanceof BenchAbort ? e.message : e && e.stack || e}`);
   cleanup();
   process.exit(1);
