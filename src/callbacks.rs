@@ -67,6 +67,13 @@ impl Callbacks {
     }
 }
 
+/// The `Request` argument Better Auth passes to callbacks, as the JS dispatcher revives it
+/// (`{"__request": {method, url, headers: [[name, value], ...]}}`).
+pub fn request_arg(method: &str, url: &str, headers: &crate::http::Headers) -> Value {
+    let headers: Vec<Value> = headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
+    serde_json::json!({ "__request": { "method": method, "url": url, "headers": headers } })
+}
+
 /// Decodes the dispatcher's answer: `{"v": value}`, `{"u": 1}` (undefined) or
 /// `{"e": {name, message, status, statusCode, body}}` for a thrown error. A thrown `APIError`
 /// keeps its status and body; anything else is a server fault.

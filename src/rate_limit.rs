@@ -340,10 +340,6 @@ impl MemoryStore {
     }
 }
 
-fn request_arg(req: &Request) -> Value {
-    let headers: Vec<Value> = req.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
-    serde_json::json!({ "__request": { "method": req.method, "url": req.url, "headers": headers } })
-}
 
 async fn resolve_rule(cfg: &RateLimitConfig, callbacks: &Callbacks, req: &Request, path: &str) -> AuthResult<Option<Rule>> {
     let mut rule = special_rule(path).unwrap_or(cfg.global);
@@ -354,7 +350,7 @@ async fn resolve_rule(cfg: &RateLimitConfig, callbacks: &Callbacks, req: &Reques
             CustomRule::Rule(r) => rule = *r,
             CustomRule::Function => {
                 let current = serde_json::json!({ "window": rule.window, "max": rule.max });
-                let args = serde_json::json!([pattern, request_arg(req), current]);
+                let args = serde_json::json!([pattern, crate::callbacks::request_arg(&req.method, &req.url, &req.headers), current]);
                 match callbacks.call("rateLimit.customRule", args).await? {
                     Some(Value::Bool(false)) => return Ok(None),
                     Some(v @ Value::Object(_)) => {

@@ -194,8 +194,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     let base_origin = ctx.config.base_origin.clone().or(origin_from_url);
     let mut trusted = ctx.trusted_origins(base_origin.as_deref());
     let dynamic_origins = if ctx.config.trusted_origins_fn {
-        let headers: Vec<Value> = req.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
-        let arg = serde_json::json!({ "__request": { "method": method, "url": req.url, "headers": headers } });
+        let arg = crate::callbacks::request_arg(&method, &req.url, &req.headers);
         match ctx.dynamic_trusted_origins(arg).await {
             Ok(v) => v,
             Err(e) => return error_response(&e, ResponseHeaders::default()),

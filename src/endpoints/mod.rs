@@ -90,8 +90,7 @@ impl<'a> Call<'a> {
         match &self.request {
             None => Value::Null,
             Some((method, url)) => {
-                let headers: Vec<Value> = self.headers.iter().map(|(k, v)| serde_json::json!([k, v])).collect();
-                serde_json::json!({ "__request": { "method": method, "url": url, "headers": headers } })
+                crate::callbacks::request_arg(method, url, &self.headers)
             }
         }
     }
