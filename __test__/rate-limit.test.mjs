@@ -382,6 +382,13 @@ describe("trustedOrigins as an async function", () => {
       assert.equal(await out("https://evil.example.com"), 403, kind);
       assert.equal(await out("https://pr-7.preview.example.com"), 200, kind);
       assert.ok(seen.includes("/api/auth/sign-out"), `${kind}: ${JSON.stringify(seen)}`);
+      if (kind === "ours") {
+        // not called where nothing is checked (a plain GET, an auth.api call without a request)
+        seen.length = 0;
+        await auth.handler(new Request(`${BASE_URL}/api/auth/get-session`, { headers: { cookie } }));
+        await auth.api.getSession({ headers: new Headers({ cookie }) });
+        assert.deepEqual(seen, []);
+      }
       const cb = await auth.handler(post("/sign-in/email", { email: `fn-${kind}@example.com`, password: "password-123456", callbackURL: "https://evil.example.com/x" }));
       assert.equal(cb.status, 403, kind);
       assert.equal((await cb.json()).code, "INVALID_CALLBACK_URL", kind);

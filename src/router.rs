@@ -193,7 +193,10 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     let query = parse_query(&query);
     let base_origin = ctx.config.base_origin.clone().or(origin_from_url);
     let mut trusted = ctx.trusted_origins(base_origin.as_deref());
-    let dynamic_origins = if ctx.config.trusted_origins_fn {
+    // a `trustedOrigins` function is only called when an origin or redirect target is checked:
+    // state-changing requests, and the GET link endpoints' `callbackURL`
+    let checks_origins = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") || query.contains_key("callbackURL");
+    let dynamic_origins = if ctx.config.trusted_origins_fn && checks_origins {
         let arg = crate::callbacks::request_arg(&method, &req.url, &req.headers);
         match ctx.dynamic_trusted_origins(arg).await {
             Ok(v) => v,
@@ -272,9 +275,14 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     let headers = input.headers.unwrap_or_default();
     let headers = crate::bearer::apply(ctx, &headers).unwrap_or(headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
-    let dynamic_origins = match ctx.dynamic_trusted_origins(Value::Null).await {
-        Ok(v) => v,
-        Err(e) => return ApiOutput { result: Err(e), headers: ResponseHeaders::default() },
+    // origins are only checked for calls made with a `request` (as in Better Auth)
+    let dynamic_origins = if input.has_request {
+        match ctx.dynamic_trusted_origins(Value::Null).await {
+            Ok(v) => v,
+            Err(e) => return ApiOutput { result: Err(e), headers: ResponseHeaders::default() },
+        }
+    } else {
+        Vec::new()
     };
     let mut call = Call {
         ctx,
