@@ -187,6 +187,20 @@ describe("rate limiter storage", () => {
     assert.deepEqual(counts, { 200: 7, 429: 33 });
   });
 
+  test("database storage honours rateLimit.modelName (the table and its rows)", async () => {
+    const file = db("rl-model");
+    const auth = await makeAuth("ours", { dbFile: file, rateLimit: { enabled: true, storage: "database", modelName: "rate_limits", customRules: { "/ok": { window: 60, max: 1 } } } });
+    const h = { "x-forwarded-for": "192.0.2.31" };
+    assert.equal((await auth.handler(get("/ok", h))).status, 200);
+    assert.equal((await auth.handler(get("/ok", h))).status, 429);
+    const raw = new Database(file, { readonly: true });
+    const names = raw.prepare(`select name from sqlite_master where type = 'table'`).all().map((r) => r.name);
+    const row = raw.prepare(`select "count" from "rate_limits" where "key" = ?`).get("192.0.2.31|/ok");
+    raw.close();
+    assert.ok(names.includes("rate_limits") && !names.includes("rateLimit"), names.join(","));
+    assert.equal(row.count, 1);
+  });
+
   test("secondary-storage: fixed window via increment, retry after the whole window", async () => {
     const store = new Map();
     const increments = [];
