@@ -98,8 +98,9 @@ export interface BetterAuthOptions {
   };
   /**
    * Extra trusted origins (the base URL's origin is always trusted). Also BETTER_AUTH_TRUSTED_ORIGINS.
-   * Patterns may use `*` / `?` (`https://*.example.com`). A function is called per request
-   * (with the `Request`, or undefined for `auth.api` calls without one).
+   * Patterns may use `*` / `?` (`https://*.example.com`). A function is called with the
+   * `Request` whenever an origin or redirect target is checked (state-changing requests, GET
+   * links with a `callbackURL`, `auth.api` calls made with a `request`).
    */
   trustedOrigins?: string[] | ((request?: Request) => string[] | Promise<string[]>);
   /** Rate limiting of HTTP requests (never of `auth.api` calls), as Better Auth. */
