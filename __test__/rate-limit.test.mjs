@@ -224,6 +224,17 @@ describe("rate limiter storage", () => {
     assert.deepEqual(increments[0], ["192.0.2.9|/ok", 20]);
   });
 
+  test("a failing storage lets requests through (the limiter never takes sign-in down)", async () => {
+    const secondaryStorage = {
+      get: async () => null, set: async () => {}, delete: async () => {},
+      increment: async () => { throw new Error("redis down"); },
+    };
+    const auth = await makeAuth("ours", { dbFile: db("rl-down"), secondaryStorage, rateLimit: { enabled: true, customRules: { "/ok": { window: 60, max: 1 } } } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await auth.handler(get("/ok", { "x-forwarded-for": "192.0.2.44" }))).status);
+    assert.deepEqual(statuses, [200, 200, 200]);
+  });
+
   test("customStorage.consume decides", async () => {
     const seen = [];
     const customStorage = {

@@ -395,6 +395,18 @@ async fn consume(ctx: &AuthContext, key: &str, rule: Rule) -> AuthResult<Decisio
     }
 }
 
+static LAST_LOG: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Logs at most one line every 10 s: a storage outage must not write a line per request.
+fn log_throttled(msg: &str) {
+    use std::sync::atomic::Ordering;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let last = LAST_LOG.load(Ordering::Relaxed);
+    if now - last >= 10 && LAST_LOG.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        eprintln!("[better-auth-rs] {msg}");
+    }
+}
+
 /// Better Auth's 429: status text, `X-Retry-After` and a JSON message without a code.
 pub fn too_many_requests(retry_after: u64) -> Response {
     Response {
@@ -426,7 +438,7 @@ pub async fn check(ctx: &AuthContext, req: &Request) -> Option<Response> {
         Ok(Some(r)) => r,
         Ok(None) => return None,
         Err(e) => {
-            eprintln!("[better-auth-rs] rate limit rule callback failed: {e}");
+            log_throttled(&format!("rate limit rule callback failed: {e}"));
             cfg.global
         }
     };
@@ -434,7 +446,7 @@ pub async fn check(ctx: &AuthContext, req: &Request) -> Option<Response> {
         Ok(d) if !d.allowed => Some(too_many_requests(d.retry_after.unwrap_or(rule.window))),
         Ok(_) => None,
         Err(e) => {
-            eprintln!("[better-auth-rs] rate limit storage failed, request let through: {e}");
+            log_throttled(&format!("rate limit storage failed, requests let through: {e}"));
             None
         }
     }
