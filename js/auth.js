@@ -215,11 +215,20 @@ function betterAuth(options = {}) {
     return toResponse(await native.handle(r.method, r.url, r.headers, r.body));
   };
 
+  const cookieCache = native.cookieCacheEnabled;
   const endpoint = (name) => async (input) => {
     const ctx = input ?? {};
     const { body, query, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
     let headers = ctx.headers;
     if (headers === undefined && request) headers = request.headers;
+    // getSession answered by the cookie cache: cheap crypto only, done synchronously (no thread
+    // hand-off); anything else (no cache cookie, hooks, flags) takes the full endpoint below
+    if (cookieCache && name === "getSession" && headers != null && !request && !asResponse && !returnHeaders && !returnStatus
+      && (method === undefined || method === null || String(method).toUpperCase() === "GET")
+      && (query == null || (query instanceof URLSearchParams ? !query.has("disableCookieCache") : query.disableCookieCache === undefined))) {
+      const cached = native.getSessionCached(flattenHeaders(headers), false);
+      if (cached != null) return reviveDates(JSON.parse(cached), dateKeys);
+    }
     const r = await native.api(
       name,
       headers === undefined || headers === null ? null : flattenHeaders(headers),

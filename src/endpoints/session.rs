@@ -18,6 +18,36 @@ fn coerce_bool(v: Option<&Value>) -> bool {
     }
 }
 
+/// Whether a `session_data` cookie was sent, and `{ session, user }` from it when it verifies
+/// for this session `token`.
+fn cache_hit(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, token: &str) -> (bool, Option<Value>) {
+    let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, ctx.now());
+    let hit = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)).map(|data| {
+        let mut m = serde_json::Map::new();
+        m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
+        m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
+        Value::Object(m)
+    });
+    (present, hit)
+}
+
+/// `auth.api.getSession`'s answer when the cookie cache gives it, computed with cheap crypto
+/// only (HMAC / JWT / JWE checks, no I/O, no callbacks), so it can run synchronously on the
+/// caller's thread. `None`: the full endpoint must run (no cache configured, hooks present,
+/// `disableCookieCache`, no valid cache cookie for the session cookie).
+pub fn cached_session_sync(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, disable_cookie_cache: bool) -> Option<Value> {
+    if disable_cookie_cache || ctx.config.session.cookie_cache.is_none() {
+        return None;
+    }
+    if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") {
+        return None;
+    }
+    let bearer = crate::bearer::apply(ctx, headers);
+    let headers = bearer.as_ref().unwrap_or(headers);
+    let token = cookies::get_signed_cookie(headers, &ctx.cookies.session_token.name, &ctx.config.secret)?;
+    cache_hit(ctx, headers, &token).1
+}
+
 /// The session for the request's cookie, `null` when there is none. Refreshes the session
 /// once `updateAge` has passed; clears the cookies of a missing or expired session.
 pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value> {
@@ -34,14 +64,10 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     };
     // the cookie cache: a valid session_data for this token answers without the database
     if ctx.config.session.cookie_cache.is_some() && !coerce_bool(call.query.get("disableCookieCache")) {
-        let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, &call.headers, ctx.now());
-        if let Some(data) = cached
-            && data.pointer("/session/token").and_then(Value::as_str) == Some(token.as_str()) {
-                let mut m = serde_json::Map::new();
-                m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
-                m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
-                return Ok(Value::Object(m));
-            }
+        let (present, hit) = cache_hit(ctx, &call.headers, &token);
+        if let Some(hit) = hit {
+            return Ok(hit);
+        }
         if present {
             let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
             for c in crate::cookie_cache::chunk::clean_plan(&ctx.cookies.session_data.name, &existing) {

@@ -207,6 +207,21 @@ impl NativeAuth {
         .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
     }
 
+    /// `auth.api.getSession`'s body (JSON text) when the cookie cache answers it, computed
+    /// synchronously with cheap crypto only (no I/O, no callbacks); `null` otherwise, and the
+    /// caller runs the full endpoint.
+    #[napi(catch_unwind)]
+    pub fn get_session_cached(&self, headers: Vec<String>, disable_cookie_cache: bool) -> Option<String> {
+        crate::endpoints::session::cached_session_sync(&self.ctx, &pairs(headers), disable_cookie_cache)
+            .and_then(|v| serde_json::to_string(&v).ok())
+    }
+
+    /// True when `session.cookieCache` is on (the JS layer then tries `getSessionCached` first).
+    #[napi(getter)]
+    pub fn cookie_cache_enabled(&self) -> bool {
+        self.ctx.config.session.cookie_cache.is_some()
+    }
+
     /// Logical names of date-typed fields of `user` and `session` (for `Date` revival in `auth.api`).
     #[napi(getter)]
     pub fn date_fields(&self) -> Vec<String> {
