@@ -292,28 +292,61 @@ pub enum Tx {
     Mysql(sqlx::Transaction<'static, MySql>),
 }
 
+/// How long one statement on PostgreSQL/MySQL may take once it has a connection. A database
+/// that stops answering without closing the connection (host down, network partition) would
+/// otherwise hold the request until TCP gives up (minutes): past this, the request answers 503
+/// `DATABASE_UNAVAILABLE`. Point reads and writes take milliseconds; DDL (migrations) is not bound.
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `fut` (one statement), bounded by [`STATEMENT_TIMEOUT`].
+async fn bounded<T>(fut: impl std::future::Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+    tokio::time::timeout(STATEMENT_TIMEOUT, fut).await.unwrap_or_else(|_| Err(DbErr::Other(statement_timed_out())))
+}
+
+fn statement_timed_out() -> AuthError {
+    AuthError::from(sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer to a statement within 5 s")))
+}
+
+/// Runs one statement on a pooled connection with [`bounded`]; a connection whose statement timed
+/// out is closed instead of going back to the pool (its state is unknown).
+macro_rules! on_pool {
+    ($pool:expr, |$c:ident| $body:expr) => {{
+        let mut $c = $pool.acquire().await.map_err(DbErr::from)?;
+        let r = tokio::time::timeout(STATEMENT_TIMEOUT, async { $body }).await;
+        match r {
+            Ok(r) => r,
+            Err(_) => {
+                $c.close_on_drop();
+                Err(DbErr::Other(statement_timed_out()))
+            }
+        }
+    }};
+}
+
 impl Db {
     async fn fetch(&self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
         match self {
             Db::Sqlite(p) => run_fetch!(p, sql, params, types, ids, bind_sqlite, dec_sqlite),
-            Db::Postgres(p) => run_fetch!(p, sql, params, types, ids, bind_pg, dec_pg),
-            Db::Mysql(p) => run_fetch!(p, sql, params, types, ids, bind_my, dec_my),
+            Db::Postgres(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_pg, dec_pg)),
+            Db::Mysql(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_my, dec_my)),
         }
     }
 
     async fn exec(&self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
         Ok(match self {
             Db::Sqlite(p) => run_exec!(p, sql, params, ids, bind_sqlite)?.rows_affected(),
-            Db::Postgres(p) => run_exec!(p, sql, params, ids, bind_pg)?.rows_affected(),
-            Db::Mysql(p) => run_exec!(p, sql, params, ids, bind_my)?.rows_affected(),
+            Db::Postgres(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_pg)?.rows_affected()))?,
+            Db::Mysql(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_my)?.rows_affected()))?,
         })
     }
 
-    async fn begin(&self) -> Result<Tx, sqlx::Error> {
+    async fn begin(&self) -> Result<Tx, DbErr> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
-            Db::Mysql(p) => Tx::Mysql(p.begin().await?),
+            // taking a connection and BEGIN, together within the statement bound (the same 5 s as
+            // the acquire timeout)
+            Db::Postgres(p) => Tx::Postgres(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
+            Db::Mysql(p) => Tx::Mysql(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
         })
     }
 
@@ -331,24 +364,24 @@ impl Tx {
     async fn fetch(&mut self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
         match self {
             Tx::Sqlite(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_sqlite, dec_sqlite),
-            Tx::Postgres(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_pg, dec_pg),
-            Tx::Mysql(t) => run_fetch!(&mut **t, sql, params, types, ids, bind_my, dec_my),
+            Tx::Postgres(t) => bounded(async { run_fetch!(&mut **t, sql, params, types, ids, bind_pg, dec_pg) }).await,
+            Tx::Mysql(t) => bounded(async { run_fetch!(&mut **t, sql, params, types, ids, bind_my, dec_my) }).await,
         }
     }
 
     async fn exec(&mut self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
         Ok(match self {
             Tx::Sqlite(t) => run_exec!(&mut **t, sql, params, ids, bind_sqlite)?.rows_affected(),
-            Tx::Postgres(t) => run_exec!(&mut **t, sql, params, ids, bind_pg)?.rows_affected(),
-            Tx::Mysql(t) => run_exec!(&mut **t, sql, params, ids, bind_my)?.rows_affected(),
+            Tx::Postgres(t) => bounded(async { Ok(run_exec!(&mut **t, sql, params, ids, bind_pg)?.rows_affected()) }).await?,
+            Tx::Mysql(t) => bounded(async { Ok(run_exec!(&mut **t, sql, params, ids, bind_my)?.rows_affected()) }).await?,
         })
     }
 
-    async fn commit(self) -> Result<(), sqlx::Error> {
+    async fn commit(self) -> Result<(), DbErr> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
-            Tx::Mysql(t) => t.commit().await,
+            Tx::Sqlite(t) => t.commit().await.map_err(DbErr::from),
+            Tx::Postgres(t) => bounded(async { t.commit().await.map_err(DbErr::from) }).await,
+            Tx::Mysql(t) => bounded(async { t.commit().await.map_err(DbErr::from) }).await,
         }
     }
 }
@@ -869,7 +902,7 @@ impl Store for SqlStore {
         if let Some(id) = self.new_id() {
             user.id = id;
         }
-        let mut tx = self.db.begin().await.map_err(DbErr::from)?;
+        let mut tx = self.db.begin().await?;
         let (sql, params) = insert_sql(d, &self.schema.user, &self.user_values(user), returning);
         let sql: Arc<str> = sql.into();
         if returning {
@@ -901,7 +934,7 @@ impl Store for SqlStore {
         }
         let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
         tx.exec(&Arc::from(sql), &params, self.schema.ids).await?;
-        tx.commit().await.map_err(DbErr::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -1045,10 +1078,13 @@ impl Store for SqlStore {
     async fn delete_user(&self, id: &str) -> AuthResult<()> {
         let d = self.dialect;
         let s = &self.schema;
-        let p = || vec![(Val::Id(id.to_string()), FieldType::Id)];
-        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.session.table), d.q(s.session.col("userId")), d.p(1)), p()).await?;
-        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.account.table), d.q(s.account.col("userId")), d.p(1)), p()).await?;
-        self.exec_raw(format!("delete from {} where {} = {}", d.q(&s.user.table), d.q(s.user.col("id")), d.p(1)), p()).await?;
+        let p = vec![(Val::Id(id.to_string()), FieldType::Id)];
+        // one transaction: a connection lost half-way must not leave a user without its accounts
+        let mut tx = self.db.begin().await?;
+        for (table, col) in [(&s.session.table, s.session.col("userId")), (&s.account.table, s.account.col("userId")), (&s.user.table, s.user.col("id"))] {
+            tx.exec(&Arc::from(format!("delete from {} where {} = {}", d.q(table), d.q(col), d.p(1))), &p, s.ids).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
