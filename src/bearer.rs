@@ -25,10 +25,12 @@ fn signature_ok(secret: &str, value: &str, sig: &str) -> bool {
 pub fn apply(ctx: &AuthContext, headers: &Headers) -> Option<Headers> {
     let plugin = ctx.config.bearer.as_ref()?;
     let auth = headers.get("authorization")?;
-    if auth.len() < 7 || !auth[..7].eq_ignore_ascii_case("bearer ") {
+    // compared as bytes: a non-ASCII character in the first seven must not split a UTF-8 sequence
+    let (Some(scheme), Some(rest)) = (auth.as_bytes().get(..7), auth.get(7..)) else { return None };
+    if !scheme.eq_ignore_ascii_case(b"bearer ") {
         return None;
     }
-    let token = auth[7..].trim();
+    let token = rest.trim();
     if token.is_empty() {
         return None;
     }

@@ -1,9 +1,11 @@
 //! Property tests (proptest) for every parser that sees attacker-controlled bytes: the Cookie
 //! header, signed cookie values, the cookie-cache decoders (compact, jwt, jwe, account data),
-//! JWT verification (EdDSA key, HS256), client-IP headers, and the whole router (body parsing,
+//! JWT verification (EdDSA key, HS256), client-IP headers, the bearer plugin's `Authorization`
+//! parsing, and the whole router (body parsing,
 //! routing, the endpoints) on a real SQLite file. Property: never panics; garbage is refused
 //! (`None` / an error / a 4xx), never a 5xx. Run with the rest: `cargo test --no-default-features`
 //! (PROPTEST_CASES raises the case count; the default keeps the suite to a few seconds).
+use better_auth_rs::bearer;
 use better_auth_rs::config::AuthConfig;
 use better_auth_rs::context::AuthContext;
 use better_auth_rs::cookie_cache::{self, Strategy as CacheStrategy};
@@ -217,5 +219,42 @@ proptest! {
         };
         let res = e.rt.block_on(router::handle(&e.ctx, req));
         prop_assert!(res.status < 500, "{} {} -> {} {}", method, path, res.status, String::from_utf8_lossy(&res.body));
+    }
+}
+
+/// `Authorization` values that look like a bearer scheme, with non-ASCII characters where the
+/// seven-byte scheme prefix ends (a split UTF-8 sequence used to panic).
+fn authorization() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        tokenish().prop_map(|t| format!("Bearer {t}")),
+        "(?i)bearer[ \u{e9}\u{20ac}\u{1f9e8}\t]{0,3}.{0,40}",
+        "[\u{80}-\u{10ffff}]{0,8}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(cases(2000))]
+
+    #[test]
+    fn bearer_authorization_never_panics(value in authorization()) {
+        let e = env();
+        let mut h = Headers::new();
+        h.append("authorization", value.clone());
+        if let Some(out) = bearer::apply(&e.ctx, &h) {
+            // a token is only turned into a session cookie after its scheme matched
+            prop_assert!(value.as_bytes()[..7].eq_ignore_ascii_case(b"bearer "), "{:?}", value);
+            prop_assert!(out.get("cookie").is_some());
+        }
+    }
+}
+
+#[test]
+fn bearer_scheme_with_a_non_ascii_character_is_ignored() {
+    let e = env();
+    for v in ["Beareré", "Beareré abc.def", "éééé", "Bearer\u{e9}abc.def", "Bear€", "🧨🧨"] {
+        let mut h = Headers::new();
+        h.append("authorization", v);
+        assert!(bearer::apply(&e.ctx, &h).is_none(), "{v:?}");
     }
 }
