@@ -550,3 +550,42 @@ for (const kind of ["postgres", "mysql"]) {
     assert.deepEqual(run.problems, []);
   });
 }
+
+// Differences from better-auth 1.7.25 found by sending these generators' requests to both (the
+// fixes belong in src/router.rs). Marked `todo`: they report without failing the run until fixed.
+async function smallAuth() {
+  const { file, cleanup } = tempDbFile("hostile-todo");
+  cleanups.push(cleanup);
+  const auth = betterAuth(makeOptions(file));
+  const cookies = await credentials(auth);
+  return { auth, cookies };
+}
+const postJson = (auth, path, body, headers = {}) => auth.handler(new Request(BASE + "/api/auth" + path, {
+  method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body),
+}));
+
+test("bearer(): sign-in with a valid Authorization header and no Origin (a native client) passes the form CSRF check, as in Better Auth", {
+  todo: "formCsrfMiddleware reads the request's own headers; ours sees the cookie bearer() derived from Authorization and answers 403 MISSING_OR_NULL_ORIGIN",
+}, async () => {
+  const { auth, cookies } = await smallAuth();
+  const res = await postJson(auth, "/sign-in/email", { email: cookies.email, password: PASSWORD }, { authorization: `Bearer ${cookies.token}` });
+  assert.equal(res.status, 200, await res.text());
+});
+
+test("POST /get-session never reads its body (disableBody in Better Auth): 405 whatever the content type or JSON", {
+  todo: "ours parses the body first: 415 for text/plain, 400 for malformed JSON",
+}, async () => {
+  const { auth } = await smallAuth();
+  for (const [ct, body] of [["text/plain", "hello"], ["application/json", "{"]]) {
+    const res = await postJson(auth, "/get-session", body, { "content-type": ct });
+    assert.equal(res.status, 405, `${ct}: ${await res.text()}`);
+  }
+});
+
+test("a JSON body with a lone-surrogate escape (\\ud800) is parsed as JSON.parse does, not refused as invalid JSON", {
+  todo: "serde_json refuses lone surrogates: 400 BAD_REQUEST where Better Auth signs up (200) or answers 403 INVALID_CALLBACK_URL",
+}, async () => {
+  const { auth } = await smallAuth();
+  const res = await postJson(auth, "/sign-up/email", '{"email":"sur@example.com","password":"correct-horse-battery","name":"a\\ud800b"}');
+  assert.equal(res.status, 200, await res.text());
+});
