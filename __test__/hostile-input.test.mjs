@@ -24,6 +24,7 @@ const { jwt, bearer } = require("../js/plugins.js");
 const SEED = Number(process.env.HOSTILE_SEED ?? 0x5eed2026);
 const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
 const SQL_COUNT = Number(process.env.HOSTILE_SQL_COUNT ?? 1000);
+const REFUSED_COUNT = Number(process.env.HOSTILE_REFUSED_COUNT ?? 500);
 const SECRET = "hostile-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 const BASE = "http://localhost:3000";
 const PG_URL = process.env.BA_RS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -497,6 +498,42 @@ async function hostileRun(auth, r, cookies, count, file, peer) {
   return run;
 }
 
+/** Turns a generated request into one that must be refused, whatever its route and fields. */
+function mustRefuse(r, g, cookies) {
+  const route = routeOf(g.method, g.url);
+  const headers = { ...g.headers };
+  delete headers.authorization; // a valid bearer token could authenticate it
+  if (route?.startsWith("POST ")) {
+    switch (r.int(3)) {
+      case 0: return { ...g, headers: { ...headers, "content-type": "application/json" }, body: r.pick(["{", '{"email":', "[1,", "nul", '{"a":1,}']) };
+      case 1: return { ...g, headers: { ...headers, "content-type": r.pick(["text/plain", "application/xml", "multipart/form-data; boundary=x"]) }, body: g.body ?? "{}" };
+      default: return { ...g, headers: { ...headers, cookie: cookies.valid, origin: r.pick(["https://evil.example.com", "null", "http://localhost:3000.evil.com"]) } };
+    }
+  }
+  if (["GET /list-sessions", "GET /list-accounts", "GET /token"].includes(route)) {
+    return { ...g, headers: { ...headers, cookie: cookies.valid.replace(/.$/, (ch) => (ch === "A" ? "B" : "A")) } };
+  }
+  return { ...g, method: r.pick(["PUT", "DELETE", "PATCH"]), body: undefined, headers };
+}
+
+/** `n` requests that must all be refused; the database and the mailbox must not change. */
+async function refusedBatch(auth, r, cookies, n, snapshotAll) {
+  const problems = [];
+  const tally = {};
+  const before = await snapshotAll();
+  const mails = mailbox.mails;
+  for (let i = 0; i < n; i++) {
+    const g = mustRefuse(r, generate(r, cookies), cookies);
+    const status = await sendOne(auth, g, problems, i);
+    if (status === null) continue;
+    tally[status] = (tally[status] ?? 0) + 1;
+    if (!(status >= 400)) problems.push({ i, g: describe(g), problem: `must be refused, got ${status}` });
+  }
+  if ((await snapshotAll()) !== before) problems.push({ problem: "the database changed during a batch of refused requests" });
+  if (mailbox.mails !== mails) problems.push({ problem: "a mail callback was called during a batch of refused requests" });
+  return { problems, tally };
+}
+
 const routeSummary = (perRoute) => Object.entries(perRoute).sort().map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ");
 
 test(`${COUNT} hostile requests on SQLite: no 5xx, documented answers per route, refused requests change nothing`, async () => {
@@ -519,6 +556,10 @@ test(`${COUNT} hostile requests on SQLite: no 5xx, documented answers per route,
   if (run.problems.length) console.log(run.problems.slice(0, 30));
   assert.ok(run.sent >= COUNT, `sent ${run.sent}`);
   assert.deepEqual(run.problems, []);
+  await keepAlive(auth, cookies);
+  const refused = await refusedBatch(auth, prng(SEED ^ 0xbad), cookies, REFUSED_COUNT, () => peer.snapshot(file));
+  console.log(`hostile (SQLite): ${REFUSED_COUNT} requests that must be refused: ${JSON.stringify(refused.tally)}, database and mailbox unchanged: ${refused.problems.length === 0}`);
+  assert.deepEqual(refused.problems.slice(0, 10), []);
 });
 
 function describe(g) {
@@ -530,13 +571,21 @@ for (const kind of ["postgres", "mysql"]) {
   test(`${SQL_COUNT} hostile requests on ${kind}: no 5xx (length limits, NUL bytes, SQL metacharacters)`, async () => {
     const name = "ba_hostile_" + crypto.randomBytes(5).toString("hex");
     let url;
+    let snapshotAll;
+    const digest = (rows) => crypto.createHash("sha256").update(JSON.stringify(rows)).digest("hex");
     if (kind === "postgres") {
       const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      snapshotAll = async () => digest(await Promise.all(["user", "session", "account", "verification", "jwks"].map(async (t) => (await admin.query(`select * from ${name}."${t}" order by id`)).rows)));
       await admin.query(`create schema ${name}`);
       cleanups.push(async () => { await admin.query(`drop schema ${name} cascade`); await admin.end(); });
       url = `${PG_URL}?options=-c%20search_path%3D${name}`;
     } else {
       const admin = await mysql.createConnection(MY_URL);
+      snapshotAll = async () => {
+        const rows = [];
+        for (const t of ["user", "session", "account", "verification", "jwks"]) rows.push((await admin.query(`select * from \`${name}\`.\`${t}\` order by id`))[0]);
+        return digest(rows);
+      };
       await admin.query(`create database ${name}`);
       cleanups.push(async () => { await admin.query(`drop database ${name}`); await admin.end(); });
       url = MY_URL.replace(/\/[^/]*$/, `/${name}`);
@@ -548,6 +597,11 @@ for (const kind of ["postgres", "mysql"]) {
     console.log(`hostile (${kind}, seed ${SEED}): ${run.sent} requests in ${(run.ms / 1000).toFixed(1)} s, statuses ${JSON.stringify(run.tally)}, ${run.problems.length} problems`);
     if (run.problems.length) console.log(run.problems.slice(0, 20));
     assert.deepEqual(run.problems, []);
+    await keepAlive(auth, cookies);
+    const n = Math.min(REFUSED_COUNT, SQL_COUNT);
+    const refused = await refusedBatch(auth, prng((SEED ^ 0xbad) + (kind === "postgres" ? 1 : 2)), cookies, n, snapshotAll);
+    console.log(`hostile (${kind}): ${n} requests that must be refused: ${JSON.stringify(refused.tally)}, database and mailbox unchanged: ${refused.problems.length === 0}`);
+    assert.deepEqual(refused.problems.slice(0, 10), []);
   });
 }
 
