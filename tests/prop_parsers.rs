@@ -198,6 +198,7 @@ proptest! {
         query in "[a-zA-Z0-9=&%._-]{0,60}",
         with_cookie in any::<bool>(),
         auth in prop::option::of(tokenish()),
+        odd_headers in prop::collection::vec((prop::sample::select(&["cookie", "authorization", "origin", "referer", "x-forwarded-for", "sec-fetch-site", "sec-fetch-mode", "content-type"][..]), any::<String>()), 0..3),
     ) {
         let e = env();
         let mut h = Headers::new();
@@ -210,6 +211,10 @@ proptest! {
         }
         if let Some(a) = auth {
             h.append("authorization", format!("Bearer {a}"));
+        }
+        // any header value at all, non-ASCII included (Node hands latin-1 header bytes over as UTF-8)
+        for (name, value) in odd_headers {
+            h.append(name, value);
         }
         let req = Request {
             method: method.to_string(),
