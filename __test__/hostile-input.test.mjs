@@ -1,9 +1,11 @@
-// Hostile input: >= 10,000 generated requests (seeded, reproducible) across every endpoint —
-// malformed and deeply nested JSON, wrong types, bodies over the limit, invalid UTF-8, NUL
-// bytes, SQL metacharacters, 1 MB passwords and names, Unicode edge cases, tampered / expired /
-// truncated / duplicated cookies, bad Authorization headers, odd methods, content types and
-// query strings. Pass: no crash, no 5xx, every answer a documented status, every error body JSON
-// with a `message` and a known `code`, and the database unchanged by every refused request.
+// Hostile input: >= 10,000 generated requests (seeded, reproducible: HOSTILE_SEED, HOSTILE_COUNT)
+// across every endpoint — malformed and deeply nested JSON, wrong types, bodies over the limit,
+// invalid UTF-8, NUL bytes, SQL metacharacters, 1 MB passwords and names, Unicode edge cases,
+// tampered / expired / truncated / duplicated cookies, bad (and non-ASCII) Authorization headers,
+// odd methods, content types and query strings; and valid requests with one hostile field, so
+// the values reach the database. Pass: no crash, no 5xx, every answer a status and code the
+// route documents (ROUTES below), every error body JSON with a `message`, no mail sent and the
+// database unchanged by refused requests (every 4th one, plus a batch that must all be refused).
 // A smaller slice runs on PostgreSQL and MariaDB (length limits and NUL bytes differ there).
 // The SQLite file is read from another process: a second SQLite copy in this one (better-sqlite3)
 // would break the addon's file locks (helpers/sqlite-peer.mjs).
