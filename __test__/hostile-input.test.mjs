@@ -119,7 +119,9 @@ function prng(seed) {
   };
   const int = (n) => Math.floor(next() * n);
   const pick = (xs) => xs[int(xs.length)];
-  return { next, int, pick };
+  // random bytes from the same stream, so a seed reproduces every request byte for byte
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(256)));
+  return { next, int, pick, bytes };
 }
 
 const ENDPOINTS = [
@@ -164,7 +166,7 @@ function strValue(r, kind) {
     case 4: return kind === "email" ? `${r.pick(SQL)}@example.com` : r.pick(SQL) + r.pick(UNICODE);
     case 5: return kind === "email" ? r.pick(["a@b", "@example.com", "a@@b.c", "a@b.c\u0000", "A@EXAMPLE.COM", "x".repeat(300) + "@example.com", "base@example.com"]) : "short";
     case 6: return kind === "url" ? r.pick(["//evil.com", "javascript:alert(1)", "/\\evil", "http://localhost:3000/ok", "%2f%2fevil", "/ok?x=1"]) : "value";
-    case 7: return crypto.randomBytes(r.int(40)).toString("latin1");
+    case 7: return r.bytes(r.int(40)).toString("latin1");
     case 8: return kind === "pw" ? "correct-horse-battery" : kind === "email" ? `u${r.int(1e9)}@example.com` : "normal value";
     default: return String(r.next());
   }
@@ -185,7 +187,7 @@ function validValue(r, kind, path, cookies) {
 function validQuery(r, name) {
   switch (name) {
     case "callbackURL": return r.pick(["/ok", BASE + "/ok", ""]);
-    case "token": return r.pick(["abc", crypto.randomBytes(16).toString("hex"), "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jIn0.sig"]);
+    case "token": return r.pick(["abc", r.bytes(16).toString("hex"), "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jIn0.sig"]);
     case "error": return "SOME_ERROR";
     default: return "true";
   }
@@ -305,10 +307,10 @@ function generate(r, cookies) {
       cookies.expired ?? v,
       v.replace("better-auth.session_token=", "better-auth.session_token=%00"),
       "better-auth.session_token=" + "a".repeat(8000),
-      "better-auth.session_data=" + crypto.randomBytes(200).toString("base64url") + "; " + v,
+      "better-auth.session_data=" + r.bytes(200).toString("base64url") + "; " + v,
     ]);
   } else if (c < 6) {
-    headers.cookie = r.pick(["=", ";;;", "a=b=c", "better-auth.session_token", "better-auth.session_token=", crypto.randomBytes(64).toString("latin1").replace(/[\r\n\0]/g, "")]);
+    headers.cookie = r.pick(["=", ";;;", "a=b=c", "better-auth.session_token", "better-auth.session_token=", r.bytes(64).toString("latin1").replace(/[\r\n\0]/g, "")]);
   }
   const a = r.int(10);
   if (a < 2) {
