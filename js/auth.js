@@ -8,6 +8,7 @@ const { loadBinding } = require("./binding-loader.js");
 const { APIError, BASE_ERROR_CODES, API_ERROR_HEADERS } = require("./errors.js");
 const { flattenHeaders, toHeaders, fromRequest, toResponse } = require("./request.js");
 const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks.js");
+const { checkUnserved } = require("./unserved.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -31,9 +32,7 @@ function reviveDates(value, keys = new Set(CORE_DATE_KEYS)) {
   return value;
 }
 
-function isBetterSqlite3(db) {
-  return db && typeof db === "object" && typeof db.prepare === "function" && typeof db.name === "string";
-}
+const { isBetterSqlite3, isNodeSqlite, handleName } = require("./sqlite-handle.js");
 
 function enc(v) {
   return encodeURIComponent(String(v));
@@ -83,11 +82,9 @@ function mysql2Config(db) {
 function plainDatabase(db) {
   if (db === undefined || db === null || typeof db === "string") return db;
   if (db instanceof URL) return db.toString();
-  if (isBetterSqlite3(db)) {
-    if (db.memory || db.name === ":memory:") {
-      throw new TypeError("better-auth-rs: option `database`: an in-memory better-sqlite3 Database cannot be shared with the Rust engine; pass a file");
-    }
-    return { provider: "sqlite", url: db.name };
+  if (isBetterSqlite3(db) || isNodeSqlite(db)) {
+    // used, not just named: every statement runs through this object (js/sqlite-handle.js)
+    return { provider: "sqlite", url: handleName(db), handle: isBetterSqlite3(db) ? "better-sqlite3" : "node:sqlite" };
   }
   if (isPgPool(db)) return { provider: "postgresql", url: pgUrl(db.options), maxConnections: db.options.max };
   const my = mysql2Config(db);
@@ -110,31 +107,22 @@ function plainDatabase(db) {
   throw new TypeError("better-auth-rs: option `database`: unsupported value; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool or a better-sqlite3 Database");
 }
 
-/** Options as plain JSON for the engine. Throws for forms this version cannot serve. */
-function plainOptions(options) {
+/**
+ * Options as plain JSON for the engine. Throws for forms this version cannot serve. Plugins
+ * are sent as `{ id, options }` (ours and Better Auth's objects alike); `ignoredPlugins` (ids
+ * the app listed in `advanced.unservedPlugins`) are left out.
+ */
+function plainOptions(options, ignoredPlugins = new Set()) {
   if (options == null) return {};
   if (typeof options !== "object") throw new TypeError("better-auth-rs: betterAuth(options) expects an object");
   const plain = { ...options };
   plain.database = plainDatabase(options.database);
   if (Array.isArray(options.plugins)) {
-    plain.plugins = options.plugins.map((p) => (p && typeof p === "object" ? { id: p.id, options: p.options ?? {} } : p));
+    plain.plugins = options.plugins
+      .filter((p) => !(p && ignoredPlugins.has(p.id)))
+      .map((p) => (p && typeof p === "object" ? { id: p.id, options: p.options ?? {} } : p));
   }
   return plain;
-}
-
-const SUPPORTED_PLUGINS = new Set(["bearer", "jwt"]);
-const UNSUPPORTED = [
-  ["plugins", (v) => Array.isArray(v) && v.some((p) => !SUPPORTED_PLUGINS.has(p?.id))],
-  ["socialProviders", (v) => v && Object.keys(v).length > 0],
-];
-
-function warnUnsupported(options) {
-  if (!options || process.env.NODE_ENV === "test") return;
-  for (const [key, active] of UNSUPPORTED) {
-    if (active(options[key])) {
-      console.warn(`[better-auth-rs] option \`${key}\` is not supported by this version yet and is ignored (see docs/COMPATIBILITY.md)`);
-    }
-  }
 }
 
 function envSnapshot() {
@@ -190,8 +178,10 @@ function apiResultToResponse(r) {
  * @param {import("../index").BetterAuthOptions} options
  */
 function betterAuth(options = {}) {
+  // fail closed before anything opens: an ignored plugin or option can drop a check
+  const { warnings, ignoredPlugins } = checkUnserved(options);
   const { NativeAuth } = loadBinding();
-  const plain = markFunctions(plainOptions(options), options);
+  const plain = markFunctions(plainOptions(options, ignoredPlugins), options);
   let dateKeys = new Set(CORE_DATE_KEYS);
   const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys));
   let native;
@@ -204,7 +194,7 @@ function betterAuth(options = {}) {
     err.name = "BetterAuthError";
     throw err;
   }
-  warnUnsupported(options);
+  for (const w of warnings) console.warn(w);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
   if (native.secretIsDefault && process.env.NODE_ENV !== "test" && !process.env.TEST) {
     console.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");

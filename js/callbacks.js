@@ -68,6 +68,9 @@ function collectCallbacks(options, reviveDates = (x) => x) {
   if (typeof options?.user?.changeEmail?.sendChangeEmailConfirmation === "function") {
     fns.set("changeEmail.sendChangeEmailConfirmation", options.user.changeEmail.sendChangeEmailConfirmation);
   }
+  const db = options?.database;
+  const { isBetterSqlite3, isNodeSqlite, sqliteRunner } = require("./sqlite-handle.js");
+  if (isBetterSqlite3(db) || isNodeSqlite(db)) fns.set("sqlite.run", sqliteRunner(db));
   const ev = options?.emailVerification;
   for (const k of ["sendVerificationEmail", "beforeEmailVerification", "afterEmailVerification"]) {
     if (typeof ev?.[k] === "function") fns.set(k, ev[k]);

@@ -17,6 +17,12 @@ pub enum DatabaseConfig {
         /// Pool size.
         max_connections: Option<u32>,
     },
+    /// SQLite through the application's own database object (a better-sqlite3 `Database` or a
+    /// `node:sqlite` `DatabaseSync`): every statement runs through that object.
+    SqliteHandle {
+        /// The object's file name (`:memory:` or a path), for messages.
+        name: String,
+    },
     /// PostgreSQL (`postgres://` / `postgresql://`).
     Postgres {
         /// Connection URL (may hold a password: never printed).
@@ -40,6 +46,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections,
+            DatabaseConfig::SqliteHandle { .. } => None,
         }
     }
     fn with_max(mut self, n: Option<u32>) -> Self {
@@ -47,6 +54,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections = n,
+            DatabaseConfig::SqliteHandle { .. } => {}
         }
         self
     }
@@ -68,6 +76,7 @@ impl fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DatabaseConfig::Sqlite { path, .. } => write!(f, "Sqlite({path})"),
+            DatabaseConfig::SqliteHandle { name } => write!(f, "SqliteHandle({name})"),
             DatabaseConfig::Postgres { url, .. } => write!(f, "Postgres({})", redact_url(url)),
             DatabaseConfig::Mysql { url, .. } => write!(f, "Mysql({})", redact_url(url)),
         }
@@ -403,6 +412,11 @@ fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
     match v {
         None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into(), max_connections: None }),
         Some(Value::String(s)) => parse_database_url(s),
+        Some(Value::Object(m)) if m.get("handle").is_some_and(|h| !h.is_null()) => {
+            // a database object the JS layer recognised; statements go through it
+            let name = m.get("url").and_then(Value::as_str).unwrap_or(":memory:").to_string();
+            Ok(DatabaseConfig::SqliteHandle { name })
+        }
         Some(Value::Object(m)) => {
             let provider = match m.get("provider").or_else(|| m.get("type")) {
                 None | Some(Value::Null) => None,
@@ -530,7 +544,7 @@ impl AuthConfig {
         let mut schema = crate::store::schema::Schema::from_options(options)?;
         let auto_migrate = match o.bool("autoMigrate")? {
             Some(b) => b,
-            None => matches!(database, DatabaseConfig::Sqlite { .. }),
+            None => matches!(database, DatabaseConfig::Sqlite { .. } | DatabaseConfig::SqliteHandle { .. }),
         };
 
         // emailAndPassword

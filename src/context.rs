@@ -80,7 +80,7 @@ impl AuthContext {
     pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
         self.store
             .get_or_try_init(|| async {
-                let s = store::open_sql(&self.config.database, self.config.schema.clone()).await?;
+                let s = store::open_sql(&self.config.database, self.config.schema.clone(), &self.callbacks).await?;
                 if self.config.auto_migrate {
                     s.migrate().await?;
                 }

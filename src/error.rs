@@ -222,15 +222,20 @@ pub fn is_connection_error(e: &sqlx::Error) -> bool {
 
 static LAST_OUTAGE_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// Logs `database unavailable: <what>`, one line every 5 s at most: an outage must not flood
+/// the log.
+pub fn log_outage(what: &str) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let last = LAST_OUTAGE_LOG.load(std::sync::atomic::Ordering::Relaxed);
+    if now >= last + 5 && LAST_OUTAGE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
+        eprintln!("[better-auth-rs] database unavailable: {what}");
+    }
+}
+
 impl From<sqlx::Error> for AuthError {
     fn from(e: sqlx::Error) -> Self {
         if is_connection_error(&e) {
-            // one line every 5 s at most: an outage must not flood the log
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-            let last = LAST_OUTAGE_LOG.load(std::sync::atomic::Ordering::Relaxed);
-            if now >= last + 5 && LAST_OUTAGE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
-                eprintln!("[better-auth-rs] database unavailable: {e}");
-            }
+            log_outage(&e.to_string());
             return AuthError::unavailable();
         }
         if let sqlx::Error::Database(db) = &e {

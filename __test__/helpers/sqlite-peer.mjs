@@ -4,7 +4,8 @@
 // -shm — including the addon's — so the addon's next connection re-initialises the WAL index under
 // the others (SQLITE_IOERR_SHORT_READ, "disk I/O error"). See https://sqlite.org/howtocorrupt.html §2.2.
 //
-// Usage: const peer = sqlitePeer(); await peer.snapshot(file); await peer.run(file, sql, params); peer.close()
+// Usage: const peer = sqlitePeer(); await peer.snapshot(file); await peer.run(file, sql, params);
+// await peer.all(file, sql, params); peer.close()
 import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import crypto from "node:crypto";
@@ -16,7 +17,7 @@ if (process.send && process.argv[2] === "--sqlite-peer") {
   process.on("message", ({ id, op, file, sql, params, tables }) => {
     let db;
     try {
-      db = new Database(file, { readonly: op === "snapshot" });
+      db = new Database(file, { readonly: op === "snapshot" || op === "all" });
       let result;
       if (op === "snapshot") {
         const h = crypto.createHash("sha256");
@@ -25,6 +26,8 @@ if (process.send && process.argv[2] === "--sqlite-peer") {
           if (exists) h.update(t + JSON.stringify(db.prepare(`select * from "${t}" order by id`).all()));
         }
         result = h.digest("hex");
+      } else if (op === "all") {
+        result = db.prepare(sql).all(...(params ?? []));
       } else {
         result = db.prepare(sql).run(...(params ?? [])).changes;
       }
@@ -58,6 +61,8 @@ export function sqlitePeer() {
     snapshot: (file, tables = ["user", "session", "account", "verification", "jwks"]) => ask({ op: "snapshot", file, tables }),
     /** Runs one write statement; resolves to the number of changed rows. */
     run: (file, sql, params) => ask({ op: "run", file, sql, params }),
+    /** Runs one read statement; resolves to its rows (objects). */
+    all: (file, sql, params) => ask({ op: "all", file, sql, params }),
     close: () => child.kill(),
   };
 }

@@ -199,7 +199,7 @@ impl NativeAuth {
     pub async fn generate(&self) -> Result<Vec<String>> {
         let ctx = self.ctx.clone();
         tokio::spawn(async move {
-            let store = crate::store::open_sql(&ctx.config.database, ctx.config.schema.clone()).await?;
+            let store = crate::store::open_sql(&ctx.config.database, ctx.config.schema.clone(), &ctx.callbacks).await?;
             crate::store::migrate::plan(&store).await
         })
         .await
@@ -249,7 +249,7 @@ impl NativeAuth {
     #[napi(getter)]
     pub fn dialect(&self) -> String {
         match self.ctx.config.database {
-            crate::config::DatabaseConfig::Sqlite { .. } => "sqlite",
+            crate::config::DatabaseConfig::Sqlite { .. } | crate::config::DatabaseConfig::SqliteHandle { .. } => "sqlite",
             crate::config::DatabaseConfig::Postgres { .. } => "postgresql",
             crate::config::DatabaseConfig::Mysql { .. } => "mysql",
         }

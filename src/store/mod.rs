@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 pub mod counters;
+pub mod js_sqlite;
 pub mod migrate;
 pub mod schema;
 pub mod secondary;
@@ -228,10 +229,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens the SQL store for a database option (inside a tokio runtime).
-pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>) -> AuthResult<sql::SqlStore> {
+/// `callbacks` reach the application's database object for [`DatabaseConfig::SqliteHandle`].
+pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callbacks: &crate::callbacks::Callbacks) -> AuthResult<sql::SqlStore> {
     let pool = sql::PoolSettings { max_connections: db.max_connections() };
     match db {
         DatabaseConfig::Sqlite { path, .. } => sql::SqlStore::open_sqlite(path, schema, pool).await,
+        DatabaseConfig::SqliteHandle { name } => {
+            if !callbacks.has(js_sqlite::CALLBACK) {
+                return Err(crate::error::AuthError::internal("an SQLite database object was given but cannot be reached"));
+            }
+            sql::SqlStore::open_handle(js_sqlite::JsSqlite::new(callbacks.clone(), name.clone()), schema).await
+        }
         DatabaseConfig::Postgres { url, .. } => sql::SqlStore::open_postgres(url, schema, pool).await,
         DatabaseConfig::Mysql { url, .. } => sql::SqlStore::open_mysql(url, schema, pool).await,
     }

@@ -3,6 +3,7 @@
 //! chosen [`Dialect`]; each dialect only differs in how values are bound and decoded.
 use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
 use super::value::Val;
+use super::js_sqlite::{JsSqlite, Out, Param, Stmt};
 use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::error::{AuthError, AuthResult};
 use async_trait::async_trait;
@@ -71,6 +72,8 @@ pub enum Db {
     Postgres(PgPool),
     /// MySQL / MariaDB
     Mysql(MySqlPool),
+    /// SQLite through the application's own database object (see [`super::js_sqlite`]).
+    Js(Arc<JsSqlite>),
 }
 
 fn ms(dt: DateTime<Utc>) -> i64 {
@@ -329,6 +332,10 @@ impl Db {
             Db::Sqlite(p) => run_fetch!(p, sql, params, types, ids, bind_sqlite, dec_sqlite),
             Db::Postgres(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_pg, dec_pg)),
             Db::Mysql(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_my, dec_my)),
+            Db::Js(h) => match h.run(&[js_stmt(sql, params, Some(types))], false).await?.pop() {
+                Some(Out::Rows(rows)) => Ok(rows),
+                _ => Ok(Vec::new()),
+            },
         }
     }
 
@@ -337,17 +344,46 @@ impl Db {
             Db::Sqlite(p) => run_exec!(p, sql, params, ids, bind_sqlite)?.rows_affected(),
             Db::Postgres(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_pg)?.rows_affected()))?,
             Db::Mysql(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_my)?.rows_affected()))?,
+            Db::Js(h) => match h.run(&[js_stmt(sql, params, None)], false).await?.pop() {
+                Some(Out::Changes(n)) => n,
+                _ => 0,
+            },
         })
     }
 
-    async fn begin(&self) -> Result<Tx, DbErr> {
-        Ok(match self {
+    /// Runs `stmts` as one transaction (all or nothing); a [`Param::FirstColumnOf`] takes the
+    /// first column of the first row an earlier statement returned (a generated id). Through a
+    /// database object this is one hop to the JS thread, so no other statement can interleave.
+    pub async fn transaction(&self, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
+        let mut tx = match self {
+            Db::Js(h) => return h.run(stmts, true).await,
             Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             // taking a connection and BEGIN, together within the statement bound (the same 5 s as
             // the acquire timeout)
             Db::Postgres(p) => Tx::Postgres(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
             Db::Mysql(p) => Tx::Mysql(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
-        })
+        };
+        let mut outs: Vec<Out> = Vec::with_capacity(stmts.len());
+        for st in stmts {
+            let params: Params = st
+                .params
+                .iter()
+                .map(|(p, t)| match p {
+                    Param::Val(v) => (v.clone(), *t),
+                    Param::FirstColumnOf(i) => match (first_column(outs.get(*i)), *t) {
+                        // a generated id written to a text column (`accountId`)
+                        (Some(Val::Id(id)), FieldType::String) => (Val::Text(id), *t),
+                        (v, t) => (v.unwrap_or(Val::Null), t),
+                    },
+                })
+                .collect();
+            outs.push(match &st.rows {
+                Some(types) => Out::Rows(tx.fetch(&st.sql, &params, types, ids).await?),
+                None => Out::Changes(tx.exec(&st.sql, &params, ids).await?),
+            });
+        }
+        tx.commit().await?;
+        Ok(outs)
     }
 
     /// Runs a constant statement (DDL, session settings).
@@ -356,7 +392,25 @@ impl Db {
             Db::Sqlite(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
             Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
             Db::Mysql(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+            Db::Js(h) => h.run(&[Stmt { sql: sql.into(), params: Vec::new(), rows: None }], false).await.map(|_| ()).map_err(|e| {
+                sqlx::Error::Protocol(match e {
+                    DbErr::Unique => "unique constraint violated".into(),
+                    DbErr::Other(e) => e.to_string(),
+                })
+            }),
         }
+    }
+}
+
+fn js_stmt(sql: &Arc<str>, params: &Params, types: Option<&[FieldType]>) -> Stmt {
+    Stmt { sql: sql.clone(), params: params.iter().map(|(v, t)| (Param::Val(v.clone()), *t)).collect(), rows: types.map(<[FieldType]>::to_vec) }
+}
+
+/// The first column of the first row of a statement's result.
+fn first_column(out: Option<&Out>) -> Option<Val> {
+    match out {
+        Some(Out::Rows(rows)) => rows.first().and_then(|r| r.first()).cloned(),
+        _ => None,
     }
 }
 
@@ -563,6 +617,12 @@ impl SqlStore {
             store.fast = Some(super::sqlite_fast::FastReader::new(path));
         }
         Ok(store)
+    }
+
+    /// SQLite through the application's database object: no pool and no connection of our own,
+    /// so the process holds one SQLite library for the file.
+    pub async fn open_handle(handle: JsSqlite, schema: Arc<Schema>) -> AuthResult<Self> {
+        Self::finish(Db::Js(Arc::new(handle)), Dialect::Sqlite, schema).await
     }
 
     /// Connects to PostgreSQL.
@@ -898,28 +958,19 @@ impl Store for SqlStore {
 
     async fn create_user_with_credential(&self, user: &mut User, account: &mut Account) -> Result<(), CreateUserError> {
         let d = self.dialect;
-        let returning = self.ids_generated_by_db() && d != Dialect::Mysql;
+        let generated = self.ids_generated_by_db();
+        let returning = generated && d != Dialect::Mysql;
         if let Some(id) = self.new_id() {
             user.id = id;
         }
-        let mut tx = self.db.begin().await?;
+        let vals = |params: Params| params.into_iter().map(|(v, t)| (Param::Val(v), t)).collect::<Vec<_>>();
+        let mut stmts = Vec::with_capacity(3);
         let (sql, params) = insert_sql(d, &self.schema.user, &self.user_values(user), returning);
-        let sql: Arc<str> = sql.into();
-        if returning {
-            let rows = tx.fetch(&sql, &params, &[FieldType::Id], self.schema.ids).await?;
-            if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
-                user.id = id;
-            }
-        } else {
-            tx.exec(&sql, &params, self.schema.ids).await?;
-        }
-        if self.ids_generated_by_db() && d == Dialect::Mysql {
-            let rows = tx
-                .fetch(&self.q.select_user_id_by_email, &vec![(Val::Text(user.email.clone()), FieldType::String)], &[FieldType::Id], self.schema.ids)
-                .await?;
-            if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
-                user.id = id;
-            }
+        stmts.push(Stmt { sql: sql.into(), params: vals(params), rows: returning.then(|| vec![FieldType::Id]) });
+        if generated && d == Dialect::Mysql {
+            // MySQL has no `returning`: read the id back inside the same transaction
+            let p = vec![(Val::Text(user.email.clone()), FieldType::String)];
+            stmts.push(Stmt { sql: self.q.select_user_id_by_email.clone(), params: vals(p), rows: Some(vec![FieldType::Id]) });
         }
         account.user_id = user.id.clone();
         account.account_id = user.id.clone();
@@ -932,9 +983,27 @@ impl Store for SqlStore {
             issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
             values.push((&issuer_field, Val::Text("local:credential".into())));
         }
+        let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
         let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
-        tx.exec(&Arc::from(sql), &params, self.schema.ids).await?;
-        tx.commit().await?;
+        let id_stmt = if generated { Some(stmts.len() - 1) } else { None };
+        let params = params
+            .into_iter()
+            .zip(&keys)
+            .map(|((v, t), k)| match (id_stmt, k.as_str()) {
+                // the user id the database generated, as userId (typed) and accountId (text)
+                (Some(i), "userId" | "accountId") => (Param::FirstColumnOf(i), t),
+                _ => (Param::Val(v), t),
+            })
+            .collect();
+        stmts.push(Stmt { sql: sql.into(), params, rows: None });
+        let outs = self.db.transaction(&stmts, self.schema.ids).await?;
+        if let Some(i) = id_stmt
+            && let Some(id) = first_column(outs.get(i)).and_then(Val::text)
+        {
+            user.id = id.clone();
+            account.user_id = id.clone();
+            account.account_id = id;
+        }
         Ok(())
     }
 
@@ -1080,11 +1149,15 @@ impl Store for SqlStore {
         let s = &self.schema;
         let p = vec![(Val::Id(id.to_string()), FieldType::Id)];
         // one transaction: a connection lost half-way must not leave a user without its accounts
-        let mut tx = self.db.begin().await?;
-        for (table, col) in [(&s.session.table, s.session.col("userId")), (&s.account.table, s.account.col("userId")), (&s.user.table, s.user.col("id"))] {
-            tx.exec(&Arc::from(format!("delete from {} where {} = {}", d.q(table), d.q(col), d.p(1))), &p, s.ids).await?;
-        }
-        tx.commit().await?;
+        let stmts: Vec<Stmt> = [(&s.session.table, s.session.col("userId")), (&s.account.table, s.account.col("userId")), (&s.user.table, s.user.col("id"))]
+            .into_iter()
+            .map(|(table, col)| Stmt {
+                sql: format!("delete from {} where {} = {}", d.q(table), d.q(col), d.p(1)).into(),
+                params: p.iter().map(|(v, t)| (Param::Val(v.clone()), *t)).collect(),
+                rows: None,
+            })
+            .collect();
+        self.db.transaction(&stmts, s.ids).await?;
         Ok(())
     }
 
