@@ -1,0 +1,232 @@
+// Fail closed on plugins and options this version does not serve (issue 23, item 1): a plugin
+// the engine would ignore drops the checks it adds (twoFactor: no second factor; admin: banned
+// users sign in), so betterAuth() refuses to start unless the app lists it in
+// advanced.unservedPlugins / advanced.unservedOptions; then it starts and warns once per item.
+// Better Auth's own jwt()/bearer() objects (from better-auth/plugins) are served like ours.
+import "./helpers/env.mjs";
+import { test, describe, after } from "node:test";
+import assert from "node:assert/strict";
+import * as jose from "jose";
+import { twoFactor, admin, username, magicLink, emailOTP, jwt as baJwt, bearer as baBearer } from "better-auth/plugins";
+import { nextCookies } from "better-auth/next-js";
+import { tempDbFile, BASE_URL, SECRET } from "./helpers/impls.mjs";
+import { betterAuth } from "../index.js";
+import ours from "../js/plugins.js";
+import { UNSERVED_OPTIONS } from "../js/unserved.js";
+
+const API = BASE_URL + "/api/auth";
+const get = (auth, p, headers = {}) => auth.handler(new Request(API + p, { headers }));
+const post = (auth, p, body, headers = {}) =>
+  auth.handler(new Request(API + p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }));
+const cookieOf = (r) => r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+
+const files = [];
+after(() => files.forEach((f) => f.cleanup()));
+function opts(extra = {}) {
+  const db = tempDbFile("unserved");
+  files.push(db);
+  return { secret: SECRET, baseURL: BASE_URL, database: db.file, emailAndPassword: { enabled: true }, ...extra };
+}
+
+/** Runs fn with console.warn captured; returns [result, warnings]. */
+function captureWarn(fn) {
+  const saved = console.warn;
+  const warnings = [];
+  console.warn = (...args) => warnings.push(args.map(String).join(" "));
+  try {
+    return [fn(), warnings];
+  } finally {
+    console.warn = saved;
+  }
+}
+
+/** The same behaviour whatever NODE_ENV says. */
+function underEachNodeEnv(fn) {
+  const saved = process.env.NODE_ENV;
+  try {
+    for (const env of ["development", "test"]) {
+      process.env.NODE_ENV = env;
+      fn(env);
+    }
+  } finally {
+    process.env.NODE_ENV = saved;
+  }
+}
+
+const isRefusal = (...names) => (e) => {
+  assert.equal(e.name, "BetterAuthError");
+  for (const n of names) assert.ok(e.message.includes(n), `message names ${n}: ${e.message}`);
+  return true;
+};
+
+describe("plugins this version does not serve", () => {
+  const cases = [
+    ["two-factor", () => twoFactor()],
+    ["admin", () => admin()],
+    ["username", () => username()],
+    ["magic-link", () => magicLink({ sendMagicLink() {} })],
+    ["email-otp", () => emailOTP({ sendVerificationOTP() {} })],
+    ["next-cookies", () => nextCookies()],
+    ["my-plugin", () => ({ id: "my-plugin" })],
+  ];
+  for (const [id, make] of cases) {
+    test(`${id}: refuses to start, naming the plugin and the way out; with advanced.unservedPlugins it starts and warns once`, () => {
+      underEachNodeEnv((env) => {
+        const plugin = make();
+        assert.equal(plugin.id, id);
+        const [, quiet] = captureWarn(() =>
+          assert.throws(() => betterAuth(opts({ plugins: [plugin] })), isRefusal(`"${id}"`, "does not serve", "better-auth", "unservedPlugins", "checks will not run")),
+        );
+        assert.deepEqual(quiet, [], env);
+        const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins: [plugin], advanced: { unservedPlugins: [id] } })));
+        assert.equal(typeof auth.handler, "function");
+        assert.equal(warnings.length, 1, `${env}: ${JSON.stringify(warnings)}`);
+        assert.match(warnings[0], new RegExp(`"${id}".*IGNORED`));
+      });
+    });
+  }
+
+  test("twoFactor() and admin() together: one error naming both; opting in one still refuses the other", () => {
+    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), admin()] })), isRefusal(`"two-factor"`, `"admin"`));
+    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), admin()], advanced: { unservedPlugins: ["admin"] } })), (e) => {
+      assert.ok(e.message.includes(`"two-factor"`));
+      assert.ok(!e.message.includes(`"admin"`), e.message);
+      return true;
+    });
+  });
+
+  test("a plugin without an id refuses to start (it cannot be opted in)", () => {
+    for (const p of [{}, { endpoints: {} }, null, "jwt"]) {
+      assert.throws(() => betterAuth(opts({ plugins: [ours.jwt(), p] })), isRefusal("plugins[1]", "no `id`"), JSON.stringify(p));
+    }
+  });
+
+  test("advanced.unservedPlugins / unservedOptions must be arrays of strings", () => {
+    assert.throws(() => betterAuth(opts({ advanced: { unservedPlugins: "admin" } })), isRefusal("advanced.unservedPlugins"));
+    assert.throws(() => betterAuth(opts({ advanced: { unservedOptions: [1] } })), isRefusal("advanced.unservedOptions"));
+  });
+
+  test("an opted-in plugin is left out of the engine: the served ones keep working beside it", async () => {
+    const [auth] = captureWarn(() => betterAuth(opts({ plugins: [admin(), baBearer()], advanced: { unservedPlugins: ["admin"] } })));
+    const r = await post(auth, "/sign-up/email", { name: "A", email: "a@example.com", password: "password-123" });
+    assert.equal(r.status, 200);
+    assert.ok(r.headers.get("set-auth-token"));
+  });
+});
+
+describe("options this version does not serve", () => {
+  test("socialProviders refuses to start; with advanced.unservedOptions it starts and warns", () => {
+    underEachNodeEnv((env) => {
+      const socialProviders = { github: { clientId: "id", clientSecret: "secret" } };
+      assert.throws(() => betterAuth(opts({ socialProviders })), isRefusal("`socialProviders`", "unservedOptions"));
+      const [auth, warnings] = captureWarn(() => betterAuth(opts({ socialProviders, advanced: { unservedOptions: ["socialProviders"] } })));
+      assert.equal(typeof auth.handler, "function");
+      assert.equal(warnings.length, 1, `${env}: ${JSON.stringify(warnings)}`);
+      assert.match(warnings[0], /`socialProviders`.*IGNORED/);
+      // an empty object is not a provider
+      captureWarn(() => betterAuth(opts({ socialProviders: {} })));
+    });
+  });
+
+  test("account.accountLinking: anything but Better Auth's defaults refuses", () => {
+    for (const accountLinking of [{ enabled: false }, { trustedProviders: ["google"] }, { allowDifferentEmails: true }, { disableImplicitLinking: true }]) {
+      assert.throws(() => betterAuth(opts({ account: { accountLinking } })), isRefusal("`account.accountLinking`"), JSON.stringify(accountLinking));
+      captureWarn(() => betterAuth(opts({ account: { accountLinking }, advanced: { unservedOptions: ["account.accountLinking"] } })));
+    }
+    // the defaults, spelled out, are fine
+    betterAuth(opts({ account: { accountLinking: { enabled: true, requireLocalEmailVerified: true, trustedProviders: [] } } }));
+  });
+
+  test("every other refused option: refused without the opt-in, started with it", () => {
+    const cases = {
+      secrets: { secrets: [{ version: 1, value: "a-rotated-secret-0123456789abcdefghij" }] },
+      disabledPaths: { disabledPaths: ["/sign-up/email"] },
+      "user.validateUserInfo": { user: { validateUserInfo: () => ({ error: "no" }) } },
+      "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
+      "session.cookieCache.version": { session: { cookieCache: { enabled: true, version: () => "2" } } },
+      "advanced.defaultCookieAttributes": { advanced: { defaultCookieAttributes: { sameSite: "strict" } } },
+      "advanced.cookies": { advanced: { cookies: { session_token: { name: "__Host-sid" } } } },
+      "additionalFields.validator": { user: { additionalFields: { age: { type: "number", required: false, validator: { input: {} } } } } },
+      "jwt.jwks.remoteUrl": { plugins: [baJwt({ jwks: { remoteUrl: "https://keys.example.com/jwks", keyPairConfig: { alg: "ES256" } }, jwt: { sign: async () => "x" } })] },
+    };
+    const refused = UNSERVED_OPTIONS.filter((r) => r.decision === "refuse").map((r) => r.key);
+    assert.deepEqual(Object.keys(cases).sort(), refused.filter((k) => k !== "socialProviders" && k !== "account.accountLinking").sort(), "a case per refused option");
+    for (const [key, extra] of Object.entries(cases)) {
+      assert.throws(() => betterAuth(opts(extra)), isRefusal(`\`${key}\``, `unservedOptions: ["${key}"]`), key);
+      const advanced = { ...extra.advanced, unservedOptions: [key] };
+      const [auth, warnings] = captureWarn(() => betterAuth(opts({ ...extra, advanced })));
+      assert.equal(typeof auth.handler, "function", key);
+      assert.equal(warnings.length, 1, `${key}: ${JSON.stringify(warnings)}`);
+      assert.ok(warnings[0].includes(`\`${key}\``), warnings[0]);
+    }
+  });
+
+  test("BETTER_AUTH_SECRETS in the environment counts as `secrets`", () => {
+    process.env.BETTER_AUTH_SECRETS = "2:a-rotated-secret-0123456789abcdefghij";
+    try {
+      assert.throws(() => betterAuth(opts()), isRefusal("`secrets`"));
+    } finally {
+      delete process.env.BETTER_AUTH_SECRETS;
+    }
+  });
+
+  test("cosmetic options start with one warning each, also under NODE_ENV=test", () => {
+    underEachNodeEnv((env) => {
+      const [, warnings] = captureWarn(() =>
+        betterAuth(opts({ advanced: { crossSubDomainCookies: { enabled: true }, trustedProxyHeaders: true }, session: { deferSessionRefresh: true } })),
+      );
+      assert.equal(warnings.length, 3, `${env}: ${JSON.stringify(warnings)}`);
+      assert.ok(warnings.some((w) => w.includes("`advanced.crossSubDomainCookies`")));
+    });
+  });
+
+  test("plugins and options together: one error lists both", () => {
+    assert.throws(() => betterAuth(opts({ plugins: [twoFactor()], socialProviders: { google: { clientId: "a", clientSecret: "b" } } })), isRefusal(`"two-factor"`, "`socialProviders`"));
+  });
+});
+
+describe("Better Auth's own jwt() and bearer() objects are served", () => {
+  test("jwt() from better-auth/plugins: /token and /jwks answer, the token verifies, its options are read", async () => {
+    const auth = betterAuth(opts({ plugins: [baJwt({ jwks: { keyPairConfig: { alg: "ES256" } }, jwt: { expirationTime: "5m", definePayload: ({ user }) => ({ mail: user.email }) } })] }));
+    const up = await post(auth, "/sign-up/email", { name: "J", email: "j@example.com", password: "password-123" });
+    assert.equal(up.status, 200);
+    const t = await get(auth, "/token", { cookie: cookieOf(up) });
+    assert.equal(t.status, 200);
+    const { token } = await t.json();
+    const jwks = await get(auth, "/jwks");
+    assert.equal(jwks.status, 200);
+    const keys = await jwks.json();
+    assert.equal(keys.keys[0].alg, "ES256");
+    const { payload, protectedHeader } = await jose.jwtVerify(token, jose.createLocalJWKSet(keys), { issuer: BASE_URL, audience: BASE_URL });
+    assert.equal(protectedHeader.alg, "ES256");
+    assert.equal(payload.mail, "j@example.com");
+    assert.equal(payload.exp - payload.iat, 300);
+    assert.equal((await get(auth, "/token")).status, 401);
+  });
+
+  test("jwt() with no options (Better Auth keeps `options` undefined)", async () => {
+    const plugin = baJwt();
+    const auth = betterAuth(opts({ plugins: [plugin] }));
+    const keys = await (await get(auth, "/jwks")).json();
+    assert.equal(keys.keys[0].alg, "EdDSA");
+  });
+
+  test("bearer() from better-auth/plugins: set-auth-token on sign-in, and the token authenticates", async () => {
+    const auth = betterAuth(opts({ plugins: [baBearer()] }));
+    assert.equal((await post(auth, "/sign-up/email", { name: "B", email: "b@example.com", password: "password-123" })).status, 200);
+    const r = await post(auth, "/sign-in/email", { email: "b@example.com", password: "password-123" });
+    assert.equal(r.status, 200);
+    const tok = r.headers.get("set-auth-token");
+    assert.match(tok ?? "", /^[A-Za-z0-9]{32}\./);
+    const s = await get(auth, "/get-session", { authorization: `Bearer ${tok}` });
+    assert.equal((await s.json())?.user?.email, "b@example.com");
+  });
+
+  test("bearer({ requireSignature: true }) from better-auth/plugins: the option is read (a raw token is refused)", async () => {
+    const auth = betterAuth(opts({ plugins: [baBearer({ requireSignature: true })] }));
+    const up = await post(auth, "/sign-up/email", { name: "B", email: "b2@example.com", password: "password-123" });
+    const tok = up.headers.get("set-auth-token");
+    assert.equal(await (await get(auth, "/get-session", { authorization: `Bearer ${tok.split(".")[0]}` })).json(), null);
+    assert.equal((await (await get(auth, "/get-session", { authorization: `Bearer ${tok}` })).json())?.user?.email, "b2@example.com");
+  });
+});
