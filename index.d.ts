@@ -159,7 +159,36 @@ export interface BetterAuthOptions {
        */
       trustedProxyCount?: number;
     };
+    /**
+     * better-auth-rs: ids of plugins this version does not serve that the app accepts to run
+     * WITHOUT. `betterAuth()` refuses to start when `plugins` holds a plugin it does not serve
+     * (only `jwt` and `bearer` are served), because ignoring it drops the checks it adds: with
+     * `twoFactor()` a user signs in with the password alone, with `admin()` a banned user signs
+     * in. Listing an id here starts anyway, knowing its endpoints, hooks and checks will not run;
+     * each start prints one warning per ignored plugin. A plugin that becomes served is served
+     * whether or not it is listed.
+     * @example advanced: { unservedPlugins: ["next-cookies"] }
+     */
+    unservedPlugins?: string[];
+    /**
+     * better-auth-rs: options this version does not serve that the app accepts to run WITHOUT.
+     * `betterAuth()` refuses to start when an option whose absence would weaken a check is set
+     * (`socialProviders`, `account.accountLinking`, `secrets` / BETTER_AUTH_SECRETS,
+     * `disabledPaths`, `user.validateUserInfo`, `verification.storeIdentifier`,
+     * `session.cookieCache.version` as a function, `advanced.defaultCookieAttributes`,
+     * `advanced.cookies`, `additionalFields.validator`, `jwt.jwks.remoteUrl` — see
+     * docs/COMPATIBILITY.md). Listing its key here starts anyway, knowing it will not apply;
+     * each start prints one warning per ignored option.
+     * @example advanced: { unservedOptions: ["socialProviders"] }
+     */
+    unservedOptions?: string[];
   };
+  /**
+   * Plugins, by `id`: `jwt()` and `bearer()` are served, from `better-auth-rs/plugins` or Better
+   * Auth's own objects (`better-auth/plugins`), options read from the object. Any other plugin
+   * makes `betterAuth()` throw unless its id is listed in `advanced.unservedPlugins`.
+   */
+  plugins?: ReadonlyArray<{ id: string; options?: unknown; [key: string]: unknown }>;
   [key: string]: unknown;
 }
 
@@ -287,7 +316,11 @@ export interface Auth {
   $Infer: { Session: { session: Session; user: User } };
 }
 
-/** Creates an auth instance. Throws an error naming the option when an option is invalid. */
+/**
+ * Creates an auth instance. Throws an error naming the option when an option is invalid, and a
+ * `BetterAuthError` when `plugins` or an option holds something this version does not serve and
+ * ignoring it would weaken a check (see `advanced.unservedPlugins` / `advanced.unservedOptions`).
+ */
 export declare function betterAuth(options?: BetterAuthOptions): Auth;
 
 /** Better Auth's APIError: `status` name (or number), `statusCode`, `body: { message, code }`. */
