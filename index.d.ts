@@ -188,7 +188,7 @@ export interface BetterAuthOptions {
    * Auth's own objects (`better-auth/plugins`), options read from the object. Any other plugin
    * makes `betterAuth()` throw unless its id is listed in `advanced.unservedPlugins`.
    */
-  plugins?: ReadonlyArray<{ id: string; options?: unknown; [key: string]: unknown }>;
+  plugins?: ReadonlyArray<{ id: string; options?: unknown }>;
   [key: string]: unknown;
 }
 
