@@ -6,9 +6,11 @@
 // tested here in one Node process with better-sqlite3 handles of the app's own:
 //   - the handle form (`database: new Database(file)`): every statement runs through the app's
 //     object, so the app may open, read, write and close its own handles freely;
-//   - the path form (`database: file`): the engine owns the file; it notices another library's
-//     handle on it (refuses writes with 503 DATABASE_UNAVAILABLE while one is open) and a WAL
-//     deleted under it (re-opens its connections), and never answers 200 for a lost row.
+//   - the path form (`database: file`): when the app has loaded better-sqlite3 (or node:sqlite)
+//     by the time the engine opens the file, the engine goes through a handle of that library;
+//     otherwise the engine owns the file, and it notices another library's handle on it (refuses
+//     writes with 503 DATABASE_UNAVAILABLE while one is open) and a WAL deleted under it
+//     (re-opens its connections after checkpointing), and never answers 200 for a lost row.
 // Every acknowledged write is checked from a separate process (a fresh handle, no in-process
 // interference), and no request may answer 500.
 import "./helpers/env.mjs";
@@ -190,7 +192,7 @@ describe("handle form: database is the app's better-sqlite3 Database", () => {
   });
 });
 
-describe("path form: database is a file name the app also opens", { todo: "engine-side guard in progress" }, () => {
+describe("path form: database is a file name the app also opens", () => {
   test("the app opens, reads and closes the file; then 30 concurrent sign-ups and more: every 200 has its rows and the process keeps serving", async () => {
     const { file, cleanup } = tempDbFile("shared-path");
     const auth = make(file);
@@ -200,7 +202,7 @@ describe("path form: database is a file name the app also opens", { todo: "engin
       assert.ok(appReadAndClose(file) >= 1);
       const results = await Promise.all(Array.from({ length: 30 }, () => signUp(auth, "p")));
       for (let i = 0; i < 10; i++) results.push(await signUp(auth, "p-after"));
-      assert.deepEqual(results.filter((r) => r.status !== 200 && r.status !== 503), [], "only 200 or 503");
+      assert.deepEqual(statuses(results), { 200: 40 });
       const acks = [warm.ack, ...results.filter((r) => r.ack).map((r) => r.ack)];
       await assertRows(file, acks, "path form after an app handle closed");
       // no handle of the app is open any more: the engine serves writes again
@@ -210,7 +212,7 @@ describe("path form: database is a file name the app also opens", { todo: "engin
     }
   });
 
-  test("the app writes its own table through an open handle during the sign-ups: 200 with rows or 503, never 500; 200 again once it closes", async () => {
+  test("the app writes its own table through an open handle during the sign-ups: all 200 with their rows (one SQLite library)", async () => {
     const { file, cleanup } = tempDbFile("shared-path-write");
     const auth = make(file);
     try {
@@ -225,10 +227,7 @@ describe("path form: database is a file name the app also opens", { todo: "engin
       }));
       app.close();
       for (let i = 0; i < 5; i++) results.push(await signUp(auth, "pw-after"));
-      const bad = results.filter((r) => r.status !== 200 && !(r.status === 503 && r.code === "DATABASE_UNAVAILABLE"));
-      assert.deepEqual(bad, [], "only 200, or 503 DATABASE_UNAVAILABLE while the app's handle is open");
-      assert.ok(results.slice(0, 30).some((r) => r.status === 503), "writes are refused while another SQLite library holds the file");
-      assert.deepEqual(statuses(results.slice(-5)), { 200: 5 }, "served again once the app's handle is closed");
+      assert.deepEqual(statuses(results), { 200: 35 });
       await assertRows(file, [first.ack, ...results.filter((r) => r.ack).map((r) => r.ack)], "path form with an app writer");
     } finally {
       cleanup();
@@ -326,16 +325,44 @@ describe("200-request mixed load while the app opens and closes handles", () => 
     }
   });
 
-  test("path form: zero lost acknowledged writes, zero 500s", async () => {
+  test("path form (better-sqlite3 loaded): all answered, zero lost writes", async () => {
     const { file, cleanup } = tempDbFile("shared-mixed-path");
     const auth = make(file);
     try {
       const r = await mixedLoad(auth, file, "mixed-path");
+      assert.deepEqual(r.results.filter((s) => s !== 200), [], "every request answered 200");
       await assertMixed(file, r, "mixed load, path form");
       // once the app stops, everything is served again
       const after = await signUp(auth, "mixed-path-after");
       assert.equal(after.status, 200);
       await assertRows(file, [after.ack], "path form after the load");
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("path form, better-sqlite3 loaded only after the engine opened the file (the engine owns it)", () => {
+  test("a closed app handle: the engine re-opens and keeps every write; an open one: writes refused with 503, never a lost 200", async () => {
+    const { file, cleanup } = tempDbFile("shared-late");
+    try {
+      const { execFileSync } = await import("node:child_process");
+      const { fileURLToPath } = await import("node:url");
+      const script = fileURLToPath(new URL("./helpers/late-sqlite-app.mjs", import.meta.url));
+      const stdout = execFileSync(process.execPath, [script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 120_000 });
+      const out = JSON.parse(stdout.trim().split("\n").pop());
+      assert.equal(out.warm.status, 200);
+      assert.equal(out.engineOwnsFile, true, "the engine opened the file itself");
+      assert.ok(out.usersSeenByApp >= 1);
+      // the app's close deleted the WAL under the engine's connections: every sign-up still lands
+      assert.deepEqual(statuses(out.afterClose), { 200: 40 });
+      // while the app holds the file through another SQLite library: 503, never 500, never a lost 200
+      const bad = out.whileOpen.filter((r) => r.status !== 200 && !(r.status === 503 && r.code === "DATABASE_UNAVAILABLE"));
+      assert.deepEqual(bad, [], "only 200 or 503 DATABASE_UNAVAILABLE while the app's handle is open");
+      assert.ok(out.whileOpen.some((r) => r.status === 503), "writes are refused while another SQLite library holds the file");
+      assert.deepEqual(statuses(out.afterSecondClose), { 200: 5 }, "served again once the app's handle is closed");
+      const acks = [out.warm, ...out.afterClose, ...out.whileOpen, ...out.afterSecondClose].filter((r) => r.ack).map((r) => r.ack);
+      await assertRows(file, acks, "engine-owned file shared with a late better-sqlite3");
     } finally {
       cleanup();
     }

@@ -4,6 +4,13 @@
  * by name, awaited, and its result or error encoded as JSON. The dispatcher never throws.
  */
 
+/** True for a `database` option naming an SQLite file (the engine's default included). */
+function isSqlitePath(db) {
+  const url = typeof db === "string" ? db : db instanceof URL ? db.toString() : db && typeof db === "object" && !db.pool && (db.provider === "sqlite" || db.type === "sqlite") ? db.url ?? db.filename ?? db.path : db == null ? "better-auth.db" : null;
+  if (typeof url !== "string" || url === "" || url === ":memory:") return false;
+  return !/^(postgres|postgresql|mysql|mariadb):\/\//i.test(url);
+}
+
 /** Collects the callbacks present in `options`: Map(name → fn). */
 function collectCallbacks(options, reviveDates = (x) => x) {
   const fns = new Map();
@@ -69,8 +76,9 @@ function collectCallbacks(options, reviveDates = (x) => x) {
     fns.set("changeEmail.sendChangeEmailConfirmation", options.user.changeEmail.sendChangeEmailConfirmation);
   }
   const db = options?.database;
-  const { isBetterSqlite3, isNodeSqlite, sqliteRunner } = require("./sqlite-handle.js");
+  const { isBetterSqlite3, isNodeSqlite, sqliteRunner, attachCallbacks } = require("./sqlite-handle.js");
   if (isBetterSqlite3(db) || isNodeSqlite(db)) fns.set("sqlite.run", sqliteRunner(db));
+  else if (isSqlitePath(db)) attachCallbacks(fns);
   const ev = options?.emailVerification;
   for (const k of ["sendVerificationEmail", "beforeEmailVerification", "afterEmailVerification"]) {
     if (typeof ev?.[k] === "function") fns.set(k, ev[k]);

@@ -118,4 +118,65 @@ function sqliteRunner(db) {
   };
 }
 
-module.exports = { isBetterSqlite3, isNodeSqlite, handleName, sqliteRunner };
+/**
+ * The SQLite library the application has loaded in this process, if any: better-sqlite3 (found
+ * in the CommonJS module cache, where ESM imports of it land too) or `node:sqlite` (Node ≥ 22.5,
+ * once required). `{ kind, open(path) }`, or null.
+ */
+function loadedSqliteLibrary() {
+  for (const key of Object.keys(require.cache)) {
+    if (/[\\/]better-sqlite3[\\/]lib[\\/]index\.js$/.test(key)) {
+      const Database = require.cache[key]?.exports;
+      if (typeof Database === "function") {
+        return {
+          kind: "better-sqlite3",
+          open: (file) => {
+            const db = new Database(file, { timeout: 10000 });
+            db.pragma("journal_mode = WAL");
+            db.pragma("synchronous = NORMAL");
+            db.pragma("foreign_keys = ON");
+            return db;
+          },
+        };
+      }
+    }
+  }
+  const loaded = Array.isArray(process.moduleLoadList) && process.moduleLoadList.includes("NativeModule sqlite");
+  if (loaded) {
+    try {
+      const { DatabaseSync } = require("node:sqlite");
+      return {
+        kind: "node:sqlite",
+        open: (file) => {
+          const db = new DatabaseSync(file, { timeout: 10000 });
+          db.exec("pragma journal_mode = WAL; pragma synchronous = NORMAL; pragma foreign_keys = ON");
+          return db;
+        },
+      };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * For an SQLite *path* (`database: "./auth.db"`): `sqlite.attach(path)` is called by the engine
+ * when it first opens the file. When the application has loaded an SQLite library of its own
+ * (better-sqlite3, node:sqlite), the engine's statements go through a handle of that library on
+ * the same file (`sqlite.run`), so the process keeps one SQLite library for it; otherwise the
+ * engine opens the file itself (the faster path, off the JS thread).
+ */
+function attachCallbacks(fns) {
+  let runner = null;
+  fns.set("sqlite.attach", (file) => {
+    if (runner) return true;
+    const lib = loadedSqliteLibrary();
+    if (!lib) return false;
+    runner = sqliteRunner(lib.open(file));
+    return lib.kind;
+  });
+  fns.set("sqlite.run", (batch) => (runner ? runner(batch) : { error: { code: "SQLITE_MISUSE", message: "no SQLite handle attached" } }));
+}
+
+module.exports = { isBetterSqlite3, isNodeSqlite, handleName, sqliteRunner, attachCallbacks, loadedSqliteLibrary };

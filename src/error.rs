@@ -209,6 +209,12 @@ pub fn is_connection_error(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
         sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() => {
+            // SQLite: BUSY, LOCKED, IOERR, CANTOPEN, FULL, PROTOCOL (primary code in the low byte
+            // of the extended code): the file cannot be used right now, the statement is fine
+            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(-1);
+            code > 0 && matches!(code & 0xff, 5 | 6 | 10 | 13 | 14 | 15)
+        }
         sqlx::Error::Database(db) => {
             let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
             // PostgreSQL: class 08 (connection exception), 57P01-57P03 (admin/crash shutdown,

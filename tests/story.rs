@@ -48,9 +48,9 @@ async fn env_with(extra: Value) -> Env {
     Env { ctx, clock, store, path }
 }
 
-fn pool(env: &Env) -> &sqlx::SqlitePool {
+fn pool(env: &Env) -> sqlx::SqlitePool {
     match env.store.db() {
-        Db::Sqlite(p) => p,
+        Db::Sqlite(f) => f.pool(),
         _ => unreachable!(),
     }
 }
@@ -109,13 +109,13 @@ async fn sign_up_sign_in_session_refresh_sign_out() {
 
     // the stored rows are Better Auth's: ISO text dates, 0/1 booleans, credential account
     let row: (String, i64, String) = sqlx::query_as(r#"select "email", "emailVerified", "createdAt" from "user""#)
-        .fetch_one(pool(&env))
+        .fetch_one(&pool(&env))
         .await
         .unwrap();
     assert_eq!(row, ("ada@example.com".to_string(), 0, "2026-01-01T00:00:00.000Z".to_string()));
     let acc: (String, String, String) =
         sqlx::query_as(r#"select "providerId", "accountId" = "userId", "password" from "account""#)
-            .fetch_one(pool(&env))
+            .fetch_one(&pool(&env))
             .await
             .map(|(p, same, pw): (String, bool, String)| (p, same.to_string(), pw))
             .unwrap();
@@ -179,7 +179,7 @@ async fn expired_sessions_are_deleted_and_dont_remember_is_not_refreshed() {
     let r = send(&env, "GET", "/get-session", &[("cookie", &cookie)], None).await;
     assert_eq!(r.text(), "null");
     let n: (i64,) = sqlx::query_as(r#"select count(*) from "session" where "expiresAt" < '2026-01-02T00:00:00.001Z'"#)
-        .fetch_one(pool(&env))
+        .fetch_one(&pool(&env))
         .await
         .unwrap();
     assert_eq!(n.0, 0, "expired row deleted on read");
@@ -190,18 +190,18 @@ async fn better_auth_scrypt_user_signs_in() {
     let env = env_with(json!({})).await;
     // A user written by Better Auth: scrypt hash from shared/spec/vectors.json.
     sqlx::query(r#"insert into "user" values ('u1', 'Legacy', 'legacy@example.com', 1, null, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')"#)
-        .execute(pool(&env))
+        .execute(&pool(&env))
         .await
         .unwrap();
     sqlx::query(r#"insert into "account" ("id","accountId","providerId","userId","password","createdAt","updatedAt") values ('a1','u1','credential','u1','000102030405060708090a0b0c0d0e0f:7034425e783148ac6ce2c4521177f6fc8ba611950b64145053bf3c4fbf26457865bbf1ea8164754187636d431114bca7374e96cf91409d23fbc0b086580d2442','2025-01-01T00:00:00.000Z','2025-01-01T00:00:00.000Z')"#)
-        .execute(pool(&env))
+        .execute(&pool(&env))
         .await
         .unwrap();
     let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"legacy@example.com","password":"correct horse battery staple"}"#)).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(json_of(&r)["user"]["emailVerified"], true);
     // the legacy hash was upgraded to argon2id, and the password still works
-    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account" where "id" = 'a1'"#).fetch_one(pool(&env)).await.unwrap();
+    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account" where "id" = 'a1'"#).fetch_one(&pool(&env)).await.unwrap();
     assert!(pw.starts_with("$argon2id$"), "{pw}");
     let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"legacy@example.com","password":"correct horse battery staple"}"#)).await;
     assert_eq!(r.status, 200);
@@ -214,12 +214,12 @@ async fn better_auth_scrypt_user_signs_in() {
 async fn scrypt_mode_writes_better_auths_format_and_keeps_legacy_hashes() {
     let env = env_with(json!({ "emailAndPassword": { "password": { "algorithm": "scrypt" } } })).await;
     assert_eq!(sign_up(&env, "s@example.com").await.status, 200);
-    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(pool(&env)).await.unwrap();
+    let (pw,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(&pool(&env)).await.unwrap();
     let (salt, key) = pw.split_once(':').unwrap();
     assert_eq!((salt.len(), key.len()), (32, 128), "{pw}");
     let r = send(&env, "POST", "/sign-in/email", &[], Some(r#"{"email":"s@example.com","password":"correct-horse-1"}"#)).await;
     assert_eq!(r.status, 200);
-    let (after,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(pool(&env)).await.unwrap();
+    let (after,): (String,) = sqlx::query_as(r#"select "password" from "account""#).fetch_one(&pool(&env)).await.unwrap();
     assert_eq!(after, pw, "scrypt mode never re-hashes");
 }
 
@@ -247,7 +247,7 @@ async fn errors_have_better_auths_codes() {
         assert_eq!(json_of(&r)["code"], code, "{path} {body:?}");
         assert_eq!(r.header("content-type"), Some("application/json"));
     }
-    let n: (i64,) = sqlx::query_as(r#"select count(*) from "user""#).fetch_one(pool(&env)).await.unwrap();
+    let n: (i64,) = sqlx::query_as(r#"select count(*) from "user""#).fetch_one(&pool(&env)).await.unwrap();
     assert_eq!(n.0, 0, "refused requests write nothing");
 
     // a 1 MB password: Better Auth's PASSWORD_TOO_LONG, on sign-up and sign-in
@@ -336,7 +336,7 @@ async fn concurrent_sign_ups_for_one_email_create_one_user() {
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 422), "{statuses:?}");
     let n: (i64, i64) = sqlx::query_as(r#"select (select count(*) from "user"), (select count(*) from "account")"#)
-        .fetch_one(pool(&env))
+        .fetch_one(&pool(&env))
         .await
         .unwrap();
     assert_eq!(n, (1, 1));

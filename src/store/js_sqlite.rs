@@ -16,6 +16,10 @@ use std::sync::Arc;
 /// The callback name the JS layer registers for a database object.
 pub const CALLBACK: &str = "sqlite.run";
 
+/// For an SQLite path: asks the JS layer to open the file with the SQLite library the
+/// application has loaded (`"better-sqlite3"`, `"node:sqlite"`), `false` when it has none.
+pub const ATTACH: &str = "sqlite.attach";
+
 /// A parameter of a batched statement.
 #[derive(Debug, Clone)]
 pub enum Param {

@@ -13,6 +13,7 @@ pub mod schema;
 pub mod secondary;
 pub mod sql;
 pub mod sqlite_fast;
+pub mod sqlite_file;
 pub mod value;
 
 /// A `user` row.
@@ -233,7 +234,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callbacks: &crate::callbacks::Callbacks) -> AuthResult<sql::SqlStore> {
     let pool = sql::PoolSettings { max_connections: db.max_connections() };
     match db {
-        DatabaseConfig::Sqlite { path, .. } => sql::SqlStore::open_sqlite(path, schema, pool).await,
+        DatabaseConfig::Sqlite { path, .. } => {
+            // the application has loaded an SQLite library of its own: go through a handle of
+            // that library, so the process keeps one SQLite library for the file
+            if path != ":memory:" && callbacks.has(js_sqlite::ATTACH) {
+                let attached = callbacks.call(js_sqlite::ATTACH, serde_json::json!([path])).await?;
+                if matches!(attached, Some(Value::String(_)) | Some(Value::Bool(true))) {
+                    return sql::SqlStore::open_handle(js_sqlite::JsSqlite::new(callbacks.clone(), path.clone()), schema).await;
+                }
+            }
+            sql::SqlStore::open_sqlite(path, schema, pool).await
+        }
         DatabaseConfig::SqliteHandle { name } => {
             if !callbacks.has(js_sqlite::CALLBACK) {
                 return Err(crate::error::AuthError::internal("an SQLite database object was given but cannot be reached"));

@@ -4,6 +4,7 @@
 use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
 use super::value::Val;
 use super::js_sqlite::{JsSqlite, Out, Param, Stmt};
+use super::sqlite_file::SqliteFile;
 use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::error::{AuthError, AuthResult};
 use async_trait::async_trait;
@@ -13,7 +14,7 @@ use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPo
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, Postgres};
 use sqlx::query::Query;
 use sqlx::sqlite::{
-    Sqlite, SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    Sqlite, SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqliteRow,
     SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, Row};
@@ -66,8 +67,8 @@ impl From<DbErr> for CreateUserError {
 /// A connection pool of one dialect.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// SQLite
-    Sqlite(SqlitePool),
+    /// An SQLite file the engine owns (one per file per process, see [`SqliteFile`]).
+    Sqlite(Arc<SqliteFile>),
     /// PostgreSQL
     Postgres(PgPool),
     /// MySQL / MariaDB
@@ -329,7 +330,20 @@ macro_rules! on_pool {
 impl Db {
     async fn fetch(&self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
         match self {
-            Db::Sqlite(p) => run_fetch!(p, sql, params, types, ids, bind_sqlite, dec_sqlite),
+            Db::Sqlite(f) => {
+                if is_write(sql) {
+                    f.before_write().await?;
+                }
+                let rows = {
+                    let _shared = f.enter().await;
+                    let p = f.pool();
+                    run_fetch!(&p, sql, params, types, ids, bind_sqlite, dec_sqlite)
+                };
+                if is_write(sql) && rows.is_ok() {
+                    f.after_write().await?;
+                }
+                rows
+            }
             Db::Postgres(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_pg, dec_pg)),
             Db::Mysql(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_my, dec_my)),
             Db::Js(h) => match h.run(&[js_stmt(sql, params, Some(types))], false).await?.pop() {
@@ -341,7 +355,16 @@ impl Db {
 
     async fn exec(&self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
         Ok(match self {
-            Db::Sqlite(p) => run_exec!(p, sql, params, ids, bind_sqlite)?.rows_affected(),
+            Db::Sqlite(f) => {
+                f.before_write().await?;
+                let n = {
+                    let _shared = f.enter().await;
+                    let p = f.pool();
+                    run_exec!(&p, sql, params, ids, bind_sqlite)?.rows_affected()
+                };
+                f.after_write().await?;
+                n
+            }
             Db::Postgres(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_pg)?.rows_affected()))?,
             Db::Mysql(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_my)?.rows_affected()))?,
             Db::Js(h) => match h.run(&[js_stmt(sql, params, None)], false).await?.pop() {
@@ -355,14 +378,56 @@ impl Db {
     /// first column of the first row an earlier statement returned (a generated id). Through a
     /// database object this is one hop to the JS thread, so no other statement can interleave.
     pub async fn transaction(&self, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
-        let mut tx = match self {
+        if let Db::Sqlite(f) = self {
+            f.before_write().await?;
+            let outs = {
+                let _shared = f.enter().await;
+                let tx = Tx::Sqlite(f.pool().begin().await?);
+                run_tx(tx, stmts, ids).await
+            };
+            if outs.is_ok() {
+                f.after_write().await?;
+            }
+            return outs;
+        }
+        let tx = match self {
             Db::Js(h) => return h.run(stmts, true).await,
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(_) => return Err(DbErr::Other(AuthError::internal("unreachable"))),
             // taking a connection and BEGIN, together within the statement bound (the same 5 s as
             // the acquire timeout)
             Db::Postgres(p) => Tx::Postgres(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
             Db::Mysql(p) => Tx::Mysql(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
         };
+        run_tx(tx, stmts, ids).await
+    }
+
+
+    /// Runs a constant statement (DDL, session settings).
+    pub async fn raw(&self, sql: String) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(f) => {
+                f.before_write().await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                let r = {
+                    let _shared = f.enter().await;
+                    sqlx::query(AssertSqlSafe(sql)).execute(&f.pool()).await.map(|_| ())
+                };
+                f.after_write().await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                r
+            }
+            Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+            Db::Mysql(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
+            Db::Js(h) => h.run(&[Stmt { sql: sql.into(), params: Vec::new(), rows: None }], false).await.map(|_| ()).map_err(|e| {
+                sqlx::Error::Protocol(match e {
+                    DbErr::Unique => "unique constraint violated".into(),
+                    DbErr::Other(e) => e.to_string(),
+                })
+            }),
+        }
+    }
+}
+
+/// Runs a batch inside `tx` (see [`Db::transaction`]) and commits.
+async fn run_tx(mut tx: Tx, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
         let mut outs: Vec<Out> = Vec::with_capacity(stmts.len());
         for st in stmts {
             let params: Params = st
@@ -384,22 +449,12 @@ impl Db {
         }
         tx.commit().await?;
         Ok(outs)
-    }
+}
 
-    /// Runs a constant statement (DDL, session settings).
-    pub async fn raw(&self, sql: String) -> Result<(), sqlx::Error> {
-        match self {
-            Db::Sqlite(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
-            Db::Mysql(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
-            Db::Js(h) => h.run(&[Stmt { sql: sql.into(), params: Vec::new(), rows: None }], false).await.map(|_| ()).map_err(|e| {
-                sqlx::Error::Protocol(match e {
-                    DbErr::Unique => "unique constraint violated".into(),
-                    DbErr::Other(e) => e.to_string(),
-                })
-            }),
-        }
-    }
+/// True for a statement that changes data (an insert/update/delete, `returning` or not).
+fn is_write(sql: &str) -> bool {
+    let head = sql.trim_start().get(..6).unwrap_or_default();
+    ["insert", "update", "delete"].iter().any(|w| head.eq_ignore_ascii_case(w))
 }
 
 fn js_stmt(sql: &Arc<str>, params: &Params, types: Option<&[FieldType]>) -> Stmt {
@@ -571,8 +626,6 @@ pub struct SqlStore {
     q: Queries,
     /// A Better Auth 1.7.0–1.7.2 database has a NOT NULL `account.issuer`; fill it when present.
     account_has_issuer: AtomicBool,
-    /// SQLite files: the session lookup without sqlx's worker-thread hand-off.
-    fast: Option<super::sqlite_fast::FastReader>,
 }
 
 /// Connection settings beyond the URL.
@@ -601,22 +654,9 @@ impl SqlStore {
         }
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-        let p = SqlitePoolOptions::new()
-            // a local file does not drop connections: skip the per-acquire ping (a worker-thread
-            // round trip on every query)
-            .test_before_acquire(false)
-            .max_connections(if memory { 1 } else { pool.max_connections.unwrap_or(4) })
-            .min_connections(if memory { 1 } else { 0 })
-            .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
-            .connect_with(opts)
-            .await
-            .map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
-        let mut store = Self::finish(Db::Sqlite(p), Dialect::Sqlite, schema).await?;
-        if !memory {
-            store.fast = Some(super::sqlite_fast::FastReader::new(path));
-        }
-        Ok(store)
+        let max = if memory { 1 } else { pool.max_connections.unwrap_or(4) };
+        let file = SqliteFile::open(path, opts, max).await.map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
+        Self::finish(Db::Sqlite(file), Dialect::Sqlite, schema).await
     }
 
     /// SQLite through the application's database object: no pool and no connection of our own,
@@ -657,7 +697,7 @@ impl SqlStore {
 
     async fn finish(db: Db, dialect: Dialect, schema: Arc<Schema>) -> AuthResult<Self> {
         let q = build_queries(dialect, &schema);
-        let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false), fast: None };
+        let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false) };
         store.detect_issuer().await?;
         Ok(store)
     }
@@ -1034,7 +1074,16 @@ impl Store for SqlStore {
     }
 
     async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>> {
-        let fast = self.fast.as_ref().and_then(|f| f.first_row(&self.q.find_session, token, &self.q.find_session_types));
+        let fast = match &self.db {
+            Db::Sqlite(f) => match &f.fast {
+                Some(fast) => {
+                    let _shared = f.enter().await;
+                    fast.first_row(&self.q.find_session, token, &self.q.find_session_types)
+                }
+                None => None,
+            },
+            _ => None,
+        };
         let mut row = match fast {
             Some(found) => match found {
                 Some(row) => row,

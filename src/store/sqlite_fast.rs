@@ -8,6 +8,7 @@ use super::value::Val;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Idle read connections kept for reuse.
@@ -17,6 +18,8 @@ const KEEP: usize = 8;
 pub struct FastReader {
     path: String,
     conns: Mutex<Vec<Connection>>,
+    /// Connections open (idle or in use): each holds a descriptor on the file.
+    open: AtomicUsize,
 }
 
 impl std::fmt::Debug for FastReader {
@@ -51,10 +54,37 @@ fn decode(v: ValueRef<'_>, ty: FieldType) -> Option<Val> {
 impl FastReader {
     /// A reader for the SQLite file at `path` (connections open lazily).
     pub fn new(path: &str) -> Self {
-        FastReader { path: path.to_string(), conns: Mutex::new(Vec::new()) }
+        FastReader { path: path.to_string(), conns: Mutex::new(Vec::new()), open: AtomicUsize::new(0) }
+    }
+
+    /// Connections open now (counted from before they open until after they close).
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
+    /// Closes every idle connection (the caller makes sure none is in use).
+    pub fn clear(&self) {
+        let drained: Vec<Connection> = self.conns.lock().map(|mut v| v.drain(..).collect()).unwrap_or_default();
+        for c in drained {
+            self.close(c);
+        }
+    }
+
+    fn close(&self, c: Connection) {
+        drop(c);
+        self.open.fetch_sub(1, Ordering::SeqCst);
     }
 
     fn open(&self) -> Option<Connection> {
+        self.open.fetch_add(1, Ordering::SeqCst);
+        let c = self.try_open();
+        if c.is_none() {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+        }
+        c
+    }
+
+    fn try_open(&self) -> Option<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let c = Connection::open_with_flags(&self.path, flags).ok()?;
         c.busy_timeout(Duration::from_millis(50)).ok()?;
@@ -84,11 +114,11 @@ impl FastReader {
                 }
             }
         })();
-        if result.is_some()
-            && let Ok(mut v) = self.conns.lock()
-            && v.len() < KEEP
-        {
+        let keep = result.is_some() && self.conns.lock().map(|v| v.len() < KEEP).unwrap_or(false);
+        if keep && let Ok(mut v) = self.conns.lock() {
             v.push(conn);
+        } else {
+            self.close(conn);
         }
         result
     }
