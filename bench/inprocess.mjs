@@ -1,6 +1,10 @@
-// In-process getSession throughput, one child process per IMPL (better-auth | ours | floor).
-//   better-auth / ours: `auth.api.getSession({ headers })` with a valid session cookie,
-//     sequential (await one after another) and with 64 concurrent promise chains.
+// In-process getSession throughput, one child process per IMPL (better-auth | ours | ours-handle | floor).
+//   better-auth / ours / ours-handle: `auth.api.getSession({ headers })` with a valid session
+//     cookie, sequential (await one after another) and with 64 concurrent promise chains.
+//     ours = path form (`database: file`, the engine's own connections; lib.mjs asserts that no
+//     SQLite library is loaded in this process when auth.$context resolves, so keep this file's
+//     static imports free of better-sqlite3); ours-handle = handle form (`database: new
+//     Database(file)`, better-sqlite3 in WAL mode, every statement through that object).
 //   floor: the same lookup done by hand: read the cookie from a Headers object, check its
 //     HMAC-SHA256 signature with node:crypto, and one prepared better-sqlite3 statement joining
 //     session -> user by token (with the expiry check), sequential and "concurrent" (64 chains
@@ -53,8 +57,10 @@ async function concurrent(op, seconds, concurrency) {
   return { ops: n, seconds: s, opsPerSec: n / s };
 }
 
+let created = null;
 async function setupAuth() {
-  const { auth } = await createAuth(IMPL, DB_FILE);
+  created = await createAuth(IMPL, DB_FILE);
+  const { auth } = created;
   const { headers: h } = await auth.api.signUpEmail({
     body: { name: "Bench User", email: "inproc@example.com", password: "bench-password-1234" },
     returnHeaders: true,
@@ -170,7 +176,8 @@ try {
   await sequential(op, Math.min(1, SECONDS / 4));
   const seq = await sequential(op, SECONDS);
   const conc = await concurrent(op, SECONDS, CONCURRENCY);
-  send({ type: "result", impl: IMPL, sequential: seq, concurrent: { ...conc, concurrency: CONCURRENCY }, rss: process.memoryUsage.rss() });
+  const extra = created && created.handlePrepares ? { handlePrepares: created.handlePrepares() } : {};
+  send({ type: "result", impl: IMPL, sequential: seq, concurrent: { ...conc, concurrency: CONCURRENCY }, rss: process.memoryUsage.rss(), ...extra });
   process.exit(0);
 } catch (e) {
   send({ type: "error", impl: IMPL, message: String(e && e.stack || e) });

@@ -2,7 +2,7 @@
 // same options on both sides. Only the selected implementation is loaded, so memory and start-up
 // figures are not polluted by the other one.
 import { createRequire } from "node:module";
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -80,11 +80,54 @@ export const HASHING = {
   ours: "argon2id m=19456 KiB, t=2, p=1 (advanced.hashConcurrency dedicated threads, default = cores)",
 };
 
+/** Every IMPL createAuth knows (`floor` and `bare` are not auth implementations). */
+export const IMPLS = ["better-auth", "ours", "ours-handle"];
+
+/** Descriptors this process holds on `file` (its -wal/-shm included), from /proc/self/fd; null without /proc. */
+export function descriptorsOn(file) {
+  const out = [];
+  let fds;
+  try { fds = readdirSync("/proc/self/fd"); } catch { return null; }
+  for (const fd of fds) {
+    let target;
+    try { target = readlinkSync(`/proc/self/fd/${fd}`); } catch { continue; }
+    if (target === file || target.startsWith(file + "-")) out.push(target);
+  }
+  return out;
+}
+
 /**
- * Builds `{ auth, toNodeHandler, fromNodeHeaders, close }` for IMPL "better-auth" or "ours".
+ * `ours` (path form) must measure the engine's own SQLite connections. The engine goes through a
+ * handle of the app's SQLite library instead when one is loaded in the process at the time it
+ * first opens the file (js/sqlite-handle.js `loadedSqliteLibrary`), so nothing in an `ours`
+ * process may load better-sqlite3 or node:sqlite before `auth.$context` resolves. Called before
+ * construction and once `$context` has resolved: then no SQLite library may be loaded and the
+ * file must be held open by this process (by the engine, as nothing else here opens it).
+ */
+function assertPathFormOwnsFile(dbFile, when) {
+  const { loadedSqliteLibrary } = require(path.join(ROOT, "js/sqlite-handle.js"));
+  const lib = loadedSqliteLibrary();
+  const bs3 = Object.keys(require.cache).filter((k) => /[\\/]better-sqlite3[\\/]/.test(k));
+  if (lib || bs3.length) {
+    throw new Error(`bench: IMPL=ours ${when}: an SQLite library is loaded in this process (${lib ? lib.kind : bs3[0]}), ` +
+      "so the engine would run its statements through it (the handle path) instead of its own connections; " +
+      "the path form would not be what is measured. Load nothing SQLite-related before auth.$context in an ours process.");
+  }
+  if (when === "after $context" && descriptorsOn(realpathSync(dbFile))?.length === 0) {
+    throw new Error(`bench: IMPL=ours: no descriptor on ${dbFile} after auth.$context (/proc/self/fd); the engine did not open the file itself`);
+  }
+}
+
+/**
+ * Builds `{ auth, toNodeHandler, fromNodeHeaders, close }` for IMPL "better-auth", "ours" or
+ * "ours-handle".
  * better-auth: better-sqlite3 `new Database(file)` with the core DDL applied first (no pragmas,
  * as in better-auth's docs; BENCH_BA_WAL=1 switches it to WAL for comparison).
- * ours: `database: file` (schema created by the engine).
+ * ours: `database: file` (the path form: the engine opens the file itself and creates the
+ * schema); asserted to be the engine's own connections (assertPathFormOwnsFile).
+ * ours-handle: `database: new Database(file)` (the handle form: better-sqlite3 in WAL mode, every
+ * statement through that object on the JS thread; schema created by the engine through it);
+ * asserted to go through the object (its `prepare` is counted: `handlePrepares()`).
  */
 export async function createAuth(impl, dbFile) {
   const common = {
@@ -107,6 +150,7 @@ export async function createAuth(impl, dbFile) {
       await auth.$context;
       return { auth, toNodeHandler, fromNodeHeaders, close: () => pool.end() };
     }
+    if (impl === "ours-handle") throw new Error("bench: IMPL=ours-handle is SQLite only (a better-sqlite3 Database)");
     if (impl === "ours") {
       const { betterAuth } = require(path.join(ROOT, "index.js"));
       const { toNodeHandler, fromNodeHeaders } = require(path.join(ROOT, "js/node.js"));
@@ -127,13 +171,30 @@ export async function createAuth(impl, dbFile) {
     return { auth, toNodeHandler, fromNodeHeaders, close: () => db.close() };
   }
   if (impl === "ours") {
+    assertPathFormOwnsFile(dbFile, "before construction");
     const { betterAuth } = require(path.join(ROOT, "index.js"));
     const { toNodeHandler, fromNodeHeaders } = require(path.join(ROOT, "js/node.js"));
     const auth = betterAuth({ ...common, database: dbFile });
     await auth.$context; // opens the database and creates the schema
+    assertPathFormOwnsFile(dbFile, "after $context");
     return { auth, toNodeHandler, fromNodeHeaders, close: () => {} };
   }
-  throw new Error(`bench: unknown IMPL ${JSON.stringify(impl)} (expected better-auth | ours)`);
+  if (impl === "ours-handle") {
+    const { default: Database } = await import("better-sqlite3");
+    const { betterAuth } = require(path.join(ROOT, "index.js"));
+    const { toNodeHandler, fromNodeHeaders } = require(path.join(ROOT, "js/node.js"));
+    const db = new Database(dbFile);
+    db.pragma("journal_mode = WAL");
+    // counts the statements the engine prepares through the object (cached, so one per SQL text)
+    let prepares = 0;
+    const prepare = db.prepare;
+    db.prepare = function countedPrepare(sql) { prepares++; return prepare.call(this, sql); };
+    const auth = betterAuth({ ...common, database: db });
+    await auth.$context; // creates the schema through `db`
+    if (prepares === 0) throw new Error("bench: IMPL=ours-handle: the engine prepared nothing through the Database object during auth.$context");
+    return { auth, toNodeHandler, fromNodeHeaders, close: () => db.close(), handlePrepares: () => prepares };
+  }
+  throw new Error(`bench: unknown IMPL ${JSON.stringify(impl)} (expected ${IMPLS.join(" | ")})`);
 }
 
 /** `name=value` of the session cookie from a list of Set-Cookie strings, or null. */

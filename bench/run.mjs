@@ -1,14 +1,20 @@
 // `npm run bench`: better-auth (npm) vs better-auth-rs ("ours") on the same machine, same run.
+// On SQLite, ours runs in two forms: "ours" (path form, `database: file`: the engine's own
+// connections) and "ours-handle" (handle form, `database: new Database(file)`: every statement
+// through the app's better-sqlite3 object on the JS thread); both are conformance-checked.
 //
 //   1. conformance: the same requests to both servers must answer the same way (else abort);
 //   2. HTTP (servers in child processes, load from this process, 127.0.0.1 only): autocannon on
 //      GET /api/me, GET /api/auth/get-session with and without cookie; sign-in and sign-up storms
 //      with a GET /api/me probe every 50 ms; event-loop delay, RSS, CPU from GET /__stats;
+//      ours-handle only gets GET /api/me (plus idle RSS and start-up);
 //   3. in-process getSession (one child per implementation, plus the raw floor);
-//   4. a table on stdout, all figures as JSON in bench/results/<ISO timestamp>.json.
+//   4. tables on stdout (the main one; the handle form beside the path form), all figures as JSON
+//      in bench/results/<ISO timestamp>.json.
 //
 // Env: BENCH_SECONDS (autocannon duration, default 10), BENCH_QUICK=1 (smoke run: ~1 s phases,
-// tiny counts), BENCH_INPROC_SECONDS, BENCH_STORM_COUNT, BENCH_ONLY=conformance (stop after it).
+// tiny counts), BENCH_INPROC_SECONDS, BENCH_STORM_COUNT, BENCH_ONLY=conformance (stop after it),
+// BENCH_ONLY=inprocess (conformance, then only the in-process phases: no HTTP).
 import { fork } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
@@ -117,6 +123,10 @@ function forkChild(script, env, { waitFor, timeoutMs, label }) {
 let dbCounter = 0;
 // BENCH_DB=postgres: a fresh schema per use instead of a fresh SQLite file (dropped at the end)
 const BENCH_DB = process.env.BENCH_DB === "postgres" ? "postgres" : "sqlite";
+// the handle form is a better-sqlite3 Database: SQLite only
+const WITH_HANDLE = BENCH_DB === "sqlite";
+const ONLY = process.env.BENCH_ONLY || "";
+if (ONLY && !["conformance", "inprocess"].includes(ONLY)) throw new Error(`bench: BENCH_ONLY=${ONLY}: expected conformance | inprocess`);
 const pgSchemas = [];
 const freshDb = (tag) => {
   if (BENCH_DB === "postgres") {
@@ -396,8 +406,8 @@ async function storm(srv, { label, path: urlPath, bodyFor, probeCookie }) {
   return out;
 }
 
-async function measureServer(impl) {
-  log(`\n[${impl}] server`);
+async function measureServer(impl, { meOnly = false } = {}) {
+  log(`\n[${impl}] server${meOnly ? " (GET /api/me only)" : ""}`);
   const srv = await startServer(impl);
   try {
     await sleep(CFG.idleSettleMs);
@@ -414,6 +424,11 @@ async function measureServer(impl) {
       const cookie = sessionCookie(inn);
       if (inn.status !== 200 || !cookie) throw new BenchAbort(`${impl}: sign-in of the bench user failed: ${inn.status} ${inn.text}`);
       res.me = await cannon(srv, "/api/me", { cookie }, "GET /api/me");
+      if (meOnly) {
+        const end = await stats(srv);
+        res.afterLoad = { rss: end.rss, peakRss: end.maxRss };
+        return res;
+      }
       res.getSession = await cannon(srv, "/api/auth/get-session", { cookie }, "GET /get-session (cookie)");
       res.getSessionNoCookie = await cannon(srv, "/api/auth/get-session", {}, "GET /get-session (no cookie)");
       res.signIn = await storm(srv, {
@@ -442,7 +457,7 @@ async function measureInProcess(impl) {
   }, { waitFor: "result", timeoutMs: (CFG.inprocSeconds * 3 + 60) * 1000, label: `inprocess(${impl})` });
   try {
     const r = await h.first;
-    log(`  sequential ${fmt(r.sequential.opsPerSec)} ops/s, ${r.concurrent.concurrency} concurrent ${fmt(r.concurrent.opsPerSec)} ops/s`);
+    log(`  sequential ${fmt(r.sequential.opsPerSec)} ops/s (${fmt(1e6 / r.sequential.opsPerSec)} µs/op), ${r.concurrent.concurrency} concurrent ${fmt(r.concurrent.opsPerSec)} ops/s${r.handlePrepares !== undefined ? `  (${r.handlePrepares} statements prepared through the Database object)` : ""}`);
     return r;
   } finally {
     await h.stop();
@@ -467,6 +482,7 @@ function buildRows(R) {
   const row = (figure, unit, b, o, floor, better = "higher") => rows.push({ figure, unit, betterAuth: b ?? null, ours: o ?? null, ratio: ratio(o, b), floor: floor ?? null, ofFloor: floor != null ? ratio(o, floor) : null, better });
   row("in-process getSession, sequential", "ops/s", ipBa?.sequential.opsPerSec, ipUs?.sequential.opsPerSec, ipFl?.sequential.opsPerSec);
   row(`in-process getSession, ${CFG.inprocConcurrency} concurrent`, "ops/s", ipBa?.concurrent.opsPerSec, ipUs?.concurrent.opsPerSec, ipFl?.concurrent.opsPerSec);
+  if (!ba || !us || !bare) return rows; // BENCH_ONLY=inprocess
   row(`GET /api/me, ${CFG.connections} connections`, "req/s", ba.me.rps, us.me.rps, bare.me.rps);
   row("GET /api/me p50", "ms", ba.me.latency.p50, us.me.latency.p50, bare.me.latency.p50, "lower");
   row("GET /api/me p99", "ms", ba.me.latency.p99, us.me.latency.p99, bare.me.latency.p99, "lower");
@@ -508,6 +524,7 @@ function buildTargets(R, rows) {
     target(`in-process getSession (${which}) >= 50% of raw floor`, r.ofFloor, r.ofFloor >= 0.5, `${fmt(r.ofFloor * 100, 0)}%`);
   }
   const me = get("GET /api/me, ");
+  if (!me) return t; // BENCH_ONLY=inprocess
   target("GET /api/me >= 8x better-auth", me.ratio, me.ratio >= 8, `${fmt(me.ratio)}x`);
   target("GET /api/me >= 80% of bare floor", me.ofFloor, me.ofFloor >= 0.8, `${fmt(me.ofFloor * 100, 0)}%`);
   const si = get("sign-in, ");
@@ -521,6 +538,48 @@ function buildTargets(R, rows) {
   const ready = get("start to ready");
   target("start to ready <= 150 ms (ours)", ready.ours, ready.ours <= 150, `${fmt(ready.ours)} ms`);
   return t;
+}
+
+/**
+ * The handle form beside the path form: better-auth | ours (path) | ours-handle, the handle form's
+ * ratios to both, and the floor. µs/op rows are wall time per call (1e6 / ops/s; for the
+ * concurrent mode that is throughput per call, not a call's latency).
+ */
+function buildHandleRows(R) {
+  const ip = R.inprocess;
+  const h = R.http || {};
+  const rows = [];
+  const row = (figure, unit, pick, better = "higher") => {
+    const v = (x) => (x ? pick(x) ?? null : null);
+    const inproc = figure.startsWith("in-process");
+    const src = inproc ? ip : h;
+    const b = v(src["better-auth"]), pathForm = v(src.ours), handle = v(src["ours-handle"]), floor = v(inproc ? ip.floor : h.bare);
+    if (handle == null) return;
+    rows.push({ figure, unit, betterAuth: b, ours: pathForm, handle, handleVsBetterAuth: ratio(handle, b), handleVsPath: ratio(handle, pathForm), floor, better });
+  };
+  const c = CFG.inprocConcurrency;
+  row("in-process getSession, sequential", "ops/s", (r) => r.sequential.opsPerSec);
+  row("in-process getSession, sequential", "µs/op", (r) => 1e6 / r.sequential.opsPerSec, "lower");
+  row(`in-process getSession, ${c} concurrent`, "ops/s", (r) => r.concurrent.opsPerSec);
+  row(`in-process getSession, ${c} concurrent`, "µs/op", (r) => 1e6 / r.concurrent.opsPerSec, "lower");
+  row(`GET /api/me, ${CFG.connections} connections`, "req/s", (r) => r.me?.rps);
+  row("GET /api/me p50", "ms", (r) => r.me?.latency.p50, "lower");
+  row("GET /api/me p99", "ms", (r) => r.me?.latency.p99, "lower");
+  row("GET /api/me server CPU per request", "ms", (r) => r.me?.cpuMsPerRequest, "lower");
+  row("RSS idle (after ready)", "MiB", (r) => mib(r.idle?.rss), "lower");
+  row("start to ready (spawn -> listening)", "ms", (r) => r.ready?.wallMs, "lower");
+  return rows;
+}
+
+function renderHandleTable(rows) {
+  const head = ["figure", "unit", "better-auth", "ours (path)", "ours-handle", "handle/better-auth", "handle/path", "floor"];
+  const body = rows.map((r) => [
+    r.figure, r.unit, fmt(r.betterAuth), fmt(r.ours), fmt(r.handle),
+    r.handleVsBetterAuth == null ? "-" : `${fmt(r.handleVsBetterAuth)}x`, r.handleVsPath == null ? "-" : `${fmt(r.handleVsPath)}x`, fmt(r.floor),
+  ]);
+  const w = head.map((hd, i) => Math.max(hd.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => "| " + cells.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(" | ") + " |";
+  return [line(head), "|" + w.map((n, i) => (i < 2 ? "-".repeat(n + 2) : "-".repeat(n + 1) + ":")).join("|") + "|", ...body.map(line)].join("\n");
 }
 
 function renderTable(rows) {
@@ -577,6 +636,15 @@ async function main() {
   const cUs = await conformance("ours");
   const cmp = compareConformance(cBa, cUs);
   for (const n of cmp.notes) log(`  note: ${n}`);
+  let cHandle = null;
+  if (WITH_HANDLE) {
+    // the handle form answers the same requests the same way as better-auth (and so as the path form)
+    cHandle = await conformance("ours-handle");
+    const ch = compareConformance(cBa, cHandle);
+    for (const n of ch.notes) if (!cmp.notes.includes(n.replaceAll("ours-handle", "ours"))) log(`  note: ${n}`);
+    cmp.fatal.push(...ch.fatal);
+    cmp.handleNotes = ch.notes;
+  }
   if (cmp.fatal.length) {
     log("\nbench: CONFORMANCE FAILED — the two implementations do not answer the same requests the same way:");
     for (const f of cmp.fatal) log(`  - ${f}`);
@@ -584,23 +652,29 @@ async function main() {
     cleanup();
     process.exit(1);
   }
-  log(`  ok: ${cBa.steps.filter((s) => s.required).length} required checks agree${cmp.notes.length ? `, ${cmp.notes.length} notes` : ""}`);
-  if (process.env.BENCH_ONLY === "conformance") return;
+  log(`  ok: ${cBa.steps.filter((s) => s.required).length} required checks agree (better-auth vs ${WITH_HANDLE ? "ours and ours-handle" : "ours"})${cmp.notes.length ? `, ${cmp.notes.length} notes` : ""}`);
+  if (ONLY === "conformance") return;
 
   // 2. HTTP
-  log(`\n== HTTP (autocannon ${CFG.connections} connections, ${CFG.seconds} s each${CFG.warmupSeconds ? `, ${CFG.warmupSeconds} s warm-up` : ""}) ==`);
+  if (ONLY !== "inprocess") log(`\n== HTTP (autocannon ${CFG.connections} connections, ${CFG.seconds} s each${CFG.warmupSeconds ? `, ${CFG.warmupSeconds} s warm-up` : ""}) ==`);
   const httpResults = {};
-  for (const impl of ["bare", "better-auth", "ours"]) httpResults[impl] = await measureServer(impl);
+  if (ONLY === "inprocess") {
+    log("\n== HTTP: skipped (BENCH_ONLY=inprocess) ==");
+  } else {
+    for (const impl of ["bare", "better-auth", "ours"]) httpResults[impl] = await measureServer(impl);
+    if (WITH_HANDLE) httpResults["ours-handle"] = await measureServer("ours-handle", { meOnly: true });
+  }
 
   // 3. In-process
   log(`\n== in-process getSession (${CFG.inprocSeconds} s per mode) ==`);
   const inprocess = {};
-  for (const impl of ["floor", "better-auth", "ours"]) inprocess[impl] = await measureInProcess(impl);
+  for (const impl of ["floor", "better-auth", "ours", ...(WITH_HANDLE ? ["ours-handle"] : [])]) inprocess[impl] = await measureInProcess(impl);
 
   // 4. Report
   const R = { http: httpResults, inprocess };
   const rows = buildRows(R);
   const targets = buildTargets(R, rows);
+  const handleRows = WITH_HANDLE ? buildHandleRows(R) : [];
   const loadEnd = os.loadavg();
   const warnings = [
     ...Object.entries(httpResults).flatMap(([impl, r]) => Object.values(r).filter((v) => v && v.warning).map((v) => `${impl}: ${v.warning}`)),
@@ -614,6 +688,10 @@ async function main() {
   out.push(`database: ${BENCH_DB === "postgres" ? `PostgreSQL (${PG_BASE_URL.split("?")[0].replace(/\/\/[^@/]*@/, "//")}; a fresh schema per process; better-auth through a pg Pool, ours through the URL)` : "SQLite (a fresh file per process)"}`);
   out.push(`floor: "bare" Express route for HTTP rows; HMAC (node:crypto) + one prepared ${BENCH_DB === "postgres" ? "node-postgres" : "better-sqlite3"} join for in-process rows\n`);
   out.push(renderTable(rows));
+  if (handleRows.length) {
+    out.push(`\nhandle form: ours-handle = \`database: new Database(file)\` (better-sqlite3, journal_mode = WAL; every statement through that object on the JS thread) beside ours = \`database: file\` (path form, the engine's own connections)\n`);
+    out.push(renderHandleTable(handleRows));
+  }
   out.push("\ntargets:");
   for (const t of targets) out.push(`  ${t.met ? "MET    " : "NOT MET"}  ${t.target.padEnd(56)} ${t.shown}`);
   if (warnings.length) { out.push("\nwarnings:"); for (const w of warnings) out.push(`  !! ${w}`); }
@@ -627,7 +705,7 @@ async function main() {
     startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: QUICK, database: BENCH_DB, config: { ...CFG, secret: undefined },
     versions: { "better-auth": pkg("better-auth"), "better-auth-rs": require(path.join(ROOT, "package.json")).version, autocannon: pkg("autocannon"), express: pkg("express"), "better-sqlite3": pkg("better-sqlite3") },
     addon: { atStart: addonAtStart, atEnd: addonInfo() }, machine: m, loadavg: { start: loadStart, end: loadEnd }, hashing: HASHING,
-    conformance: { "better-auth": cBa, ours: cUs, notes: cmp.notes }, http: httpResults, inprocess, table: rows, targets, warnings,
+    conformance: { "better-auth": cBa, ours: cUs, ...(cHandle ? { "ours-handle": cHandle, handleNotes: cmp.handleNotes } : {}), notes: cmp.notes }, http: httpResults, inprocess, table: rows, handleTable: handleRows, targets, warnings,
   }, null, 2) + "\n");
   log(`\nbench: results written to ${path.relative(process.cwd(), file)}`);
 }

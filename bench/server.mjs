@@ -1,6 +1,8 @@
-// One Express 5 app, three shapes, selected by IMPL:
+// One Express 5 app, four shapes, selected by IMPL:
 //   better-auth  the npm package (better-sqlite3, core DDL applied to a fresh file)
-//   ours         better-auth-rs (database: file)
+//   ours         better-auth-rs, path form (database: file; the engine's own connections, so no
+//                SQLite library may be loaded here before auth.$context: lib.mjs asserts it)
+//   ours-handle  better-auth-rs, handle form (database: new Database(file), better-sqlite3, WAL)
 //   bare         GET /api/me answering the same JSON shape without any auth (the floor)
 // Env: IMPL, DB_FILE (fresh SQLite file; required for better-auth/ours), BENCH_SECRET, BENCH_BASE_URL.
 // Reports readiness over IPC (process.send) when forked, else as one JSON line on stdout.
