@@ -26,11 +26,22 @@ export interface Session {
   userAgent?: string | null;
 }
 
-/** A better-sqlite3 `Database` (only its file name is read; queries run in Rust). */
+/**
+ * A better-sqlite3 `Database`. Every statement the engine runs goes through this object
+ * (synchronously, on the JS thread), so the app may keep using it and other handles on the file.
+ */
 export interface BetterSqlite3Like {
   name: string;
   memory?: boolean;
   prepare: (...args: any[]) => any;
+  transaction: (...args: any[]) => any;
+  pragma: (...args: any[]) => any;
+}
+
+/** A `node:sqlite` `DatabaseSync` (Node ≥ 22.5), used like a better-sqlite3 `Database`. */
+export interface NodeSqliteLike {
+  prepare: (...args: any[]) => any;
+  exec: (sql: string) => void;
 }
 
 /** Options accepted by `betterAuth`, as Better Auth's (the supported subset is typed). */
@@ -45,9 +56,11 @@ export interface BetterAuthOptions {
   basePath?: string;
   /**
    * Where users and sessions are stored. Default: an embedded SQLite file `better-auth.db`.
-   * Accepts an SQLite path, a `file:`/`sqlite:` URL, `{ provider: "sqlite", url }`, or a better-sqlite3 `Database`.
+   * Accepts an SQLite path, a `file:`/`sqlite:` URL, `{ provider: "sqlite", url }`, or the app's own
+   * better-sqlite3 `Database` / `node:sqlite` `DatabaseSync` (share the file with your code this way:
+   * every statement then runs through that object).
    */
-  database?: string | { provider: "sqlite"; url: string } | BetterSqlite3Like;
+  database?: string | { provider: "sqlite"; url: string } | BetterSqlite3Like | NodeSqliteLike;
   /** Create missing tables on first use. Default: true for SQLite. */
   autoMigrate?: boolean;
   emailAndPassword?: {

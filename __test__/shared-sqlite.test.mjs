@@ -342,27 +342,63 @@ describe("200-request mixed load while the app opens and closes handles", () => 
   });
 });
 
-describe("path form, better-sqlite3 loaded only after the engine opened the file (the engine owns it)", () => {
-  test("a closed app handle: the engine re-opens and keeps every write; an open one: writes refused with 503, never a lost 200", async () => {
+async function lateApp(file, library) {
+  const { execFileSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const script = fileURLToPath(new URL("./helpers/late-sqlite-app.mjs", import.meta.url));
+  const stdout = execFileSync(process.execPath, [script, file, library], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 120_000 });
+  return JSON.parse(stdout.trim().split("\n").pop());
+}
+
+const allAcks = (out) => [out.warm, ...out.afterClose, ...out.whileOpen, ...out.afterSecondClose].filter((r) => r.ack).map((r) => r.ack);
+
+describe("path form, the app's SQLite library loaded only after the engine opened the file itself", () => {
+  test("better-sqlite3: when the app's close deletes the WAL, the engine keeps its writes and moves to better-sqlite3; all 200 with rows", async () => {
     const { file, cleanup } = tempDbFile("shared-late");
     try {
-      const { execFileSync } = await import("node:child_process");
-      const { fileURLToPath } = await import("node:url");
-      const script = fileURLToPath(new URL("./helpers/late-sqlite-app.mjs", import.meta.url));
-      const stdout = execFileSync(process.execPath, [script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 120_000 });
-      const out = JSON.parse(stdout.trim().split("\n").pop());
+      const out = await lateApp(file, "better-sqlite3");
       assert.equal(out.warm.status, 200);
       assert.equal(out.engineOwnsFile, true, "the engine opened the file itself");
       assert.ok(out.usersSeenByApp >= 1);
-      // the app's close deleted the WAL under the engine's connections: every sign-up still lands
       assert.deepEqual(statuses(out.afterClose), { 200: 40 });
-      // while the app holds the file through another SQLite library: 503, never 500, never a lost 200
+      assert.deepEqual(statuses(out.whileOpen), { 200: 10 }, "through the app's library, an open app handle is no hazard");
+      assert.deepEqual(statuses(out.afterSecondClose), { 200: 5 });
+      await assertRows(file, allAcks(out), "engine-owned file shared with a late better-sqlite3");
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("better-sqlite3 whose first contact is a tight open/read/close loop during 60 sign-ups: every 200 has its rows, no 500", async () => {
+    const { file, cleanup } = tempDbFile("shared-late-churn");
+    try {
+      const out = await lateApp(file, "churn");
+      assert.equal(out.engineOwnsFile, true);
+      assert.ok(out.churn > 0);
+      assert.deepEqual(out.churnFirst.filter((r) => r.status !== 200 && r.status !== 503), [], "200 or 503 only");
+      assert.deepEqual(statuses(out.afterChurn), { 200: 5 });
+      const acks = [out.warm, ...out.churnFirst, ...out.afterChurn].filter((r) => r.ack).map((r) => r.ack);
+      await assertRows(file, acks, "late better-sqlite3 churning from its first contact");
+      const integrity = await peer.all(file, "pragma integrity_check");
+      assert.deepEqual(integrity, [{ integrity_check: "ok" }]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("a library the engine cannot go through: 503 while its handle is open, never 500, never a lost 200; served again once it closes", async () => {
+    const { file, cleanup } = tempDbFile("shared-late-unknown");
+    try {
+      const out = await lateApp(file, "unknown-library");
+      assert.equal(out.warm.status, 200);
+      assert.equal(out.engineOwnsFile, true);
+      // the app's close deleted the WAL under the engine: checkpointed and re-opened, nothing lost
+      assert.deepEqual(statuses(out.afterClose), { 200: 40 });
       const bad = out.whileOpen.filter((r) => r.status !== 200 && !(r.status === 503 && r.code === "DATABASE_UNAVAILABLE"));
       assert.deepEqual(bad, [], "only 200 or 503 DATABASE_UNAVAILABLE while the app's handle is open");
       assert.ok(out.whileOpen.some((r) => r.status === 503), "writes are refused while another SQLite library holds the file");
       assert.deepEqual(statuses(out.afterSecondClose), { 200: 5 }, "served again once the app's handle is closed");
-      const acks = [out.warm, ...out.afterClose, ...out.whileOpen, ...out.afterSecondClose].filter((r) => r.ack).map((r) => r.ack);
-      await assertRows(file, acks, "engine-owned file shared with a late better-sqlite3");
+      await assertRows(file, allAcks(out), "engine-owned file shared with an unknown SQLite library");
     } finally {
       cleanup();
     }

@@ -1,6 +1,10 @@
 // A child process for __test__/shared-sqlite.test.mjs: an app whose auth database is a path and
 // that loads better-sqlite3 only after the engine has opened the file itself (so the engine owns
 // the file, and its guard must notice the app's handles). Prints one JSON line with the results.
+// argv: <file> [better-sqlite3 | unknown-library]. `unknown-library` loads better-sqlite3 through
+// an internal module path, standing for an SQLite package the engine cannot go through.
+// `churn`: the app's first contact with the file is a loop of open/read/close every millisecond
+// while 60 sign-ups are in flight.
 import "./env.mjs";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -8,6 +12,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { betterAuth } = require("../../index.js");
 const file = process.argv[2];
+const library = process.argv[3] ?? "better-sqlite3";
 const BASE_URL = "http://localhost:3000";
 const auth = betterAuth({
   secret: "late-sqlite-secret-0123456789-abcdefghijklmnop",
@@ -41,7 +46,30 @@ out.warm = warm;
 out.engineOwnsFile = ownFds() > 0 && !Object.keys(require.cache).some((k) => k.includes("better-sqlite3"));
 
 // only now does the app load better-sqlite3 and open the same file: read, close
-const Database = require("better-sqlite3");
+if (library === "churn") {
+  const Database = require("better-sqlite3");
+  let stop = false;
+  let churn = 0;
+  const loop = (async () => {
+    while (!stop) {
+      const h = new Database(file);
+      h.prepare(`select count(*) as n from "user"`).get();
+      h.close();
+      churn++;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  })();
+  out.churnFirst = await Promise.all(Array.from({ length: 60 }, () => signUp("churn")));
+  stop = true;
+  await loop;
+  out.churn = churn;
+  out.afterChurn = [];
+  for (let i = 0; i < 5; i++) out.afterChurn.push(await signUp("after-churn"));
+  process.stdout.write(JSON.stringify(out) + "\n");
+  process.exit(0);
+}
+
+const Database = library === "unknown-library" ? require("better-sqlite3/lib/database.js") : require("better-sqlite3");
 const h = new Database(file);
 out.usersSeenByApp = h.prepare(`select count(*) as n from "user"`).get().n;
 h.close();

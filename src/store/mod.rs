@@ -243,7 +243,7 @@ pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callback
                     return sql::SqlStore::open_handle(js_sqlite::JsSqlite::new(callbacks.clone(), path.clone()), schema).await;
                 }
             }
-            sql::SqlStore::open_sqlite(path, schema, pool).await
+            sql::SqlStore::open_sqlite_with(path, schema, pool, Some(callbacks.clone())).await
         }
         DatabaseConfig::SqliteHandle { name } => {
             if !callbacks.has(js_sqlite::CALLBACK) {

@@ -4,7 +4,7 @@
 use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
 use super::value::Val;
 use super::js_sqlite::{JsSqlite, Out, Param, Stmt};
-use super::sqlite_file::SqliteFile;
+use super::sqlite_file::{Route, SqliteFile};
 use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::error::{AuthError, AuthResult};
 use async_trait::async_trait;
@@ -330,20 +330,10 @@ macro_rules! on_pool {
 impl Db {
     async fn fetch(&self, sql: &Arc<str>, params: &Params, types: &[FieldType], ids: IdStrategy) -> Result<Vec<Vec<Val>>, DbErr> {
         match self {
-            Db::Sqlite(f) => {
-                if is_write(sql) {
-                    f.before_write().await?;
-                }
-                let rows = {
-                    let _shared = f.enter().await;
-                    let p = f.pool();
-                    run_fetch!(&p, sql, params, types, ids, bind_sqlite, dec_sqlite)
-                };
-                if is_write(sql) && rows.is_ok() {
-                    f.after_write().await?;
-                }
-                rows
-            }
+            Db::Sqlite(f) => match sqlite_run(f, &[js_stmt(sql, params, Some(types))], false, is_write(sql), ids).await?.pop() {
+                Some(Out::Rows(rows)) => Ok(rows),
+                _ => Ok(Vec::new()),
+            },
             Db::Postgres(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_pg, dec_pg)),
             Db::Mysql(p) => on_pool!(p, |c| run_fetch!(&mut *c, sql, params, types, ids, bind_my, dec_my)),
             Db::Js(h) => match h.run(&[js_stmt(sql, params, Some(types))], false).await?.pop() {
@@ -355,16 +345,10 @@ impl Db {
 
     async fn exec(&self, sql: &Arc<str>, params: &Params, ids: IdStrategy) -> Result<u64, DbErr> {
         Ok(match self {
-            Db::Sqlite(f) => {
-                f.before_write().await?;
-                let n = {
-                    let _shared = f.enter().await;
-                    let p = f.pool();
-                    run_exec!(&p, sql, params, ids, bind_sqlite)?.rows_affected()
-                };
-                f.after_write().await?;
-                n
-            }
+            Db::Sqlite(f) => match sqlite_run(f, &[js_stmt(sql, params, None)], false, true, ids).await?.pop() {
+                Some(Out::Changes(n)) => n,
+                _ => 0,
+            },
             Db::Postgres(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_pg)?.rows_affected()))?,
             Db::Mysql(p) => on_pool!(p, |c| Ok::<u64, DbErr>(run_exec!(&mut *c, sql, params, ids, bind_my)?.rows_affected()))?,
             Db::Js(h) => match h.run(&[js_stmt(sql, params, None)], false).await?.pop() {
@@ -378,21 +362,9 @@ impl Db {
     /// first column of the first row an earlier statement returned (a generated id). Through a
     /// database object this is one hop to the JS thread, so no other statement can interleave.
     pub async fn transaction(&self, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
-        if let Db::Sqlite(f) = self {
-            f.before_write().await?;
-            let outs = {
-                let _shared = f.enter().await;
-                let tx = Tx::Sqlite(f.pool().begin().await?);
-                run_tx(tx, stmts, ids).await
-            };
-            if outs.is_ok() {
-                f.after_write().await?;
-            }
-            return outs;
-        }
         let tx = match self {
             Db::Js(h) => return h.run(stmts, true).await,
-            Db::Sqlite(_) => return Err(DbErr::Other(AuthError::internal("unreachable"))),
+            Db::Sqlite(f) => return sqlite_run(f, stmts, true, true, ids).await,
             // taking a connection and BEGIN, together within the statement bound (the same 5 s as
             // the acquire timeout)
             Db::Postgres(p) => Tx::Postgres(bounded(async { p.begin().await.map_err(DbErr::from) }).await?),
@@ -405,15 +377,15 @@ impl Db {
     /// Runs a constant statement (DDL, session settings).
     pub async fn raw(&self, sql: String) -> Result<(), sqlx::Error> {
         match self {
-            Db::Sqlite(f) => {
-                f.before_write().await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                let r = {
-                    let _shared = f.enter().await;
-                    sqlx::query(AssertSqlSafe(sql)).execute(&f.pool()).await.map(|_| ())
-                };
-                f.after_write().await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                r
-            }
+            Db::Sqlite(f) => sqlite_run(f, &[Stmt { sql: sql.into(), params: Vec::new(), rows: None }], false, true, IdStrategy::Default)
+                .await
+                .map(|_| ())
+                .map_err(|e| {
+                    sqlx::Error::Protocol(match e {
+                        DbErr::Unique => "unique constraint violated".into(),
+                        DbErr::Other(e) => e.to_string(),
+                    })
+                }),
             Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
             Db::Mysql(p) => sqlx::query(AssertSqlSafe(sql)).execute(p).await.map(|_| ()),
             Db::Js(h) => h.run(&[Stmt { sql: sql.into(), params: Vec::new(), rows: None }], false).await.map(|_| ()).map_err(|e| {
@@ -424,6 +396,43 @@ impl Db {
             }),
         }
     }
+}
+
+/// Runs `stmts` on an SQLite file the engine owns: through the app's SQLite library once the
+/// engine moved there, else on our connections, with the shared-file checks around a write.
+async fn sqlite_run(f: &SqliteFile, stmts: &[Stmt], transaction: bool, write: bool, ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
+    if write && let Route::App(d) = f.before_write().await? {
+        return d.run(stmts, transaction).await;
+    }
+    let outs = {
+        let _shared = f.enter().await;
+        // a move to the app's library may have finished while we waited
+        if let Some(d) = f.delegate() {
+            drop(_shared);
+            return d.run(stmts, transaction).await;
+        }
+        own_run(&f.pool(), stmts, transaction, ids).await
+    };
+    if write && outs.is_ok() {
+        f.after_write().await?;
+    }
+    outs
+}
+
+/// Runs `stmts` on our own SQLite pool.
+async fn own_run(pool: &sqlx::SqlitePool, stmts: &[Stmt], transaction: bool, ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
+    if transaction {
+        return run_tx(Tx::Sqlite(pool.begin().await?), stmts, ids).await;
+    }
+    let mut outs = Vec::with_capacity(stmts.len());
+    for st in stmts {
+        let params: Params = st.params.iter().map(|(p, t)| (match p { Param::Val(v) => v.clone(), Param::FirstColumnOf(_) => Val::Null }, *t)).collect();
+        outs.push(match &st.rows {
+            Some(types) => Out::Rows(run_fetch!(pool, &st.sql, params, types, ids, bind_sqlite, dec_sqlite)?),
+            None => Out::Changes(run_exec!(pool, &st.sql, params, ids, bind_sqlite)?.rows_affected()),
+        });
+    }
+    Ok(outs)
 }
 
 /// Runs a batch inside `tx` (see [`Db::transaction`]) and commits.
@@ -642,6 +651,12 @@ fn describe(kind: &str, host: &str, port: u16, db: Option<&str>) -> String {
 impl SqlStore {
     /// Opens an SQLite file (created if missing) or `:memory:`.
     pub async fn open_sqlite(path: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
+        Self::open_sqlite_with(path, schema, pool, None).await
+    }
+
+    /// [`Self::open_sqlite`], with the callbacks that can reach the app's SQLite library (the
+    /// engine moves there when the app opens the same file through it, see [`SqliteFile`]).
+    pub async fn open_sqlite_with(path: &str, schema: Arc<Schema>, pool: PoolSettings, callbacks: Option<crate::callbacks::Callbacks>) -> AuthResult<Self> {
         let memory = path == ":memory:";
         let opts = if memory {
             SqliteConnectOptions::new().in_memory(true)
@@ -655,7 +670,7 @@ impl SqlStore {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
         let max = if memory { 1 } else { pool.max_connections.unwrap_or(4) };
-        let file = SqliteFile::open(path, opts, max).await.map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
+        let file = SqliteFile::open(path, opts, max, callbacks).await.map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
         Self::finish(Db::Sqlite(file), Dialect::Sqlite, schema).await
     }
 
@@ -1078,7 +1093,7 @@ impl Store for SqlStore {
             Db::Sqlite(f) => match &f.fast {
                 Some(fast) => {
                     let _shared = f.enter().await;
-                    fast.first_row(&self.q.find_session, token, &self.q.find_session_types)
+                    if f.delegate().is_some() { None } else { fast.first_row(&self.q.find_session, token, &self.q.find_session_types) }
                 }
                 None => None,
             },

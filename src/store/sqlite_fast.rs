@@ -89,6 +89,8 @@ impl FastReader {
         let c = Connection::open_with_flags(&self.path, flags).ok()?;
         c.busy_timeout(Duration::from_millis(50)).ok()?;
         c.pragma_update(None, "query_only", true).ok()?;
+        // never checkpoint or delete the WAL on close (see sqlite_file.rs)
+        c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).ok()?;
         c.set_prepared_statement_cache_capacity(16);
         Some(c)
     }

@@ -7,26 +7,33 @@
 //! lock the process holds on the file, and its last connection — believing it is the last user —
 //! checkpoints and *deletes* the WAL and shared-memory files the other library is still writing
 //! to (<https://sqlite.org/howtocorrupt.html> §2.2–2.3). Writes made after that land in an
-//! unlinked file and vanish. So, around every write:
+//! unlinked file and vanish. (When the app has already loaded better-sqlite3 or `node:sqlite`
+//! as the engine first opens the file, the store goes through that library instead and none of
+//! this applies: see `js/sqlite-handle.js`.) Around every write here:
 //!
 //! - **another library's handle is open** on the file (a descriptor on it that none of our
-//!   connections accounts for): the write is refused with 503 `DATABASE_UNAVAILABLE` and one log
-//!   line saying what to do (pass the `Database` object instead of the path) — before the write,
-//!   and again after it, in which case the answer is 503 instead of 200 (never a 200 for a write
-//!   that may be lost);
-//! - **our WAL or shared memory was deleted** under us (the other library closed its last
-//!   handle): every connection of ours is closed — the last close checkpoints the WAL we still
-//!   hold into the database file, so writes acknowledged meanwhile are kept — and fresh
-//!   connections are opened, before the write goes on (or, after it, before it is acknowledged).
+//!   connections accounts for), or **our WAL was deleted** under us (that library closed its
+//!   last handle): the engine moves to the app's library for good — it drains its own
+//!   statements, checkpoints a deleted WAL's frames into the database file (only when no other
+//!   handle is open, else that write answers 503), closes its connections, and asks the JS layer
+//!   to open the file with the SQLite library the app has loaded; from then on every statement
+//!   goes through that library, like the handle form. Our connections never checkpoint or delete
+//!   the WAL when they close (`SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`), so closing them cannot pull
+//!   the WAL from under the app.
+//! - when the app's library cannot be found (another SQLite package), writes answer 503
+//!   `DATABASE_UNAVAILABLE` while the foreign handle is open, with one log line saying what to do
+//!   (pass the `Database` object instead of the path); never a 200 for a write that may be lost.
 //!
 //! One `SqliteFile` per file per process (instances on the same file share it), so "our
 //! connections" are all of them. The descriptor scan reads `/proc/self/fd` (Linux; a few
 //! microseconds per descriptor) and runs for writes only; elsewhere the checks are skipped.
+use super::js_sqlite::{ATTACH, JsSqlite};
 use super::sqlite_fast::FastReader;
+use crate::callbacks::Callbacks;
 use crate::error::AuthError;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// What the descriptor scan saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,6 +58,19 @@ pub struct SqliteFile {
     /// The session read without sqlx's worker thread (files only).
     pub fast: Option<FastReader>,
     memory: bool,
+    /// Reaches the JS layer, to open the file with the app's SQLite library.
+    callbacks: Option<Callbacks>,
+    /// Set once the engine moved to the app's SQLite library: every statement goes there.
+    delegate: OnceLock<Arc<JsSqlite>>,
+}
+
+/// Where a write goes.
+#[derive(Debug)]
+pub enum Route {
+    /// Our own connections.
+    Own,
+    /// The app's SQLite library (the engine moved there).
+    App(Arc<JsSqlite>),
 }
 
 impl std::fmt::Debug for SqliteFile {
@@ -73,6 +93,28 @@ fn pool_options(max: u32, memory: bool) -> SqlitePoolOptions {
         // back, and our last close would checkpoint and delete the WAL under an app's handle
         .idle_timeout(None)
         .max_lifetime(None)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                let mut handle = conn.lock_handle().await?;
+                no_checkpoint_on_close(handle.as_raw_handle().as_ptr());
+                Ok(())
+            })
+        })
+}
+
+/// Our connections never checkpoint or delete the WAL when they close: the app's SQLite
+/// library may still be using it (the engine closes its connections when it moves there).
+pub(crate) fn no_checkpoint_on_close(db: *mut rusqlite::ffi::sqlite3) {
+    // SAFETY: `db` is an open connection handle owned by the caller for the whole call;
+    // sqlite3_db_config with an int and a nullable int pointer is its documented signature.
+    unsafe {
+        rusqlite::ffi::sqlite3_db_config(
+            db,
+            rusqlite::ffi::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        );
+    }
 }
 
 fn log_every_10s(last: &std::sync::atomic::AtomicU64, line: &str) {
@@ -88,7 +130,7 @@ static LAST_SHARED_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 impl SqliteFile {
     /// The shared file for `path` (opened on first use in this process); `:memory:` is never
     /// shared.
-    pub async fn open(path: &str, opts: SqliteConnectOptions, max_connections: u32) -> Result<Arc<Self>, sqlx::Error> {
+    pub async fn open(path: &str, opts: SqliteConnectOptions, max_connections: u32, callbacks: Option<Callbacks>) -> Result<Arc<Self>, sqlx::Error> {
         if path == ":memory:" {
             let pool = pool_options(1, true).connect_with(opts.clone()).await?;
             return Ok(Arc::new(SqliteFile {
@@ -100,6 +142,8 @@ impl SqliteFile {
                 gate: tokio::sync::RwLock::new(()),
                 fast: None,
                 memory: true,
+                callbacks: None,
+                delegate: OnceLock::new(),
             }));
         }
         let resolved = resolve(path);
@@ -118,6 +162,8 @@ impl SqliteFile {
             gate: tokio::sync::RwLock::new(()),
             fast: Some(FastReader::new(path)),
             memory: false,
+            callbacks,
+            delegate: OnceLock::new(),
         });
         if let Ok(mut m) = FILES.lock() {
             let m = m.get_or_insert_with(HashMap::new);
@@ -161,69 +207,105 @@ impl SqliteFile {
         AuthError::unavailable()
     }
 
-    /// Before a write: refuses while another library holds the file, re-opens our connections
-    /// when our WAL was deleted under them. Call without holding [`Self::enter`].
-    pub async fn before_write(&self) -> Result<(), AuthError> {
-        let Some(scan) = self.scan() else { return Ok(()) };
-        if scan.db_fds > self.ours() {
-            return Err(self.shared_error());
-        }
-        if scan.orphaned {
-            self.reset().await?;
-        }
-        Ok(())
+    /// The app's SQLite library, once the engine moved there.
+    pub fn delegate(&self) -> Option<Arc<JsSqlite>> {
+        self.delegate.get().cloned()
     }
 
-    /// After a write, before it is acknowledged: `Err` when it may not be durable. Call without
-    /// holding [`Self::enter`].
+    /// Before a write: where it goes. Moves to the app's library when another library holds the
+    /// file or deleted our WAL. Call without holding [`Self::enter`].
+    pub async fn before_write(&self) -> Result<Route, AuthError> {
+        if let Some(d) = self.delegate() {
+            return Ok(Route::App(d));
+        }
+        let Some(scan) = self.scan() else { return Ok(Route::Own) };
+        if scan.db_fds <= self.ours() && !scan.orphaned {
+            return Ok(Route::Own);
+        }
+        Ok(match self.move_to_app().await? {
+            Some(d) => Route::App(d),
+            None => Route::Own,
+        })
+    }
+
+    /// After a write on our own connections, before it is acknowledged: `Err` when it may not
+    /// be durable. Call without holding [`Self::enter`].
     pub async fn after_write(&self) -> Result<(), AuthError> {
         let Some(scan) = self.scan() else { return Ok(()) };
-        if scan.db_fds > self.ours() {
-            return Err(self.shared_error());
-        }
-        if scan.orphaned {
-            // the write went to a WAL that was deleted: closing our connections checkpoints it
-            // into the database file (no other library holds the file now)
-            self.reset().await?;
-        }
-        Ok(())
-    }
-
-    /// Closes every connection of ours (the last close checkpoints our WAL into the database
-    /// file and removes it) and opens a fresh pool.
-    async fn reset(&self) -> Result<(), AuthError> {
-        let _exclusive = self.gate.write().await;
-        // someone else may have reset meanwhile, or the app may have opened the file again
-        let Some(scan) = self.scan() else { return Ok(()) };
-        if !scan.orphaned {
+        if scan.db_fds <= self.ours() && !scan.orphaned {
             return Ok(());
         }
-        if scan.db_fds > self.ours() {
+        if self.delegate.get().is_some() && !scan.orphaned {
+            // another request moved us meanwhile, after this write (it waited for it)
+            return Ok(());
+        }
+        // a handle appeared during the write: the frames are in the WAL it shares (visible to it);
+        // a deleted WAL: they are checkpointed into the file by the move, or the answer is 503
+        self.move_to_app().await.map(|_| ())
+    }
+
+    /// Drains our statements, keeps what we wrote, closes our connections and goes through the
+    /// app's SQLite library from now on. `Ok(None)`: no such library is loaded, our WAL had been
+    /// deleted and no other handle is open: our own connections were re-opened instead.
+    async fn move_to_app(&self) -> Result<Option<Arc<JsSqlite>>, AuthError> {
+        let _exclusive = self.gate.write().await;
+        if let Some(d) = self.delegate() {
+            return Ok(Some(d));
+        }
+        let Some(scan) = self.scan() else { return Ok(None) };
+        let foreign = scan.db_fds > self.ours();
+        if !foreign && !scan.orphaned {
+            return Ok(None);
+        }
+        if scan.orphaned && foreign {
+            // the app re-opened the file after deleting our WAL: its new WAL and our deleted one
+            // cannot both be right; what we wrote since that close is not in the file
             return Err(self.shared_error());
         }
         let old = self.pool();
-        // a checkpoint that reports it copied every frame: the writes in the deleted WAL are in
-        // the database file now
-        let checkpointed: Result<(i64, i64, i64), sqlx::Error> =
-            sqlx::query_as("pragma wal_checkpoint(TRUNCATE)").fetch_one(&old).await;
+        let mut kept = true;
+        if scan.orphaned {
+            // nobody else holds the file: copy the deleted WAL's frames into the database file
+            let checkpointed: Result<(i64, i64, i64), sqlx::Error> =
+                sqlx::query_as("pragma wal_checkpoint(TRUNCATE)").fetch_one(&old).await;
+            kept = matches!(checkpointed, Ok((0, log, done)) if log == done || log < 0);
+            if !kept {
+                eprintln!("[better-auth-rs] SQLite {}: the WAL deleted by another SQLite library could not be checkpointed ({checkpointed:?}); recent writes may be lost", self.path);
+            }
+        }
+        // our connections close without checkpointing or deleting the WAL (the app's library
+        // uses it)
         if let Some(fast) = &self.fast {
             fast.clear();
         }
         old.close().await;
-        match checkpointed {
-            Ok((0, log, done)) if log == done || log < 0 => {}
-            other => {
-                eprintln!("[better-auth-rs] SQLite {}: the WAL deleted by another SQLite library could not be checkpointed ({other:?}); recent writes may be lost", self.path);
-                self.reopen().await?;
-                return Err(AuthError::unavailable());
-            }
+        let attached = match &self.callbacks {
+            Some(cb) if cb.has(ATTACH) => cb.call(ATTACH, serde_json::json!([self.path])).await.ok().flatten(),
+            _ => None,
+        };
+        if let (Some(kind), Some(cb)) = (attached.filter(|v| v.is_string() || v == &serde_json::Value::Bool(true)), &self.callbacks) {
+            let d = Arc::new(JsSqlite::new(cb.clone(), self.path.clone()));
+            let _ = self.delegate.set(d.clone());
+            eprintln!(
+                "[better-auth-rs] SQLite {}: the app opened this file with {} in the same process; the engine now goes through that library for it (two copies of SQLite must not share a file). Pass your Database object as `database` to start that way",
+                self.path,
+                kind.as_str().unwrap_or("its SQLite library")
+            );
+            return if kept { Ok(Some(d)) } else { Err(AuthError::unavailable()) };
         }
+        // no library of the app's to go through: our own connections again
         self.reopen().await?;
+        if foreign {
+            return Err(self.shared_error());
+        }
+        if !kept {
+            return Err(AuthError::unavailable());
+        }
         eprintln!(
             "[better-auth-rs] SQLite {}: another SQLite library in this process closed the file and deleted its WAL; connections re-opened, nothing lost. Pass your Database object as `database` to share the file safely",
             self.path
         );
-        Ok(())
+        Ok(None)
     }
 
     async fn reopen(&self) -> Result<(), AuthError> {
