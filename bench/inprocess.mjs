@@ -176,6 +176,7 @@ try {
   await sequential(op, Math.min(1, SECONDS / 4));
   const seq = await sequential(op, SECONDS);
   const conc = await concurrent(op, SECONDS, CONCURRENCY);
+  if (created && created.verify) created.verify();
   const extra = created && created.handlePrepares ? { handlePrepares: created.handlePrepares() } : {};
   send({ type: "result", impl: IMPL, sequential: seq, concurrent: { ...conc, concurrency: CONCURRENCY }, rss: process.memoryUsage.rss(), ...extra });
   process.exit(0);

@@ -124,7 +124,8 @@ function assertPathFormOwnsFile(dbFile, when) {
  * better-auth: better-sqlite3 `new Database(file)` with the core DDL applied first (no pragmas,
  * as in better-auth's docs; BENCH_BA_WAL=1 switches it to WAL for comparison).
  * ours: `database: file` (the path form: the engine opens the file itself and creates the
- * schema); asserted to be the engine's own connections (assertPathFormOwnsFile).
+ * schema); asserted to be the engine's own connections (assertPathFormOwnsFile; `verify()`
+ * repeats the check after a measurement).
  * ours-handle: `database: new Database(file)` (the handle form: better-sqlite3 in WAL mode, every
  * statement through that object on the JS thread; schema created by the engine through it);
  * asserted to go through the object (its `prepare` is counted: `handlePrepares()`).
@@ -177,7 +178,9 @@ export async function createAuth(impl, dbFile) {
     const auth = betterAuth({ ...common, database: dbFile });
     await auth.$context; // opens the database and creates the schema
     assertPathFormOwnsFile(dbFile, "after $context");
-    return { auth, toNodeHandler, fromNodeHeaders, close: () => {} };
+    // the engine also moves to the app's SQLite library when one later opens the file; with no
+    // library loaded in the process at the end of a measurement, that cannot have happened
+    return { auth, toNodeHandler, fromNodeHeaders, close: () => {}, verify: () => assertPathFormOwnsFile(dbFile, "after measuring") };
   }
   if (impl === "ours-handle") {
     const { default: Database } = await import("better-sqlite3");
