@@ -183,11 +183,13 @@ function betterAuth(options = {}) {
   const { NativeAuth } = loadBinding();
   const plain = markFunctions(plainOptions(options, ignoredPlugins), options);
   let dateKeys = new Set(CORE_DATE_KEYS);
-  const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys));
+  // what hooks find in `ctx.context` besides the per-call values (filled in once the engine exists)
+  const hookExtras = { context: {} };
+  const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys), hookExtras);
   let native;
   try {
     native = callbacks.size
-      ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks, (v) => reviveDates(v, dateKeys)), [...callbacks.keys()])
+      ? new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()), makeDispatcher(callbacks, (v) => reviveDates(v, dateKeys), hookExtras), [...callbacks.keys()])
       : new NativeAuth(JSON.stringify(plain), JSON.stringify(envSnapshot()));
   } catch (e) {
     const err = new Error(e && e.message ? e.message : String(e));
@@ -196,6 +198,17 @@ function betterAuth(options = {}) {
   }
   for (const w of warnings) console.warn(w);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
+  // Better Auth's `ctx.context.internalAdapter`, the methods hooks commonly call
+  const internalAdapter = {};
+  for (const m of native.internalAdapterMethods) {
+    internalAdapter[m] = async (...args) => reviveDates(JSON.parse(await native.internalAdapter(m, JSON.stringify(args === undefined ? [] : args))), dateKeys);
+  }
+  Object.assign(hookExtras.context, {
+    appName: options.appName ?? "Better Auth",
+    options,
+    baseURL: native.baseOrigin ? native.baseOrigin + native.basePath : undefined,
+    internalAdapter,
+  });
   if (native.secretIsDefault && process.env.NODE_ENV !== "test" && !process.env.TEST) {
     console.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");
   }

@@ -11,12 +11,15 @@ function isSqlitePath(db) {
   return !/^(postgres|postgresql|mysql|mariadb):\/\//i.test(url);
 }
 
-/** Collects the callbacks present in `options`: Map(name → fn). */
-function collectCallbacks(options, reviveDates = (x) => x) {
+/**
+ * Collects the callbacks present in `options`: Map(name → fn). `extras.context` is merged into
+ * hook contexts (see makeDispatcher).
+ */
+function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   const fns = new Map();
   const { hookRunner } = require("./hooks.js");
-  if (typeof options?.hooks?.before === "function") fns.set("hooks.before", hookRunner(options.hooks.before, reviveDates));
-  if (typeof options?.hooks?.after === "function") fns.set("hooks.after", hookRunner(options.hooks.after, reviveDates));
+  if (typeof options?.hooks?.before === "function") fns.set("hooks.before", hookRunner(options.hooks.before, reviveDates, extras));
+  if (typeof options?.hooks?.after === "function") fns.set("hooks.after", hookRunner(options.hooks.after, reviveDates, extras));
   const pw = options?.emailAndPassword?.password;
   if (typeof pw?.hash === "function") fns.set("password.hash", pw.hash);
   if (typeof pw?.verify === "function") fns.set("password.verify", pw.verify);
@@ -94,19 +97,60 @@ function undefinedMarkers(v) {
   return v;
 }
 
+function parseCookieHeader(header) {
+  const out = new Map();
+  for (const part of (header || "").split(";")) {
+    const i = part.indexOf("=");
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    if (!k || out.has(k)) continue;
+    let v = part.slice(i + 1).trim();
+    try { v = decodeURIComponent(v); } catch { /* keep as is */ }
+    out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * The endpoint context Better Auth passes to a database hook (second argument): `path` is the
+ * endpoint's (`/sign-up/email`), `context` carries `session`, `newSession`, `returned`,
+ * `responseHeaders`, `options`, `baseURL` and the served part of `internalAdapter`.
+ */
+function hookContext(c, reviveDates, extras) {
+  const r = c.request && c.request.__request;
+  const request = r ? new Request(r.url, { method: r.method, headers: r.headers }) : undefined;
+  const headers = new Headers(c.headers);
+  let cookies;
+  const context = {
+    ...(extras && extras.context),
+    session: reviveDates(c.context?.session ?? null),
+    newSession: reviveDates(c.context?.newSession ?? null),
+    returned: undefined,
+    responseHeaders: new Headers(),
+    baseURL: c.baseURL,
+  };
+  return {
+    path: c.path || (request ? new URL(request.url).pathname : undefined),
+    method: c.method || (request ? request.method : undefined),
+    body: c.body ?? undefined,
+    query: c.query ?? {},
+    params: c.params ?? {},
+    headers,
+    request,
+    context,
+    getHeader: (k) => headers.get(k),
+    getCookie: (k) => (cookies ??= parseCookieHeader(headers.get("cookie"))).get(k) ?? null,
+  };
+}
+
 /** Arguments as Better Auth passes them: `Request` objects, `Date`s and `undefined`s revived. */
-function reviveArgs(args, reviveDates) {
+function reviveArgs(args, reviveDates, extras) {
   return args.map(undefinedMarkers).map((a) => {
     if (a && typeof a === "object" && a.__request) {
       const r = a.__request;
       return new Request(r.url, { method: r.method, headers: r.headers });
     }
-    if (a && typeof a === "object" && a.__hookctx) {
-      const c = a.__hookctx;
-      const r = c.request && c.request.__request;
-      const request = r ? new Request(r.url, { method: r.method, headers: r.headers }) : undefined;
-      return { body: c.body ?? undefined, headers: new Headers(c.headers), request, path: request ? new URL(request.url).pathname : undefined };
-    }
+    if (a && typeof a === "object" && a.__hookctx) return hookContext(a.__hookctx, reviveDates, extras);
     return reviveDates(a);
   });
 }
@@ -137,13 +181,16 @@ function encodeError(e) {
   };
 }
 
-/** `(name, argsJson) => Promise<replyJson>` for the native side. */
-function makeDispatcher(fns, reviveDates = (x) => x) {
+/**
+ * `(name, argsJson) => Promise<replyJson>` for the native side. `extras.context` (filled in once
+ * the engine exists) is merged into the `context` of hook contexts.
+ */
+function makeDispatcher(fns, reviveDates = (x) => x, extras = {}) {
   return async (name, argsJson) => {
     try {
       const fn = fns.get(name);
       if (!fn) throw new Error(`no callback named ${name}`);
-      const value = await fn(...reviveArgs(JSON.parse(argsJson), reviveDates));
+      const value = await fn(...reviveArgs(JSON.parse(argsJson), reviveDates, extras));
       return JSON.stringify(value === undefined ? { u: 1 } : { v: value });
     } catch (e) {
       try {

@@ -94,16 +94,17 @@ function returnedValue(v) {
 }
 
 /** Wraps a user hook into the engine callback `(input) => { response, headers }`. */
-function hookRunner(hook, reviveDates) {
+function hookRunner(hook, reviveDates, extras = {}) {
   return async (input) => {
     const context = input.context
       ? {
+          ...extras.context,
           ...input.context,
           returned: returnedValue(reviveDates(input.context.returned)),
           newSession: reviveDates(input.context.newSession) ?? null,
           responseHeaders: new Headers(input.context.responseHeaders ?? []),
         }
-      : { session: null };
+      : { ...extras.context, session: null };
     const inputCtx = {
       path: input.path,
       method: input.method,

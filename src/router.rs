@@ -93,6 +93,52 @@ fn is_json_type(ct: &str) -> bool {
     }
 }
 
+/// `JSON.parse` accepts a `\uD800`–`\uDFFF` escape that is not half of a pair; serde_json
+/// refuses it, and a Rust string cannot hold it. Each such escape becomes `\uFFFD`: the
+/// character JavaScript produces when that string is encoded to UTF-8 (`TextEncoder`, Node's
+/// `Buffer`, the PostgreSQL and MySQL drivers), so a password hashes, and a value is stored, as
+/// Better Auth has them. Escaped backslashes (`\\ud800`) are left alone; pairs are kept.
+fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
+    fn surrogate_at(b: &[u8], i: usize) -> Option<u16> {
+        let hex = b.get(i + 2..i + 6)?;
+        if b.get(i) != Some(&b'\\') || !matches!(b.get(i + 1), Some(b'u')) {
+            return None;
+        }
+        let s = std::str::from_utf8(hex).ok()?;
+        let v = u16::from_str_radix(s, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&v).then_some(v)
+    }
+    let b = text.as_bytes();
+    // fast path: no `\ud8`–`\udf` escape at all
+    let maybe = b.windows(3).any(|w| w[0] == b'\\' && w[1] == b'u' && (w[2] == b'd' || w[2] == b'D'));
+    if !maybe {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match surrogate_at(b, i) {
+            Some(0xD800..=0xDBFF) if surrogate_at(b, i + 6).is_some_and(|lo| lo >= 0xDC00) => {
+                i += 12; // a valid pair
+            }
+            Some(_) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\uFFFD");
+                i += 6;
+                copied = i;
+            }
+            None => i += 2, // any other escape, including `\\`
+        }
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Parses a request body as better-call does. `Ok(None)` when there is no body.
 fn parse_body(req: &Request, allowed: &[&str], max: usize) -> Result<Option<Value>, AuthError> {
     let Some(bytes) = req.body.as_ref() else { return Ok(None) };
@@ -121,6 +167,7 @@ fn parse_body(req: &Request, allowed: &[&str], max: usize) -> Result<Option<Valu
     if is_json_type(&ct) {
         // JSON.parse of invalid UTF-8 sees U+FFFD; strings stay strings, so decode lossily.
         let text = String::from_utf8_lossy(bytes);
+        let text = replace_lone_surrogates(&text);
         return serde_json::from_str::<Value>(&text)
             .map(Some)
             .map_err(|_| AuthError::numeric(400, "BAD_REQUEST", "Invalid JSON in request body"));
@@ -182,7 +229,9 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         return not_found();
     };
 
-    let body = if method == "GET" || method == "HEAD" {
+    // `disableBody` (Better Auth's /get-session): the body is never read, so a POST answers 405
+    // whatever it carries
+    let body = if method == "GET" || method == "HEAD" || matches!(endpoint, Endpoint::GetSession) {
         None
     } else {
         match parse_body(&req, endpoint.media_types(), ctx.config.max_body_bytes) {
@@ -219,6 +268,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     let mut call = Call {
         ctx,
         headers: std::borrow::Cow::Borrowed(bearer_headers.as_ref().unwrap_or(&req.headers)),
+        request_headers: &req.headers,
         body,
         query,
         has_request: true,
@@ -228,6 +278,8 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         new_session: None,
         out: ResponseHeaders::default(),
         dynamic_origins,
+        endpoint: None,
+        session: None,
     };
     let result = endpoint.run(&mut call, &method).await;
     crate::bearer::after(ctx, &mut call.out);
@@ -272,8 +324,8 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     if endpoint.requires_headers() && input.headers.is_none() {
         return ApiOutput { result: Err(AuthError::validation("Headers is required")), headers: ResponseHeaders::default() };
     }
-    let headers = input.headers.unwrap_or_default();
-    let headers = crate::bearer::apply(ctx, &headers).unwrap_or(headers);
+    let own_headers = input.headers.unwrap_or_default();
+    let bearer_headers = crate::bearer::apply(ctx, &own_headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
     // origins are only checked for calls made with a `request` (as in Better Auth)
     let dynamic_origins = if input.has_request {
@@ -286,7 +338,8 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     };
     let mut call = Call {
         ctx,
-        headers: std::borrow::Cow::Borrowed(&headers),
+        headers: std::borrow::Cow::Borrowed(bearer_headers.as_ref().unwrap_or(&own_headers)),
+        request_headers: &own_headers,
         body: input.body,
         query: input.query,
         has_request: input.has_request,
@@ -296,8 +349,34 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         new_session: None,
         out: ResponseHeaders::default(),
         dynamic_origins,
+        endpoint: None,
+        session: None,
     };
     let result = endpoint.run(&mut call, &method).await;
     crate::bearer::after(ctx, &mut call.out);
     ApiOutput { result, headers: call.out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_lone_surrogates;
+
+    fn parse(json: &str) -> serde_json::Value {
+        serde_json::from_str(&replace_lone_surrogates(json)).expect("parses")
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_parse_as_replacement_characters() {
+        assert_eq!(parse(r#""a\ud800b""#), "a\u{FFFD}b");
+        assert_eq!(parse(r#""\uDFFF\udbff""#), "\u{FFFD}\u{FFFD}");
+        // a pair is one character; a lone high before a pair is replaced, the pair kept
+        assert_eq!(parse(r#""\ud83d\ude00""#), "\u{1F600}");
+        assert_eq!(parse(r#""\ud800\ud83d\ude00\ude00""#), "\u{FFFD}\u{1F600}\u{FFFD}");
+        // an escaped backslash followed by `ud800` is text, not an escape
+        assert_eq!(parse(r#""\\ud800""#), "\\ud800");
+        assert_eq!(parse(r#"{"\ud800":"x\u00e9"}"#)["\u{FFFD}"], "x\u{e9}");
+        assert!(matches!(replace_lone_surrogates(r#"{"a":"\u00e9\\"}"#), std::borrow::Cow::Borrowed(_)));
+        // a truncated escape stays invalid JSON
+        assert!(serde_json::from_str::<serde_json::Value>(&replace_lone_surrogates(r#""\ud8""#)).is_err());
+    }
 }

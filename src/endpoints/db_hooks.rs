@@ -12,9 +12,24 @@ fn name(model: &str, op: &str, when: &str) -> String {
     format!("databaseHooks.{model}.{op}.{when}")
 }
 
+/// The endpoint context Better Auth passes as a database hook's second argument: `path` (the
+/// endpoint's, `/sign-up/email`), `method`, `body`, `query`, `params`, `headers`, `request`, and
+/// `context` with `session` (what the session middleware found), `newSession`, `returned`; the JS
+/// side adds `responseHeaders`, `options`, `baseURL` and `internalAdapter`.
 fn ctx_arg(call: &Call<'_>) -> Value {
     let headers: Vec<Value> = call.headers.iter().map(|(k, v)| json!([k, v])).collect();
-    json!({ "__hookctx": { "body": call.body.clone().unwrap_or(Value::Null), "headers": headers, "request": call.request_arg() } })
+    let (path, method) = call.endpoint.clone().unwrap_or_default();
+    json!({ "__hookctx": {
+        "path": path,
+        "method": method,
+        "body": call.body.clone().unwrap_or(Value::Null),
+        "query": call.query,
+        "params": call.params,
+        "headers": headers,
+        "request": call.request_arg(),
+        "baseURL": call.base_url(),
+        "context": { "session": call.session, "newSession": call.new_session },
+    } })
 }
 
 /// Runs `<model>.<op>.before` on `data`. `Ok(None)`: the hook returned `false` (cancel);
@@ -97,12 +112,29 @@ pub fn user_data(call: &Call<'_>, u: &User) -> Value {
     user_json(u, &call.ctx.config.schema.user)
 }
 
+/// A user about to be created, as Better Auth's `user.create.before` sees it: no `id` yet,
+/// `image` present but `undefined` when not given, additional fields only when given (or
+/// defaulted).
+pub fn user_create_data(u: &User) -> Value {
+    let mut m = Map::new();
+    m.insert("createdAt".into(), Value::String(crate::time::to_iso(u.created_at)));
+    m.insert("updatedAt".into(), Value::String(crate::time::to_iso(u.updated_at)));
+    m.insert("email".into(), Value::String(u.email.clone()));
+    m.insert("name".into(), Value::String(u.name.clone()));
+    m.insert("image".into(), u.image.clone().map(Value::String).unwrap_or_else(|| json!({ "__undefined": true })));
+    for (k, v) in &u.extra {
+        m.insert(k.clone(), v.clone());
+    }
+    m.insert("emailVerified".into(), Value::Bool(u.email_verified));
+    Value::Object(m)
+}
+
 /// A session as hooks see it.
 pub fn session_data(call: &Call<'_>, s: &Session) -> Value {
     session_json(s, &call.ctx.config.schema.session)
 }
 
-fn account_json(a: &crate::store::Account) -> Value {
+pub(crate) fn account_json(a: &crate::store::Account) -> Value {
     json!({
         "id": a.id, "accountId": a.account_id, "providerId": a.provider_id, "userId": a.user_id,
         "accessToken": null, "refreshToken": null, "idToken": null, "accessTokenExpiresAt": null, "refreshTokenExpiresAt": null,

@@ -34,6 +34,7 @@ pub async fn require_session(call: &mut Call<'_>, guard: Guard) -> AuthResult<(S
             if guard == Guard::Fresh && fresh_age > 0 && now - s.created_at >= fresh_age * 1000 {
                 return Err(AuthError::base("FORBIDDEN", "SESSION_NOT_FRESH"));
             }
+            call.session = Some(crate::json::session_user_json(&s, &u, &ctx.config.schema));
             Ok((s, u))
         }
         _ => {

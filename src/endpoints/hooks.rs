@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 fn input(endpoint: Endpoint, call: &Call<'_>, method: &str) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("path".into(), Value::String(endpoint.path().replace(":token", call.params.get("token").and_then(Value::as_str).unwrap_or(":token"))));
+    m.insert("path".into(), Value::String(endpoint.hook_path(call)));
     m.insert("method".into(), Value::String(method.to_string()));
     m.insert("body".into(), call.body.clone().unwrap_or(Value::Null));
     m.insert("query".into(), Value::Object(call.query.clone()));
@@ -98,6 +98,7 @@ pub async fn after(endpoint: Endpoint, call: &mut Call<'_>, method: &str, result
     context.insert("returned".into(), returned);
     context.insert("responseHeaders".into(), Value::Array(call.out.0.iter().map(|(k, v)| json!([k, v])).collect()));
     context.insert("newSession".into(), call.new_session.clone().unwrap_or(Value::Null));
+    context.insert("session".into(), call.session.clone().unwrap_or(Value::Null));
     m.insert("context".into(), Value::Object(context));
     let reply = match call.ctx.callbacks.call("hooks.after", json!([Value::Object(m)])).await {
         Ok(r) => r,

@@ -14,6 +14,7 @@ pub mod fields;
 pub mod guard;
 pub mod health;
 pub mod hooks;
+pub mod internal_adapter;
 pub mod jwt;
 pub mod password;
 pub mod session;
@@ -41,6 +42,10 @@ pub struct Call<'a> {
     pub ctx: &'a AuthContext,
     /// Request headers (cookies, IP, user agent); a before hook may replace them.
     pub headers: std::borrow::Cow<'a, Headers>,
+    /// The request's own headers, before `bearer()` turned `Authorization` into a session
+    /// cookie or a before hook replaced them (Better Auth's `ctx.request.headers`): what the
+    /// form CSRF check reads.
+    pub request_headers: &'a Headers,
     /// Parsed body (`None` when absent).
     pub body: Option<Value>,
     /// Query parameters (strings, or arrays for repeated keys).
@@ -60,6 +65,10 @@ pub struct Call<'a> {
     pub out: ResponseHeaders,
     /// Origins returned by a `trustedOrigins` function for this request.
     pub dynamic_origins: Vec<String>,
+    /// The endpoint's path (`/sign-up/email`) and method, once routed (`ctx.path` in hooks).
+    pub endpoint: Option<(String, String)>,
+    /// `{ session, user }` the session middleware found (`ctx.context.session` in hooks).
+    pub session: Option<Value>,
 }
 
 impl<'a> Call<'a> {
@@ -68,6 +77,7 @@ impl<'a> Call<'a> {
         Self {
             ctx,
             headers: std::borrow::Cow::Borrowed(headers),
+            request_headers: headers,
             body: None,
             query: Map::new(),
             has_request: false,
@@ -77,6 +87,8 @@ impl<'a> Call<'a> {
             new_session: None,
             out: ResponseHeaders::default(),
             dynamic_origins: Vec::new(),
+            endpoint: None,
+            session: None,
         }
     }
 
@@ -218,6 +230,11 @@ impl Endpoint {
         self.row().2
     }
 
+    /// The path hooks see as `ctx.path` (`/reset-password/:token` with the token filled in).
+    pub fn hook_path(self, call: &Call<'_>) -> String {
+        self.path().replace(":token", call.params.get("token").and_then(Value::as_str).unwrap_or(":token"))
+    }
+
     /// Served by this instance (plugin endpoints only when their plugin is on).
     pub fn enabled(self, ctx: &crate::context::AuthContext) -> bool {
         match self {
@@ -282,6 +299,7 @@ impl Endpoint {
 
     /// Runs the endpoint between the user's `hooks.before` and `hooks.after`.
     pub async fn run(self, call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
+        call.endpoint = Some((self.hook_path(call), method.to_string()));
         if call.ctx.callbacks.has("hooks.before")
             && let Some(out) = hooks::before(self, call, method).await? {
                 return Ok(out);

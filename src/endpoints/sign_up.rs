@@ -72,7 +72,7 @@ fn validate(body: Option<&Value>) -> AuthResult<Body> {
 pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let body = validate(call.body.as_ref())?;
     if call.has_request {
-        origin::form_csrf(&call.headers, &call.trusted_origins(), call.check_settings())?;
+        origin::form_csrf(call.request_headers, &call.trusted_origins(), call.check_settings())?;
     }
     let ctx = call.ctx;
     let ep = &ctx.config.email_and_password;
@@ -150,7 +150,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         updated_at: now,
         scope: None,
     };
-    if let Some(data) = super::db_hooks::before(call, "user", "create", super::db_hooks::user_data(call, &user)).await? {
+    if let Some(data) = super::db_hooks::before(call, "user", "create", super::db_hooks::user_create_data(&user)).await? {
         if let Value::Object(d) = data {
             super::db_hooks::merge_user(&mut user, &d);
         }

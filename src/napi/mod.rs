@@ -207,6 +207,22 @@ impl NativeAuth {
         .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
     }
 
+    /// Credential accounts by password-hash format, for `npx better-auth-rs hashes`:
+    /// `[argon2id, scrypt, other, none]` — argon2id (ours; Better Auth cannot verify it),
+    /// scrypt (Better Auth's `salt:key`), any other value, and no password. Read-only: one
+    /// aggregate query, no hash leaves the database, no table is created.
+    #[napi]
+    pub async fn password_hash_counts(&self) -> Result<Vec<i64>> {
+        let ctx = self.ctx.clone();
+        tokio::spawn(async move {
+            let store = crate::store::open_sql(&ctx.config.database, ctx.config.schema.clone(), &ctx.callbacks).await?;
+            password_hash_counts(&store).await
+        })
+        .await
+        .map_err(panic_message)?
+        .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
+    }
+
     /// `auth.api.getSession`'s body (JSON text) when the cookie cache answers it, computed
     /// synchronously with cheap crypto only (no I/O, no callbacks); `null` otherwise, and the
     /// caller runs the full endpoint.
@@ -268,6 +284,21 @@ impl NativeAuth {
             headers: flatten(res.headers),
             body: res.body.into(),
         })
+    }
+
+    /// `ctx.context.internalAdapter.<method>(...args)` for hooks (JSON in, JSON text out).
+    #[napi]
+    pub async fn internal_adapter(&self, method: String, args_json: String) -> Result<String> {
+        let args: Vec<Value> = serde_json::from_str(&args_json).unwrap_or_default();
+        let ctx = self.ctx.clone();
+        let out = caught(async move { crate::endpoints::internal_adapter::call(&ctx, &method, &args).await }).await.map_err(inline_panic)?;
+        out.map(|v| v.to_string()).map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
+    }
+
+    /// Method names of `internalAdapter` served to hooks.
+    #[napi(getter)]
+    pub fn internal_adapter_methods(&self) -> Vec<String> {
+        crate::endpoints::internal_adapter::METHODS.iter().map(|s| s.to_string()).collect()
     }
 
     /// Calls an endpoint by its `auth.api` name.
@@ -344,4 +375,33 @@ impl NativeAuth {
             }
         })
     }
+}
+
+/// `NativeAuth::password_hash_counts`'s query: counts by prefix in the database (the same test as
+/// `crypto::password::hash_kind`: `$argon2...` is argon2, a `:` is scrypt), under the account
+/// table's mapped names.
+async fn password_hash_counts(store: &crate::store::sql::SqlStore) -> crate::error::AuthResult<Vec<i64>> {
+    use crate::store::{schema::FieldType, value::Val};
+    let m = &store.schema().account;
+    let d = store.dialect();
+    let pw = d.q(m.col("password"));
+    let sql = format!(
+        "select count(case when {pw} like '$argon2id$%' then 1 end), \
+         count(case when {pw} not like '$argon2%' and {pw} like '%:%' then 1 end), \
+         count(case when {pw} <> '' and {pw} not like '$argon2id$%' and ({pw} like '$argon2%' or {pw} not like '%:%') then 1 end), \
+         count(case when {pw} is null or {pw} = '' then 1 end) \
+         from {} where {} = {}",
+        d.q(&m.table),
+        d.q(m.col("providerId")),
+        d.p(1)
+    );
+    let rows = store.fetch_raw(sql, vec![(Val::Text("credential".into()), FieldType::String)], &[FieldType::Number; 4]).await?;
+    let row = rows.into_iter().next().unwrap_or_default();
+    Ok((0..4)
+        .map(|i| match row.get(i) {
+            Some(Val::Int(n)) => *n,
+            Some(Val::Float(f)) => *f as i64,
+            _ => 0,
+        })
+        .collect())
 }

@@ -862,7 +862,11 @@ impl SqlStore {
                 "image" => u.image.clone().map(Val::Text).unwrap_or(Val::Null),
                 "createdAt" => Val::Date(u.created_at),
                 "updatedAt" => Val::Date(u.updated_at),
-                key => u.extra.get(key).map(|j| Val::from_json(j, f.ty)).unwrap_or(Val::Null),
+                // an additional field nobody set is left out: the column's default applies
+                key => match u.extra.get(key) {
+                    Some(j) => Val::from_json(j, f.ty),
+                    None => continue,
+                },
             };
             v.push((f, val));
         }
@@ -887,7 +891,10 @@ impl SqlStore {
                 "ipAddress" => s.ip_address.clone().map(Val::Text).unwrap_or(Val::Null),
                 "userAgent" => s.user_agent.clone().map(Val::Text).unwrap_or(Val::Null),
                 "userId" => Val::Id(s.user_id.clone()),
-                key => s.extra.get(key).map(|j| Val::from_json(j, f.ty)).unwrap_or(Val::Null),
+                key => match s.extra.get(key) {
+                    Some(j) => Val::from_json(j, f.ty),
+                    None => continue,
+                },
             };
             v.push((f, val));
         }
@@ -1059,6 +1066,17 @@ impl Store for SqlStore {
             account.user_id = id.clone();
             account.account_id = id;
         }
+        // additional fields left out took their column defaults: read them back, as Better
+        // Auth's adapters return the inserted row
+        if self.schema.user.extra_fields().any(|f| !user.extra.contains_key(&f.key))
+            && let Ok(Some(written)) = self.find_user_by_id(&user.id).await
+        {
+            for f in self.schema.user.extra_fields() {
+                if !user.extra.contains_key(&f.key) {
+                    user.extra.insert(f.key.clone(), written.extra.get(&f.key).cloned().unwrap_or(Value::Null));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -1082,6 +1100,16 @@ impl Store for SqlStore {
                 let rows = self.db.fetch(&self.q.select_session_id_by_token, &p, &[FieldType::Id], self.schema.ids).await?;
                 if let Some(id) = rows.into_iter().next().and_then(|mut r| r.pop()).and_then(Val::text) {
                     s.id = id;
+                }
+            }
+        }
+        // additional fields left out took their column defaults: read them back
+        if self.schema.session.extra_fields().any(|f| !s.extra.contains_key(&f.key))
+            && let Ok(Some((written, _))) = self.find_session(&s.token).await
+        {
+            for f in self.schema.session.extra_fields() {
+                if !s.extra.contains_key(&f.key) {
+                    s.extra.insert(f.key.clone(), written.extra.get(&f.key).cloned().unwrap_or(Value::Null));
                 }
             }
         }
