@@ -34,7 +34,11 @@ import "./helpers/env.mjs"; // first: sets NODE_ENV before better-auth loads
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { createRequire } from "node:module";
 import { IMPLS, SECRET, BASE_URL, makeAuth, tempDbFile } from "./helpers/impls.mjs";
+
+// Better Auth's own plugin object: better-auth-rs serves it as its own `bearer()`.
+const { bearer } = createRequire(import.meta.url)("better-auth/plugins");
 
 const API = "/api/auth";
 const ID32 = /^[A-Za-z0-9]{32}$/;
@@ -98,7 +102,14 @@ function parseSetCookie(str, sh) {
 
 function headersShape(headers, sh) {
   const out = {};
-  for (const [k, v] of headers) if (k !== "set-cookie") out[k] = v;
+  for (const [k, v] of headers) {
+    if (k === "set-cookie") continue;
+    // bearer(): `<token>.<signature>`, a fresh random token each time (the signature is checked)
+    if (k === "set-auth-token") {
+      const i = v.lastIndexOf(".");
+      out[k] = i > 0 && sign(v.slice(0, i)) === v.slice(i + 1) ? `${sh.string(v.slice(0, i))}.<valid sig>` : `<bad: ${v}>`;
+    } else out[k] = v;
+  }
   return { headers: out, cookies: headers.getSetCookie().map((c) => parseSetCookie(c, sh)) };
 }
 
@@ -426,6 +437,55 @@ describe("parity: body parsing", () => {
     expectError(await ctx.send("json; charset", "POST", "/sign-in/email", { json: { email: "a@x.io", password: PW }, contentType: "application/json; charset=utf-8" }), 401, "INVALID_EMAIL_OR_PASSWORD");
     expectError(await ctx.send("upper-case type", "POST", "/sign-in/email", { json: { email: "a@x.io", password: PW }, contentType: "Application/JSON" }), 401, "INVALID_EMAIL_OR_PASSWORD");
   });
+});
+
+describe("parity: body parsing (JSON.parse and disableBody)", () => {
+  parity("POST /get-session never reads its body (disableBody): 405 whatever it carries", async (ctx) => {
+    const bodies = [
+      ["text/plain", { body: "hello", contentType: "text/plain" }],
+      ["malformed JSON", { json: "{" }],
+      ["no content-type", { body: new TextEncoder().encode("x") }],
+      ["form", { form: { a: "b" } }],
+      ["2 MB of JSON", { json: JSON.stringify({ a: "x".repeat(2_000_000) }) }],
+    ];
+    for (const [label, opts] of bodies) {
+      expectError(await ctx.send(`POST get-session, ${label}`, "POST", "/get-session", opts), 405, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED");
+    }
+  });
+
+  parity("lone-surrogate escapes (\\ud800) parse as JSON.parse parses them", async (ctx) => {
+    // a password with a lone surrogate hashes as it encodes to UTF-8: U+FFFD in its place
+    expectOk(await ctx.send("sign-up, lone surrogate in the password", "POST", "/sign-up/email", { json: '{"email":"sur@example.com","password":"correct-horse\\ud800","name":"Sur"}' }));
+    expectOk(await ctx.send("sign-in with U+FFFD in its place", "POST", "/sign-in/email", { json: { email: "sur@example.com", password: "correct-horse\ufffd" } }));
+    expectOk(await ctx.send("sign-in with the same escape", "POST", "/sign-in/email", { json: '{"email":"sur@example.com","password":"correct-horse\\udfff"}' }));
+    expectError(await ctx.send("sign-in, the password without it", "POST", "/sign-in/email", { json: { email: "sur@example.com", password: "correct-horse" } }), 401, "INVALID_EMAIL_OR_PASSWORD");
+    expectError(await ctx.send("an email with a lone surrogate", "POST", "/sign-up/email", { json: '{"email":"s\\ud800@example.com","password":"correct-horse-battery","name":"x"}' }), 400, "VALIDATION_ERROR");
+    expectError(await ctx.send("an untrusted callbackURL with one", "POST", "/sign-up/email", { json: '{"email":"cb@example.com","password":"correct-horse-battery","name":"x","callbackURL":"https://evil.example/\\ud800"}' }), 403, "INVALID_CALLBACK_URL");
+    // a pair stays one character; a key with a lone surrogate is an unknown field
+    const pair = await ctx.send("a surrogate pair and a lone-surrogate key", "POST", "/sign-up/email", { json: '{"email":"pair@example.com","password":"correct-horse-battery","name":"a\\ud83d\\ude00b","\\ud800":1}' });
+    expectOk(pair);
+    assert.equal(pair.json.user.name, "a\u{1F600}b");
+  });
+});
+
+describe("parity: bearer()", () => {
+  parity("a native client's sign-in (Authorization, no Origin, no cookie) passes the form CSRF check", async (ctx) => {
+    const su = await ctx.send("sign-up", "POST", "/sign-up/email", { json: signUpBody() });
+    expectOk(su);
+    assert.equal(su.headers["set-auth-token"], "<id#1>.<valid sig>");
+    const authorization = `Bearer ${su.json.token}.${sign(su.json.token)}`; // what set-auth-token carried
+    const creds = { email: "ada@example.com", password: PW };
+    expectOk(await ctx.send("sign-in, Authorization only", "POST", "/sign-in/email", { json: creds, headers: { authorization } }));
+    expectOk(await ctx.send("sign-in, raw token", "POST", "/sign-in/email", { json: creds, headers: { authorization: `Bearer ${su.json.token}` } }));
+    expectOk(await ctx.send("sign-up, Authorization only", "POST", "/sign-up/email", { json: signUpBody("bob@example.com"), headers: { authorization } }));
+    // the request's own headers still decide: Fetch Metadata without Origin, or a real cookie
+    expectError(await ctx.send("sign-in, Authorization + sec-fetch-mode", "POST", "/sign-in/email", { json: creds, headers: { authorization, "sec-fetch-mode": "cors" } }), 403, "MISSING_OR_NULL_ORIGIN");
+    expectError(await ctx.send("sign-in, Authorization + cookie", "POST", "/sign-in/email", { json: creds, headers: { authorization, cookie: "theme=dark" } }), 403, "MISSING_OR_NULL_ORIGIN");
+    expectOk(await ctx.send("sign-in, Authorization + trusted Origin", "POST", "/sign-in/email", { json: creds, headers: { authorization, ...TRUSTED } }));
+    const s = await ctx.send("get-session with Authorization", "GET", "/get-session", { headers: { authorization } });
+    expectOk(s);
+    assert.equal(s.json.user.email, "ada@example.com");
+  }, { plugins: [bearer()] });
 });
 
 describe("parity: sign-in", () => {

@@ -58,7 +58,7 @@ async fn failed(call: &Call<'_>, lockout: Option<&(LockoutConfig, String)>) -> A
 pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let body = validate(call.body.as_ref())?;
     if call.has_request {
-        origin::form_csrf(&call.headers, &call.trusted_origins(), call.check_settings())?;
+        origin::form_csrf(call.request_headers, &call.trusted_origins(), call.check_settings())?;
     }
     let ctx = call.ctx;
     let ep = &ctx.config.email_and_password;
