@@ -722,7 +722,8 @@ impl AuthConfig {
             None => None,
         };
         if jwt.as_ref().is_some_and(|j| j.uses_keys()) {
-            schema = schema.with_jwks();
+            let mapping = jwt_options.as_ref().and_then(|j| j.get("schema")).and_then(|s| s.get("jwks"));
+            schema = schema.with_jwks_mapped(mapping)?;
         }
         // the `rateLimit` table: database rate-limit storage, and account-lockout counters
         let rl_opts = o.child("rateLimit")?;

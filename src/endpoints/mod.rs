@@ -318,7 +318,14 @@ impl Endpoint {
             Endpoint::SignOut => sign_out::sign_out(call).await?,
             Endpoint::GetSession => {
                 let v = session::get_session(call, method).await?;
-                jwt::set_header(call, &v).await?;
+                // a broken jwks table must not take every session check down with it: the
+                // session is answered without `set-auth-jwt` (the cause is logged)
+                if let Err(e) = jwt::set_header(call, &v).await {
+                    if e.is_unavailable() {
+                        return Err(e);
+                    }
+                    crate::jwt::plugin::log_header_skipped(&e);
+                }
                 v
             }
             Endpoint::ListSessions => account::list_sessions(call).await?,

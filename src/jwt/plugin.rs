@@ -132,7 +132,93 @@ pub struct JwkRow {
     pub crv: Option<String>,
 }
 
+/// `fooBar` → `foo_bar` (the column names of a snake_case schema).
+fn snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 2);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What is wrong with the `jwks` table when a statement on it failed: missing table or columns,
+/// with the fix (migrate, or map a snake_case table's columns). `None` when it looks right.
+async fn table_problem(store: &SqlStore) -> Option<String> {
+    let m = store.schema().jwks.as_ref()?;
+    let cols = crate::store::migrate::columns(store, &m.table).await.ok()?;
+    if cols.is_empty() {
+        return Some(format!(
+            "the jwt plugin's table \"{}\" does not exist: create it with `npx better-auth-rs migrate` (or `await getMigrations(auth).runMigrations()`)",
+            m.table
+        ));
+    }
+    let missing: Vec<&crate::store::schema::Field> = m.fields.iter().filter(|f| !cols.iter().any(|c| c.name == f.column)).collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = missing.iter().map(|f| format!("\"{}\"", f.column)).collect();
+    let renames: Vec<String> = missing
+        .iter()
+        .filter(|f| cols.iter().any(|c| c.name == snake(&f.key)) && snake(&f.key) != f.column)
+        .map(|f| format!("{}: \"{}\"", f.key, snake(&f.key)))
+        .collect();
+    Some(if !renames.is_empty() {
+        format!(
+            "the jwt plugin's table \"{}\" has snake_case columns: map them with jwt({{ schema: {{ jwks: {{ fields: {{ {} }} }} }} }})",
+            m.table,
+            renames.join(", ")
+        )
+    } else {
+        format!(
+            "the jwt plugin's table \"{}\" lacks column(s) {} (an older Better Auth schema): add them with `npx better-auth-rs migrate` (or `await getMigrations(auth).runMigrations()`)",
+            m.table,
+            names.join(", ")
+        )
+    })
+}
+
+static LAST_TABLE_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A failed statement on the `jwks` table as a clear error (logged at most every 10 s).
+async fn explain(store: &SqlStore, e: AuthError) -> AuthError {
+    if e.is_unavailable() {
+        return e;
+    }
+    match table_problem(store).await {
+        Some(msg) => {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            let last = LAST_TABLE_LOG.load(std::sync::atomic::Ordering::Relaxed);
+            if now >= last + 10 && LAST_TABLE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
+                eprintln!("[better-auth-rs] {msg}");
+            }
+            AuthError::internal(msg)
+        }
+        None => e,
+    }
+}
+
+/// Logs (at most every 10 s) why `set-auth-jwt` was left off a session answer.
+pub fn log_header_skipped(e: &AuthError) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let last = LAST_TABLE_LOG.load(std::sync::atomic::Ordering::Relaxed);
+    if now >= last + 10 && LAST_TABLE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
+        eprintln!("[better-auth-rs] get-session answered without set-auth-jwt: {e}");
+    }
+}
+
 async fn all_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
+    match read_keys(store).await {
+        Ok(k) => Ok(k),
+        Err(e) => Err(explain(store, e).await),
+    }
+}
+
+async fn read_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
     let Some(m) = store.schema().jwks.as_ref() else { return Ok(Vec::new()) };
     let d = store.dialect();
     let cols: Vec<String> = m.fields.iter().map(|f| d.q(&f.column)).collect();
@@ -187,7 +273,9 @@ async fn create_key(store: &SqlStore, cfg: &JwtConfig, secret: &str, id: String,
     let cols: Vec<String> = m.fields.iter().map(|f| d.q(&f.column)).collect();
     let ps: Vec<String> = (1..=vals.len()).map(|i| d.p(i)).collect();
     let sql = format!("insert into {} ({}) values ({})", d.q(&m.table), cols.join(", "), ps.join(", "));
-    store.exec_sql(sql, vals.to_vec()).await?;
+    if let Err(e) = store.exec_sql(sql, vals.to_vec()).await {
+        return Err(explain(store, e).await);
+    }
     Ok(row)
 }
 

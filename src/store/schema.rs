@@ -379,9 +379,23 @@ impl Schema {
     }
 
     /// Adds the JWT plugin's `jwks` table.
-    pub fn with_jwks(mut self) -> Self {
-        self.jwks = Some(Model { key: "jwks", table: "jwks".into(), fields: jwks_fields() });
-        self
+    pub fn with_jwks(self) -> Self {
+        match self.clone().with_jwks_mapped(None) {
+            Ok(s) => s,
+            Err(_) => self,
+        }
+    }
+
+    /// Adds the JWT plugin's `jwks` table, renamed as `jwt({ schema: { jwks: { modelName,
+    /// fields } } })` says (`mapping` is that `jwks` object).
+    pub fn with_jwks_mapped(mut self, mapping: Option<&Value>) -> Result<Self, ConfigError> {
+        let model = build_model("jwks", jwks_fields(), mapping, false)
+            .map_err(|e| ConfigError(e.0.replace("option `jwks", "option `plugins[jwt].schema.jwks")))?;
+        if [&self.user, &self.session, &self.account, &self.verification].iter().any(|m| m.table == model.table) {
+            return Err(bad("plugins[jwt].schema.jwks.modelName", format!("\"{}\" is already a core table", model.table)));
+        }
+        self.jwks = Some(model);
+        Ok(self)
     }
 
     /// Adds the `rateLimit` table under its `modelName`.
