@@ -64,7 +64,7 @@ function cors(origins) {
 }
 
 /**
- * @param {{ auth: any, toNodeHandler: Function, fromNodeHeaders: Function, trustedOrigins?: string[] }} opts
+ * @param {{ auth?: any, toNodeHandler?: Function, fromNodeHeaders?: Function, trustedOrigins?: string[] }} [opts]
  * @returns {import("express").Express}
  */
 function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}) {

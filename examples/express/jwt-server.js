@@ -13,7 +13,7 @@ const { createApp } = require("./app");
 
 const server = http.createServer();
 server.listen(Number(process.env.PORT || 0), "127.0.0.1", () => {
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const origin = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   const mode = process.env.JWT_MODE || "eddsa";
   const jwtOptions = {
     ...(process.env.JWT_ISSUER ? { issuer: process.env.JWT_ISSUER } : {}),

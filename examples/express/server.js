@@ -6,7 +6,7 @@ const { createApp } = require("./app");
 
 const server = http.createServer();
 server.listen(Number(process.env.PORT || 3000), () => {
-  const { port } = server.address();
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   // Known only now when PORT=0: auth.js derives its baseURL (the trusted origin) from PORT.
   process.env.PORT = String(port);
   const { auth } = require("./auth");

@@ -1,0 +1,28 @@
+// Every `database` form the engine accepts type-checks, with the real drivers' own types.
+import { betterAuth } from "better-auth-rs";
+import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
+import { Pool } from "pg";
+import mysql from "mysql2";
+import mysqlPromise from "mysql2/promise";
+
+const forms = [
+  betterAuth({ database: "auth.db" }),
+  betterAuth({ database: "file:./auth.db" }),
+  betterAuth({ database: "postgres://postgres@127.0.0.1:5432/test" }),
+  betterAuth({ database: new URL("mysql://root@127.0.0.1:3306/test") }),
+  betterAuth({ database: { provider: "sqlite", url: "auth.db" } }),
+  betterAuth({ database: { provider: "postgresql", url: "postgres://postgres@127.0.0.1/test", maxConnections: 8 } }),
+  betterAuth({ database: { type: "mysql", url: "mysql://root@127.0.0.1/test" } }),
+  betterAuth({ database: new Pool({ connectionString: "postgres://postgres@127.0.0.1/test" }) }),
+  betterAuth({ database: { provider: "postgres", pool: new Pool() } }),
+  betterAuth({ database: mysql.createPool({ uri: "mysql://root@127.0.0.1/test" }) }),
+  betterAuth({ database: mysqlPromise.createPool({ host: "127.0.0.1", user: "root", database: "test" }) }),
+  betterAuth({ database: { provider: "mysql", pool: mysqlPromise.createPool("mysql://root@127.0.0.1/test") } }),
+  betterAuth({ database: new Database("auth.db") }),
+  betterAuth({ database: new DatabaseSync("auth.db") }),
+];
+void forms;
+
+// @ts-expect-error a number is no database
+betterAuth({ database: 5432 });
