@@ -4,6 +4,7 @@
  * better-auth-rs CLI, as Better Auth's `npx auth migrate|generate`:
  *   npx better-auth-rs migrate [--config ./auth.js] [--yes]
  *   npx better-auth-rs generate [--config ./auth.js] [--output schema.sql]
+ *   npx better-auth-rs hashes [--config ./auth.js] [--json]
  * The config module must export the auth instance as `auth` (or default).
  */
 const path = require("node:path");
@@ -14,10 +15,13 @@ const { pathToFileURL } = require("node:url");
 const CANDIDATES = ["auth.js", "auth.mjs", "auth.cjs", "lib/auth.js", "lib/auth.mjs", "src/auth.js", "src/lib/auth.js", "utils/auth.js", "server/auth.js"];
 
 function usage(code) {
-  console.log(`usage: better-auth-rs <migrate|generate> [--config <file>] [--yes] [--output <file>]
+  console.log(`usage: better-auth-rs <migrate|generate|hashes> [--config <file>] [--yes] [--output <file>] [--json]
 
   migrate    create the missing tables, columns and indexes (never drops anything)
   generate   print (or --output) the SQL migrate would run
+  hashes     count credential accounts by password-hash format: argon2id (Better Auth cannot
+             verify these, so those users could not sign in after a switch back), scrypt
+             (Better Auth's format), other, none; read-only (--json for machine output)
 
 The config file exports your auth instance: \`export const auth = betterAuth({...})\`.
 Looked up by default: ${CANDIDATES.join(", ")}.`);
@@ -25,12 +29,13 @@ Looked up by default: ${CANDIDATES.join(", ")}.`);
 }
 
 function parseArgs(argv) {
-  const args = { command: argv[0], yes: false };
+  const args = { command: argv[0], yes: false, json: false };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--yes" || a === "-y") args.yes = true;
     else if (a === "--config") args.config = argv[++i];
     else if (a === "--output") args.output = argv[++i];
+    else if (a === "--json") args.json = true;
     else if (a === "--help" || a === "-h") usage(0);
     else {
       console.error(`unknown argument: ${a}`);
@@ -61,9 +66,10 @@ function confirm(question) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!args.command || !["migrate", "generate"].includes(args.command)) usage(args.command ? 2 : 0);
+  if (!args.command || !["migrate", "generate", "hashes"].includes(args.command)) usage(args.command ? 2 : 0);
   const { getMigrations } = require("..");
   const { auth, file } = await loadAuth(args.config);
+  if (args.command === "hashes") return hashes(auth, file, args);
   const m = getMigrations(auth);
   const statements = await m.statements();
   if (args.command === "generate") {
@@ -93,6 +99,38 @@ async function main() {
   }
   await m.runMigrations();
   console.log(`\nmigrated: ${statements.length} statement(s) applied`);
+}
+
+/** `hashes`: what a switch back to Better Auth would cost, and how to keep it possible. */
+async function hashes(auth, file, args) {
+  const { passwordHashReport } = require("../js/auth.js");
+  const r = await passwordHashReport(auth);
+  const pw = auth.options?.emailAndPassword?.password ?? {};
+  const algorithm = pw.algorithm ?? "argon2id";
+  const rehash = algorithm === "argon2id" && pw.rehashLegacyHashes !== false;
+  if (args.json) {
+    console.log(JSON.stringify({ ...r, algorithm, rehashLegacyHashes: rehash }));
+    return;
+  }
+  const n = (v) => String(v).padStart(String(r.total).length);
+  console.log(`credential accounts (${r.dialect}, ${path.relative(process.cwd(), file)}): ${r.total}`);
+  console.log(`  argon2id  ${n(r.argon2id)}  better-auth-rs's format: Better Auth cannot verify these`);
+  console.log(`  scrypt    ${n(r.scrypt)}  Better Auth's format: these sign in on either`);
+  console.log(`  other     ${n(r.other)}  neither (a custom password.hash, or another import)`);
+  console.log(`  none      ${n(r.none)}  no password set`);
+  console.log("");
+  if (r.argon2id > 0) {
+    console.log(`${r.argon2id} user(s) could not sign in with their password on Better Auth: they would need a password reset.`);
+  }
+  if (algorithm === "scrypt" && !rehash) {
+    console.log('New hashes are scrypt (emailAndPassword.password.algorithm: "scrypt"): the argon2id count does not grow.');
+  } else {
+    console.log(
+      `New hashes are argon2id${rehash ? ", and scrypt hashes are upgraded at sign-in" : ""}. While a switch back must stay possible, set
+` +
+        '  emailAndPassword: { password: { algorithm: "scrypt", rehashLegacyHashes: false } }',
+    );
+  }
 }
 
 main().then(

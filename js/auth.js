@@ -311,4 +311,16 @@ function getMigrations(auth) {
   };
 }
 
-module.exports = { betterAuth, getMigrations, plainOptions, reviveDates };
+/**
+ * How many credential accounts hold each password-hash format, read in one aggregate query
+ * (`npx better-auth-rs hashes`): `argon2id` (better-auth-rs's default; Better Auth cannot verify
+ * it), `scrypt` (Better Auth's format), `other`, `none` (no password), and `total`.
+ */
+async function passwordHashReport(auth) {
+  const native = NATIVE.get(auth);
+  if (!native) throw new TypeError("better-auth-rs: passwordHashReport(auth) expects an instance created by betterAuth()");
+  const [argon2id, scrypt, other, none] = await native.passwordHashCounts();
+  return { dialect: native.dialect, argon2id, scrypt, other, none, total: argon2id + scrypt + other + none };
+}
+
+module.exports = { betterAuth, getMigrations, passwordHashReport, plainOptions, reviveDates };
