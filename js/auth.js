@@ -173,6 +173,20 @@ function apiResultToResponse(r) {
   return new Response(r.body, { status: 200, headers });
 }
 
+let deprecationWarned = false;
+
+/**
+ * Better Auth's one-time `[Deprecation]` warning: `disableOriginCheck: true` without
+ * `disableCSRFCheck` also turns the CSRF checks off (Better Auth prints it at the first request
+ * that relies on it; we print it once per process when such an instance is created).
+ */
+function warnDeprecatedOriginCheck(options) {
+  const adv = options && options.advanced;
+  if (deprecationWarned || !adv || adv.disableOriginCheck !== true || adv.disableCSRFCheck !== undefined) return;
+  deprecationWarned = true;
+  console.warn("[Deprecation] disableOriginCheck: true currently also disables CSRF checks. In a future version, disableOriginCheck will ONLY disable URL validation. To keep CSRF disabled, add disableCSRFCheck: true to your config.");
+}
+
 /**
  * Creates an auth instance, as Better Auth's `betterAuth`.
  * @param {import("../index").BetterAuthOptions} options
@@ -185,6 +199,7 @@ function betterAuth(options = {}) {
   let dateKeys = new Set(CORE_DATE_KEYS);
   // what hooks find in `ctx.context` besides the per-call values (filled in once the engine exists)
   const hookExtras = { context: {} };
+  warnDeprecatedOriginCheck(options);
   const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys), hookExtras);
   let native;
   try {

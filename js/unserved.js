@@ -73,12 +73,6 @@ const UNSERVED_OPTIONS = [
     effect: "versioned secrets (`secrets` / BETTER_AUTH_SECRETS) are not read: cookies and tokens would be signed with `secret` / BETTER_AUTH_SECRET, or the public development default",
   },
   {
-    key: "disabledPaths",
-    decision: "refuse",
-    active: (o) => Array.isArray(o.disabledPaths) && o.disabledPaths.length > 0,
-    effect: "the listed endpoints would stay open",
-  },
-  {
     key: "user.validateUserInfo",
     decision: "refuse",
     active: (o) => typeof o.user?.validateUserInfo === "function",

@@ -252,6 +252,8 @@ pub struct AuthConfig {
     pub disable_origin_check: bool,
     /// `advanced.skipTrailingSlashes`.
     pub skip_trailing_slashes: bool,
+    /// `disabledPaths`: endpoint paths (`/sign-up/email`) answered 404 over HTTP.
+    pub disabled_paths: Vec<String>,
     /// `NODE_ENV === "production"`.
     pub is_production: bool,
     /// Maximum accepted request body in bytes.
@@ -779,6 +781,20 @@ impl AuthConfig {
             None => disable_origin_check,
         };
         let skip_trailing_slashes = adv.bool("skipTrailingSlashes")?.unwrap_or(false);
+        let disabled_paths = match options.get("disabledPaths") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut v = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.as_str() {
+                        Some(p) => v.push(p.to_string()),
+                        None => return Err(bad("disabledPaths", "an array of paths (strings)", item)),
+                    }
+                }
+                v
+            }
+            Some(other) => return Err(bad("disabledPaths", "an array of paths (strings)", other)),
+        };
         let max_body_bytes = adv.uint("maxBodySize")?.unwrap_or(2 * 1024 * 1024) as usize;
         let ipo = adv.child("ipAddress")?;
         let ip = crate::ip::IpConfig {
@@ -867,6 +883,7 @@ impl AuthConfig {
             disable_csrf_check,
             disable_origin_check,
             skip_trailing_slashes,
+            disabled_paths,
             is_production,
             max_body_bytes,
             hash_concurrency,

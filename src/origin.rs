@@ -208,7 +208,10 @@ pub fn origin_check_middleware(
 /// `formCsrfMiddleware` (sign-in / sign-up): blocks cross-site navigations and requires a
 /// trusted origin whenever the browser says anything about where the request came from.
 pub fn form_csrf(headers: &Headers, trusted: &[String], s: CheckSettings) -> AuthResult<()> {
-    if s.skip_csrf || s.skip_origin {
+    // `skip_csrf` already holds the backward-compatible case (origin check off, CSRF check not
+    // set); with the origin check off and `disableCSRFCheck: false`, cross-site navigations are
+    // still blocked (validate_origin itself is skipped then, as in Better Auth)
+    if s.skip_csrf {
         return Ok(());
     }
     if headers.has("cookie") {
