@@ -7,8 +7,7 @@ import "./helpers/env.mjs";
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import * as jose from "jose";
-import { twoFactor, admin, username, magicLink, emailOTP, jwt as baJwt, bearer as baBearer } from "better-auth/plugins";
-import { nextCookies } from "better-auth/next-js";
+import { twoFactor, admin, username, magicLink, emailOTP, multiSession, jwt as baJwt, bearer as baBearer } from "better-auth/plugins";
 import { tempDbFile, BASE_URL, SECRET } from "./helpers/impls.mjs";
 import { betterAuth } from "../index.js";
 import ours from "../js/plugins.js";
@@ -66,7 +65,7 @@ describe("plugins this version does not serve", () => {
     ["username", () => username()],
     ["magic-link", () => magicLink({ sendMagicLink() {} })],
     ["email-otp", () => emailOTP({ sendVerificationOTP() {} })],
-    ["next-cookies", () => nextCookies()],
+    ["multi-session", () => multiSession()],
     ["my-plugin", () => ({ id: "my-plugin" })],
   ];
   for (const [id, make] of cases) {

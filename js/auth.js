@@ -9,6 +9,7 @@ const { APIError, BASE_ERROR_CODES, API_ERROR_HEADERS } = require("./errors.js")
 const { flattenHeaders, toHeaders, fromRequest, toResponse } = require("./request.js");
 const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks.js");
 const { checkUnserved } = require("./unserved.js");
+const { nextCookiesIntegration } = require("./next-cookies.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -212,6 +213,9 @@ function betterAuth(options = {}) {
     throw err;
   }
   for (const w of warnings) console.warn(w);
+  // nextCookies(): auth.api calls write their Set-Cookie through Next's cookies() (js/next-cookies.js)
+  const nextCookies = nextCookiesIntegration(options);
+  if (nextCookies?.warning) console.warn(nextCookies.warning);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
   // Better Auth's `ctx.context.internalAdapter`, the methods hooks commonly call
   const internalAdapter = {};
@@ -236,8 +240,10 @@ function betterAuth(options = {}) {
   const cookieCache = native.cookieCacheEnabled;
   const endpoint = (name) => async (input) => {
     const ctx = input ?? {};
-    const { body, query, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
+    const { body, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
     let headers = ctx.headers;
+    let query = ctx.query;
+    if (nextCookies && name === "getSession") query = await nextCookies.getSessionQuery(query);
     if (headers === undefined && request) headers = request.headers;
     // getSession answered by the cookie cache: cheap crypto only, done synchronously (no thread
     // hand-off); anything else (no cache cookie, hooks, flags) takes the full endpoint below
@@ -256,6 +262,7 @@ function betterAuth(options = {}) {
       !!request,
       params == null ? null : JSON.stringify(params),
     );
+    if (nextCookies) await nextCookies.forward(r.headers);
     const wantResponse = asResponse ?? !!request;
     if (wantResponse) return apiResultToResponse(r);
     if (r.kind === "error") throw errorFromNative(r);

@@ -1,5 +1,6 @@
 "use strict";
-/** `better-auth-rs/next-js`: `toNextJsHandler`, as `better-auth/next-js`. */
+/** `better-auth-rs/next-js`: `toNextJsHandler` and `nextCookies`, as `better-auth/next-js`. */
+const { nextCookies } = require("./next-cookies.js");
 
 /**
  * @param {{ handler: (r: Request) => Promise<Response> } | ((r: Request) => Promise<Response>)} auth
@@ -10,4 +11,4 @@ function toNextJsHandler(auth) {
   return { GET: handler, POST: handler, PATCH: handler, PUT: handler, DELETE: handler };
 }
 
-module.exports = { toNextJsHandler };
+module.exports = { toNextJsHandler, nextCookies };

@@ -1,2 +1,2 @@
 import m from "./next-js.js";
-export const { toNextJsHandler } = m;
+export const { toNextJsHandler, nextCookies } = m;

@@ -9,7 +9,7 @@
  */
 
 /** Plugin ids the engine serves; Better Auth's own objects with these ids are served too. */
-const SERVED_PLUGINS = new Set(["bearer", "jwt"]);
+const SERVED_PLUGINS = new Set(["bearer", "jwt", "next-cookies"]);
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const isSet = (v) => v !== undefined && v !== null && v !== false;
