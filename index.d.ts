@@ -475,12 +475,12 @@ export interface BetterAuthOptions {
     /**
      * better-auth-rs: ids of plugins this version does not serve that the app accepts to run
      * WITHOUT. `betterAuth()` refuses to start when `plugins` holds a plugin it does not serve
-     * (only `jwt` and `bearer` are served), because ignoring it drops the checks it adds: with
+     * (only `jwt`, `bearer` and `next-cookies` are served), because ignoring it drops the checks it adds: with
      * `twoFactor()` a user signs in with the password alone, with `admin()` a banned user signs
      * in. Listing an id here starts anyway, knowing its endpoints, hooks and checks will not run;
      * each start prints one warning per ignored plugin. A plugin that becomes served is served
      * whether or not it is listed.
-     * @example advanced: { unservedPlugins: ["next-cookies"] }
+     * @example advanced: { unservedPlugins: ["two-factor"] }
      */
     unservedPlugins?: string[];
     /**
