@@ -1,5 +1,6 @@
 // End-to-end in a real browser (Debian's Chromium driven by playwright-core): the Next.js example
-// (examples/nextjs: `next build` + `next start`, the official `better-auth/react` client) and the
+// (examples/nextjs: `next build` + `next start`, the official `better-auth/react` client, and
+// server actions calling auth.api with nextCookies()) and the
 // Express example page (examples/express), both on better-auth-rs with a temp SQLite file.
 // Needs `apt-get install -y chromium` and `npm ci` in examples/nextjs (done here when missing).
 // SKIP_E2E=1 skips it all. Screenshots go to test-artifacts/.
@@ -271,17 +272,20 @@ describe("Next.js example (examples/nextjs) in Chromium", { skip: skipSuites, ti
     assert.equal(await page.getByTestId("user-email").textContent(), email, diag());
   }
 
-  async function signIn(password) {
+  // /sign-in has two forms: the client's (authClient.signIn.email) and a server action's
+  // (auth.api.signInEmail in app/actions.ts)
+  async function signIn(password, formName = "Sign in") {
     const { page } = ctx;
     await page.goto(`${origin}/sign-in`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const form = page.getByRole("form", { name: formName, exact: true });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Password").fill(password);
+    await form.getByRole("button").click();
   }
 
-  async function signOut() {
+  async function signOut(button = "Sign out") {
     const { page } = ctx;
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: button, exact: true }).click();
     await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
     assert.equal(await authCookie(ctx.context), undefined, "session cookie cleared by sign-out" + diag());
   }
@@ -328,10 +332,39 @@ describe("Next.js example (examples/nextjs) in Chromium", { skip: skipSuites, ti
     await signOut();
   });
 
+  test("server actions: sign in with auth.api.signInEmail → dashboard; reload stays signed in; sign out with auth.api.signOut", async () => {
+    const { page } = ctx;
+    const seen = ctx.log.length;
+    await signIn(PASSWORD, "Sign in with a server action");
+    await onDashboard();
+    const cookie = await authCookie(ctx.context);
+    assert.ok(cookie, "session cookie set by the action's response (nextCookies)" + diag());
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+    assert.ok(cookie.expires > Date.now() / 1000 + 6 * 86400, `a persistent cookie (Max-Age 7 days), got expires ${cookie.expires}`);
+    assert.ok(!ctx.log.slice(seen).some((l) => l.includes("/api/auth/sign-in")), "signed in by the action, not the client" + diag());
+    await page.reload();
+    await onDashboard();
+    await signOut("Sign out on the server");
+    assert.ok(!ctx.log.slice(seen).some((l) => l.includes("/api/auth/sign-out")), "signed out by the action" + diag());
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+  });
+
+  test("server action: a wrong password shows the error, no cookie", async () => {
+    const { page } = ctx;
+    await signIn("wrong-password-123", "Sign in with a server action");
+    const alert = page.locator('form[aria-label="Sign in with a server action"] [role="alert"]');
+    await alert.waitFor({ timeout: STEP });
+    assert.equal((await alert.textContent()).trim(), "Invalid email or password", diag());
+    assert.equal(page.url(), `${origin}/sign-in`);
+    assert.equal(await authCookie(ctx.context), undefined);
+  });
+
   test("sign in with a wrong password shows the error", async () => {
     const { page } = ctx;
     await signIn("wrong-password-123");
-    const alert = page.locator('form [role="alert"]');
+    const alert = page.locator('form[aria-label="Sign in"] [role="alert"]');
     await alert.waitFor({ timeout: STEP });
     assert.equal((await alert.textContent()).trim(), "Invalid email or password", diag());
     assert.equal(page.url(), `${origin}/sign-in`);

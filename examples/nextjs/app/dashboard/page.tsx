@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
+import { signOutAction } from "@/app/actions";
 import { SignOutButton } from "./sign-out-button";
 
 export default async function DashboardPage() {
@@ -16,6 +17,9 @@ export default async function DashboardPage() {
       </p>
       <p className="muted">Session expires {session.session.expiresAt.toISOString()}</p>
       <SignOutButton />
+      <form action={signOutAction}>
+        <button type="submit">Sign out on the server</button>
+      </form>
     </>
   );
 }

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
+import { ServerActionSignInForm } from "./server-action-form";
 
 export default function SignInPage() {
   const router = useRouter();
@@ -31,7 +32,7 @@ export default function SignInPage() {
   return (
     <>
       <h1>Sign in</h1>
-      <form onSubmit={onSubmit}>
+      <form onSubmit={onSubmit} aria-label="Sign in">
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="email" required />
         <label htmlFor="password">Password</label>
@@ -39,6 +40,8 @@ export default function SignInPage() {
         <button type="submit" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</button>
         {error && <p role="alert" className="error">{error}</p>}
       </form>
+      <h2>Or with a server action</h2>
+      <ServerActionSignInForm />
       <p className="muted">No account yet? <Link href="/sign-up">Sign up</Link></p>
     </>
   );
