@@ -290,10 +290,12 @@ describe("JS callbacks that throw or never settle", () => {
     assert.ok(others.length >= 10 && others.every((o) => o.status === 200), JSON.stringify(tally(others.map((o) => o.status))));
     const slowestOther = Math.max(...others.map((o) => o.ms));
     assert.ok(slowestOther < 500, `healthy requests unaffected (slowest ${slowestOther} ms)`);
-    // a request for the hung mailer's endpoint itself fails with the timeout
+    // the hung mailer's own endpoint answers once the mailer timed out: a failed send is only
+    // logged there too (Better Auth's runInBackgroundOrAwait; Better Auth itself would wait forever)
     const resend = await timed(post(auth, "/send-verification-email", { email: "hangmail@example.com" }));
-    assert.equal(resend.status, 500);
-    assert.equal(JSON.parse(resend.text).code, "CALLBACK_TIMEOUT");
+    assert.equal(resend.status, 200, resend.text);
+    assert.deepEqual(JSON.parse(resend.text), { status: true });
+    assert.ok(resend.ms >= 950 && resend.ms < 5000, `mailer timed out after ${resend.ms} ms`);
     console.log(`callbacks: hung hook → ${hung.status} after ${hung.ms.toFixed(0)} ms; sign-up with a hung mailer → ${hungMail.status} after ${hungMail.ms.toFixed(0)} ms; ` +
       `throwing hook → ${thrown.status}; APIError hook → ${forbidden.status}; ${others.length} healthy requests meanwhile, slowest ${slowestOther.toFixed(1)} ms; ` +
       `send-verification-email with the hung mailer → ${resend.status} ${resend.text} after ${resend.ms.toFixed(0)} ms`);

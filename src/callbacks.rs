@@ -45,6 +45,15 @@ impl Callbacks {
         self.bridge.is_some() && self.names.contains(name)
     }
 
+    /// Calls a mail callback as Better Auth's `runInBackgroundOrAwait` does: awaited, but a
+    /// failure (thrown error, `APIError`, time-out) is only logged, so the answer does not depend
+    /// on it (a reset for an existing email must look like one for an unknown email).
+    pub async fn call_background(&self, name: &str, args: Value) {
+        if let Err(e) = self.call(name, args).await {
+            eprintln!("[better-auth-rs] Failed to run background task ({name}): {e}");
+        }
+    }
+
     /// Calls `name` if supplied; `Ok(None)` when it is not (or returned `undefined`).
     pub async fn call(&self, name: &str, args: Value) -> AuthResult<Option<Value>> {
         match (&self.bridge, self.names.contains(name)) {

@@ -76,21 +76,21 @@ pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
             let mut u = user.clone();
             u.email = new_email.clone();
             let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-            ctx.callbacks.call("sendVerificationEmail", json!([data, call.request_arg()])).await?;
+            ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
         }
         return Ok(json!({ "status": true }));
     }
     if can_confirm {
         let token = change_token(call, &user.email, &new_email, Some("change-email-confirmation"), &user.id);
         let data = json!({ "user": user_json(&user, &schema.user), "newEmail": new_email, "url": link(call, &token, callback.as_deref()), "token": token });
-        ctx.callbacks.call("changeEmail.sendChangeEmailConfirmation", json!([data, call.request_arg()])).await?;
+        ctx.callbacks.call_background("changeEmail.sendChangeEmailConfirmation", json!([data, call.request_arg()])).await;
         return Ok(json!({ "status": true }));
     }
     let token = change_token(call, &user.email, &new_email, Some("change-email-verification"), &user.id);
     let mut u = user.clone();
     u.email = new_email.clone();
     let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-    ctx.callbacks.call("sendVerificationEmail", json!([data, call.request_arg()])).await?;
+    ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
     Ok(json!({ "status": true }))
 }
 
@@ -132,7 +132,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
             let mut u = bound.clone();
             u.email = update_to.clone();
             let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-            ctx.callbacks.call("sendVerificationEmail", json!([data, call.request_arg()])).await?;
+            ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
             Ok(done(&callback, json!({ "status": true })))
         }
         other => {
@@ -147,7 +147,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
             if other != Some("change-email-verification") {
                 let token = super::verify_email::create_token(call, &update_to, &bound.id);
                 let data = json!({ "user": user_json(&updated, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-                ctx.callbacks.call("sendVerificationEmail", json!([data, call.request_arg()])).await?;
+                ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
             } else if verified {
                 ctx.callbacks.call("afterEmailVerification", json!([user_json(&updated, &schema.user), call.request_arg()])).await?;
             }

@@ -93,7 +93,7 @@ pub async fn delete_user(call: &mut Call<'_>) -> AuthResult<Value> {
         let cb = cookies::encode_uri_component(callback.as_deref().filter(|c| !c.is_empty()).unwrap_or("/"));
         let url = format!("{}/delete-user/callback?token={token}&callbackURL={cb}", call.base_url());
         let data = json!({ "user": user_json(&user, &ctx.config.schema.user), "url": url, "token": token });
-        ctx.callbacks.call("deleteUser.sendDeleteAccountVerification", json!([data, call.request_arg()])).await?;
+        ctx.callbacks.call_background("deleteUser.sendDeleteAccountVerification", json!([data, call.request_arg()])).await;
         return Ok(json!({ "success": true, "message": "Verification email sent" }));
     }
     let fresh_age = ctx.config.session.fresh_age;

@@ -51,7 +51,7 @@ pub async fn request_password_reset(call: &mut Call<'_>) -> AuthResult<Value> {
     let callback = redirect_to.map(|r| crate::cookies::encode_uri_component(&r)).unwrap_or_default();
     let url = format!("{}/reset-password/{token}?callbackURL={callback}", call.base_url());
     let data = json!({ "user": user_json(&user, &ctx.config.schema.user), "url": url, "token": token });
-    ctx.callbacks.call("sendResetPassword", json!([data, call.request_arg()])).await?;
+    ctx.callbacks.call_background("sendResetPassword", json!([data, call.request_arg()])).await;
     Ok(json!({ "status": true, "message": SENT }))
 }
 

@@ -29,7 +29,7 @@ pub async fn send_verification_email(call: &Call<'_>, user: &User, callback_url:
     let cb = crate::cookies::encode_uri_component(callback_url.filter(|c| !c.is_empty()).unwrap_or("/"));
     let url = format!("{}/verify-email?token={token}&callbackURL={cb}", call.base_url());
     let data = json!({ "user": user_json(user, &call.ctx.config.schema.user), "url": url, "token": token });
-    call.ctx.callbacks.call("sendVerificationEmail", json!([data, call.request_arg()])).await?;
+    call.ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
     Ok(())
 }
 
