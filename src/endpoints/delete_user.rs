@@ -13,10 +13,39 @@ async fn delete_current_user(call: &mut Call<'_>, user: &User) -> AuthResult<()>
     let arg = json!([user_json(user, &ctx.config.schema.user), call.request_arg()]);
     ctx.callbacks.call("deleteUser.beforeDelete", arg.clone()).await?;
     let store = ctx.store().await?;
+    // Better Auth's internalAdapter.deleteUser: the user's sessions go first, each through
+    // session.delete hooks (a `false` keeps them), then the accounts' hooks, then the user's
+    let session_hooks = super::db_hooks::any(call, "session", "delete");
+    if session_hooks {
+        let sessions = store.list_sessions(&user.id).await?;
+        let mut keep = false;
+        for s in &sessions {
+            if super::db_hooks::before(call, "session", "delete", super::db_hooks::session_data(call, s)).await?.is_none() {
+                keep = true;
+                break;
+            }
+        }
+        if !keep {
+            store.delete_user_sessions(&user.id, None).await?;
+            for s in &sessions {
+                super::db_hooks::after(call, "session", "delete", super::db_hooks::session_data(call, s)).await?;
+            }
+        }
+    }
+    let accounts = if super::db_hooks::any(call, "account", "delete") { store.list_accounts(&user.id).await? } else { Vec::new() };
+    for a in &accounts {
+        if super::db_hooks::before(call, "account", "delete", super::db_hooks::account_json(a)).await?.is_none() {
+            return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_DELETE_USER"));
+        }
+    }
     if super::db_hooks::before(call, "user", "delete", super::db_hooks::user_data(call, user)).await?.is_none() {
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_DELETE_USER"));
     }
+    // what is left (accounts, the user, sessions a hook did not veto) goes in one transaction
     store.delete_user(&user.id).await?;
+    for a in &accounts {
+        super::db_hooks::after(call, "account", "delete", super::db_hooks::account_json(a)).await?;
+    }
     super::db_hooks::after(call, "user", "delete", super::db_hooks::user_data(call, user)).await?;
     cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     ctx.callbacks.call("deleteUser.afterDelete", arg).await?;
