@@ -230,3 +230,18 @@ test("a slow or throwing callback never blocks other requests or crashes the pro
   assert.equal(r.status, 200);
   assert.equal((await r.json()).status, true);
 });
+
+test("a field mapping for a field the schema does not have (account.fields.issuer, dropped in Better Auth 1.7.3) warns and is ignored, as Better Auth ignores it", async () => {
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (...a) => warnings.push(a.join(" "));
+  let auth;
+  try {
+    auth = betterAuth({ secret: SECRET, baseURL: BASE, database: tmp(), emailAndPassword: { enabled: true }, account: { fields: { issuer: "issuer", password: "password" } } });
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warnings.filter((w) => w.includes("account.fields.issuer")).length, 1);
+  const r = await auth.api.signUpEmail({ body: { name: "I", email: "issuer@example.com", password: "password-123456" } });
+  assert.equal(r.user.email, "issuer@example.com");
+});

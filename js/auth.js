@@ -113,10 +113,36 @@ function plainDatabase(db) {
  * are sent as `{ id, options }` (ours and Better Auth's objects alike); `ignoredPlugins` (ids
  * the app listed in `advanced.unservedPlugins`) are left out.
  */
+/** Better Auth's core fields per model (what `<model>.fields` may rename). */
+const CORE_FIELDS = {
+  user: ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"],
+  session: ["id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"],
+  account: ["id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt"],
+  verification: ["id", "identifier", "value", "expiresAt", "createdAt", "updatedAt"],
+};
+
+/**
+ * `<model>.fields` without entries for fields the schema does not have (e.g. `account.fields.issuer`,
+ * a column Better Auth dropped in 1.7.3): Better Auth ignores them; we warn once per key.
+ */
+function withoutStaleFieldMappings(plain) {
+  for (const [model, core] of Object.entries(CORE_FIELDS)) {
+    const fields = plain[model]?.fields;
+    if (!fields || typeof fields !== "object") continue;
+    const stale = Object.keys(fields).filter((k) => !core.includes(k));
+    if (stale.length === 0) continue;
+    for (const k of stale) {
+      console.warn(`[better-auth-rs] option \`${model}.fields.${k}\` renames a field ${model} does not have; it is ignored (as Better Auth ignores it)`);
+    }
+    plain[model] = { ...plain[model], fields: Object.fromEntries(Object.entries(fields).filter(([k]) => core.includes(k))) };
+  }
+  return plain;
+}
+
 function plainOptions(options, ignoredPlugins = new Set()) {
   if (options == null) return {};
   if (typeof options !== "object") throw new TypeError("better-auth-rs: betterAuth(options) expects an object");
-  const plain = { ...options };
+  const plain = withoutStaleFieldMappings({ ...options });
   plain.database = plainDatabase(options.database);
   if (Array.isArray(options.plugins)) {
     plain.plugins = options.plugins
