@@ -34,6 +34,34 @@ class APIError extends Error {
   }
 }
 
+/**
+ * Code written for Better Auth checks `err instanceof APIError` with the class from
+ * `better-auth/api` (@better-auth/core's, on better-call's). When that package is installed, our
+ * class joins its prototype chain (asynchronously at load, without require(esm)), so both
+ * `instanceof` checks hold for errors `auth.api` throws. Without it, ours stands alone.
+ */
+function joinBetterAuthAPIError() {
+  const path = require("node:path");
+  const { pathToFileURL } = require("node:url");
+  const candidates = [];
+  try { candidates.push(require.resolve("@better-auth/core/error")); } catch { /* not next to us */ }
+  try {
+    const ba = require.resolve("better-auth/package.json", { paths: [process.cwd()] });
+    candidates.push(require("node:module").createRequire(ba).resolve("@better-auth/core/error"));
+  } catch { /* the app has no better-auth */ }
+  const file = candidates[0];
+  if (!file) return;
+  import(pathToFileURL(path.resolve(file)).href)
+    .then((m) => {
+      const Base = m && m.APIError;
+      if (typeof Base !== "function" || Base === APIError || APIError.prototype instanceof Base) return;
+      // the prototype only: `super()` in our constructor must stay Error's
+      Object.setPrototypeOf(APIError.prototype, Base.prototype);
+    })
+    .catch(() => { /* keep our own */ });
+}
+joinBetterAuthAPIError();
+
 function isAPIError(e) {
   return e instanceof APIError || (e != null && typeof e === "object" && e.name === "APIError");
 }
