@@ -2,6 +2,7 @@
  * better-auth-rs — Better Auth's core (email + password sessions) re-built in Rust.
  * A drop-in for `better-auth`: same options, endpoints, JSON, cookies and database rows.
  */
+import type { PluginAPIs } from "./js/plugins";
 
 /** A Better Auth user (the core fields; `auth.$Infer.User` adds `user.additionalFields`). */
 export interface User {
@@ -611,26 +612,19 @@ export interface Jwk {
   [key: string]: unknown;
 }
 
-/** `auth.api` methods of the `jwt()` plugin (present when `plugins` holds `jwt()`, ours or Better Auth's). */
-export interface JwtAPI {
-  /** GET /token: a JWT for the request's session. */
-  getToken(input: APICallInput & { headers: HeadersInit }): Promise<{ token: string }>;
-  /** GET /jwks: the public keys. */
-  getJwks(input?: APICallInput): Promise<{ keys: Jwk[] }>;
-  /** Server only: signs `payload` with the current key (`exp`, `iat`, `iss`, `aud` added unless given). */
-  signJWT(input: APICallInput<{ payload: Record<string, unknown>; overrideOptions?: Record<string, unknown> }> & { body: { payload: Record<string, unknown> } }): Promise<{ token: string }>;
-  /** Server only: verifies a token this instance issued; `payload` is null when it is invalid. */
-  verifyJWT(
-    input: APICallInput<{ token: string; issuer?: string }> & { body: { token: string; issuer?: string } },
-  ): Promise<{ payload: ({ sub: string; aud: string } & Record<string, any>) | null }>;
-}
+export type { JwtAPI } from "./js/plugins";
 
 type PluginIds<O> = PluginList<O> extends infer P ? (P extends { id: infer Id } ? Id : never) : never;
 /** True when options `O` hold the plugin `Id` (or when `O` is too wide to tell). */
 export type HasPlugin<O, Id extends string> = BetterAuthOptions extends O ? true : string extends PluginIds<O> ? true : Id extends PluginIds<O> ? true : false;
 
+/** The `auth.api` methods the plugins in options `O` add (`PluginAPIs` in js/plugins.d.ts lists them by id). */
+export type InferPluginAPI<O> = UnionToIntersection<
+  keyof PluginAPIs extends infer Id ? (Id extends keyof PluginAPIs ? (HasPlugin<O, Id> extends true ? PluginAPIs[Id] : {}) : never) : never
+>;
+
 /** `auth.api` for options `O`: the core endpoints, with the inferred user/session types, plus each served plugin's methods. */
-export type InferAPI<O = BetterAuthOptions> = AuthAPI<InferUser<O>, InferSession<O>, InferUserInput<O>> & (HasPlugin<O, "jwt"> extends true ? JwtAPI : {});
+export type InferAPI<O = BetterAuthOptions> = AuthAPI<InferUser<O>, InferSession<O>, InferUserInput<O>> & InferPluginAPI<O>;
 
 /** An error code entry: `{ code, message }`. */
 export interface ErrorCode {

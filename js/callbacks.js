@@ -18,6 +18,7 @@ function isSqlitePath(db) {
 function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   const fns = new Map();
   const { hookRunner } = require("./hooks.js");
+  const { pluginCallbacks } = require("./engine-plugins.js");
   if (typeof options?.hooks?.before === "function") fns.set("hooks.before", hookRunner(options.hooks.before, reviveDates, extras));
   if (typeof options?.hooks?.after === "function") fns.set("hooks.after", hookRunner(options.hooks.after, reviveDates, extras));
   const pw = options?.emailAndPassword?.password;
@@ -28,13 +29,8 @@ function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
-  for (const p of Array.isArray(options?.plugins) ? options.plugins : []) {
-    if (p?.id === "jwt") {
-      const j = p.options?.jwt;
-      if (typeof j?.definePayload === "function") fns.set("jwt.definePayload", j.definePayload);
-      if (typeof j?.getSubject === "function") fns.set("jwt.getSubject", j.getSubject);
-    }
-  }
+  // the callbacks each engine plugin declares (src/plugins/<name>/: jwt.definePayload, ...)
+  for (const [name, fn] of pluginCallbacks(options?.plugins)) fns.set(name, fn);
   const ss = options?.secondaryStorage;
   if (ss && typeof ss.get === "function" && typeof ss.set === "function" && typeof ss.delete === "function") {
     fns.set("secondaryStorage.get", (k) => ss.get(k));

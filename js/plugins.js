@@ -1,24 +1,10 @@
 "use strict";
 /**
  * `better-auth-rs/plugins`: plugin descriptors for the Rust engine, with Better Auth's names and
- * options. They are plain data; the behaviour lives in Rust.
+ * options. They are plain data; the behaviour lives in Rust (src/plugins/<name>/). Each plugin
+ * also has its own subpath, as in Better Auth: `better-auth-rs/plugins/<name>` (js/plugins/).
  */
-
-/**
- * `bearer()`: `Authorization: Bearer <token>` works wherever the session cookie does, and
- * responses that set a session cookie carry `set-auth-token`.
- * @param {{ requireSignature?: boolean }} [options]
- */
-function bearer(options = {}) {
-  return { id: "bearer", options };
-}
-
-/**
- * `jwt()`: `/token`, `/jwks` and the `set-auth-jwt` header, as Better Auth's JWT plugin.
- * @param {object} [options]
- */
-function jwt(options = {}) {
-  return { id: "jwt", options };
-}
+const { bearer } = require("./plugins/bearer.js");
+const { jwt } = require("./plugins/jwt.js");
 
 module.exports = { bearer, jwt };

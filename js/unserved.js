@@ -8,8 +8,17 @@
  * cosmetic start with a warning. The table below is the list docs/COMPATIBILITY.md documents.
  */
 
-/** Plugin ids the engine serves; Better Auth's own objects with these ids are served too. */
-const SERVED_PLUGINS = new Set(["bearer", "jwt", "next-cookies"]);
+const { servedPluginIds } = require("./engine-plugins.js");
+
+/**
+ * Plugin ids served (the engine's registry, src/plugins/mod.rs, then the JS-only ones); Better
+ * Auth's own objects with these ids are served too. Read from the binding on first use.
+ */
+let served;
+function servedPlugins() {
+  if (!served) served = new Set(servedPluginIds());
+  return served;
+}
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const isSet = (v) => v !== undefined && v !== null && v !== false;
@@ -219,6 +228,7 @@ function checkUnserved(options) {
   const ignoredPlugins = new Set();
 
   const plugins = Array.isArray(options.plugins) ? options.plugins : [];
+  const servedIds = plugins.length > 0 ? servedPlugins() : new Set();
   const refusedIds = [];
   const noId = [];
   plugins.forEach((p, i) => {
@@ -227,7 +237,7 @@ function checkUnserved(options) {
       noId.push(i);
       return;
     }
-    if (SERVED_PLUGINS.has(id)) return;
+    if (servedIds.has(id)) return;
     if (optInPlugins.has(id)) {
       if (ignoredPlugins.has(id)) return;
       ignoredPlugins.add(id);
@@ -239,13 +249,13 @@ function checkUnserved(options) {
   if (refusedIds.length > 0) {
     problems.push(
       `plugin${refusedIds.length > 1 ? "s" : ""} ${quote(refusedIds)}: better-auth-rs does not serve ${refusedIds.length > 1 ? "them" : "it"} yet ` +
-        `(served: ${quote([...SERVED_PLUGINS])}), and ignoring a plugin drops the checks it adds (a second factor, bans, ...). ` +
+        `(served: ${quote([...servedIds])}), and ignoring a plugin drops the checks it adds (a second factor, bans, ...). ` +
         `Remove ${refusedIds.length > 1 ? "them" : "it"}, stay on better-auth for now, or start anyway, knowing ${refusedIds.length > 1 ? "their" : "its"} checks will not run, ` +
         `with advanced: { unservedPlugins: [${quote(refusedIds)}] }`,
     );
   }
   for (const i of noId) {
-    problems.push(`plugins[${i}] has no \`id\`: better-auth-rs serves plugins by id (${quote([...SERVED_PLUGINS])}); remove it or stay on better-auth`);
+    problems.push(`plugins[${i}] has no \`id\`: better-auth-rs serves plugins by id (${quote([...servedIds])}); remove it or stay on better-auth`);
   }
 
   const refusedOptions = [];
@@ -277,4 +287,4 @@ function checkUnserved(options) {
   return { warnings, ignoredPlugins };
 }
 
-module.exports = { checkUnserved, SERVED_PLUGINS, UNSERVED_OPTIONS };
+module.exports = { checkUnserved, servedPlugins, UNSERVED_OPTIONS };

@@ -166,13 +166,6 @@ pub struct EmailVerificationConfig {
     pub expires_in: i64,
 }
 
-/// The `bearer()` plugin's options.
-#[derive(Debug, Clone, Default)]
-pub struct BearerConfig {
-    /// `requireSignature`: refuse raw (unsigned) tokens.
-    pub require_signature: bool,
-}
-
 /// `session.cookieCache`, when enabled.
 #[derive(Debug, Clone)]
 pub struct CookieCacheConfig {
@@ -234,12 +227,8 @@ pub struct AuthConfig {
     pub delete_user_enabled: bool,
     /// `user.deleteUser.deleteTokenExpiresIn` seconds (86400).
     pub delete_token_expires_in: i64,
-    /// The `bearer()` plugin, when listed in `plugins`.
-    pub bearer: Option<BearerConfig>,
-    /// Raw options of the `jwt()` plugin (or the top-level `jwt` option), when present.
-    pub jwt_options: Option<Value>,
-    /// The JWT plugin / HS256 token mode, resolved.
-    pub jwt: Option<crate::jwt::plugin::JwtConfig>,
+    /// The plugins that are on (`plugins`, and the top-level `jwt` option), see `src/plugins/`.
+    pub plugins: crate::plugins::Plugins,
     /// `trustedOrigins` (array form) plus `BETTER_AUTH_TRUSTED_ORIGINS`.
     pub trusted_origins: Vec<String>,
     /// `advanced.cookiePrefix`.
@@ -310,7 +299,8 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn bad(path: &str, expected: &str, got: &Value) -> ConfigError {
+/// `Invalid better-auth-rs option `<path>`: expected <expected>, received <type of got>`.
+pub(crate) fn bad(path: &str, expected: &str, got: &Value) -> ConfigError {
     ConfigError(format!(
         "Invalid better-auth-rs option `{path}`: expected {expected}, received {}",
         type_name(got)
@@ -689,44 +679,9 @@ impl AuthConfig {
         let delete_user_enabled = du.bool("enabled")?.unwrap_or(false);
         let delete_token_expires_in = du.uint("deleteTokenExpiresIn")?.unwrap_or(86_400) as i64;
 
-        // plugins (plain descriptions: { id, options })
-        let mut bearer = None;
-        let mut jwt_options = None;
-        match o.get("plugins") {
-            None => {}
-            Some(Value::Array(items)) => {
-                for (i, p) in items.iter().enumerate() {
-                    let id = p.get("id").and_then(Value::as_str).unwrap_or("");
-                    let popts = p.get("options").cloned().unwrap_or(Value::Null);
-                    match id {
-                        "bearer" => {
-                            bearer = Some(BearerConfig {
-                                require_signature: popts.get("requireSignature").and_then(Value::as_bool).unwrap_or(false),
-                            })
-                        }
-                        "jwt" => jwt_options = Some(if popts.is_null() { Value::Object(Map::new()) } else { popts }),
-                        "" => return Err(bad(&format!("plugins[{i}]"), "a plugin object with an `id`", p)),
-                        _ => {}
-                    }
-                }
-            }
-            Some(other) => return Err(bad("plugins", "an array", other)),
-        }
-        if let Some(j) = o.get("jwt") {
-            if !j.is_object() {
-                return Err(bad("jwt", "an object", j));
-            }
-            jwt_options = Some(j.clone());
-        }
-
-        let jwt = match &jwt_options {
-            Some(j) => Some(crate::jwt::plugin::JwtConfig::from_options(j)?),
-            None => None,
-        };
-        if jwt.as_ref().is_some_and(|j| j.uses_keys()) {
-            let mapping = jwt_options.as_ref().and_then(|j| j.get("schema")).and_then(|s| s.get("jwks"));
-            schema = schema.with_jwks_mapped(mapping)?;
-        }
+        // plugins (plain descriptions: { id, options }), each parsed by its own folder
+        let plugins = crate::plugins::Plugins::from_options(options)?;
+        plugins.extend_schema(&mut schema)?;
         // the `rateLimit` table: database rate-limit storage, and account-lockout counters
         let rl_opts = o.child("rateLimit")?;
         let rl_storage_db = rl_opts.string("storage")? == Some("database") && rl_opts.get("customStorage").is_none();
@@ -874,9 +829,7 @@ impl AuthConfig {
             update_email_without_verification,
             delete_user_enabled,
             delete_token_expires_in,
-            bearer,
-            jwt_options,
-            jwt,
+            plugins,
             trusted_origins,
             cookie_prefix,
             secure_cookies,

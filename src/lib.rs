@@ -6,7 +6,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod bearer;
 pub mod callbacks;
 pub mod clock;
 pub mod config;
@@ -21,6 +20,7 @@ pub mod ip;
 pub mod json;
 pub mod jwt;
 pub mod origin;
+pub mod plugins;
 pub mod rate_limit;
 pub mod router;
 pub mod session;
@@ -31,5 +31,7 @@ pub mod time;
 mod napi;
 
 pub use config::AuthConfig;
+/// The `bearer()` plugin (`src/plugins/bearer/`), also at the crate root.
+pub use plugins::bearer;
 pub use context::AuthContext;
 pub use error::AuthError;

@@ -299,11 +299,12 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         && let Err(e) = origin::origin_check_middleware(&req.headers, body.as_ref(), &query, &trusted, settings) {
             return error_response(&e, ResponseHeaders::default());
         }
-    // bearer(): after the router's origin check, as Better Auth's before-hook
-    let bearer_headers = crate::bearer::apply(ctx, &req.headers);
+    // plugins' request hooks (bearer()): after the router's origin check, as Better Auth's
+    // before-hooks
+    let plugin_headers = crate::plugins::on_request(ctx, &req.headers);
     let mut call = Call {
         ctx,
-        headers: std::borrow::Cow::Borrowed(bearer_headers.as_ref().unwrap_or(&req.headers)),
+        headers: std::borrow::Cow::Borrowed(plugin_headers.as_ref().unwrap_or(&req.headers)),
         request_headers: &req.headers,
         body,
         query,
@@ -318,7 +319,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         session: None,
     };
     let result = endpoint.run(&mut call, &method).await;
-    crate::bearer::after(ctx, &mut call.out);
+    crate::plugins::on_response(ctx, &mut call.out);
     match result {
         Ok(out) => output_response(out, call.out),
         Err(e) => error_response(&e, call.out),
@@ -361,7 +362,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         return ApiOutput { result: Err(AuthError::validation("Headers is required")), headers: ResponseHeaders::default() };
     }
     let own_headers = input.headers.unwrap_or_default();
-    let bearer_headers = crate::bearer::apply(ctx, &own_headers);
+    let plugin_headers = crate::plugins::on_request(ctx, &own_headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
     // origins are only checked for calls made with a `request` (as in Better Auth)
     let dynamic_origins = if input.has_request {
@@ -374,7 +375,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     };
     let mut call = Call {
         ctx,
-        headers: std::borrow::Cow::Borrowed(bearer_headers.as_ref().unwrap_or(&own_headers)),
+        headers: std::borrow::Cow::Borrowed(plugin_headers.as_ref().unwrap_or(&own_headers)),
         request_headers: &own_headers,
         body: input.body,
         query: input.query,
@@ -389,7 +390,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         session: None,
     };
     let result = endpoint.run(&mut call, &method).await;
-    crate::bearer::after(ctx, &mut call.out);
+    crate::plugins::on_response(ctx, &mut call.out);
     ApiOutput { result, headers: call.out }
 }
 

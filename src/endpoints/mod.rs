@@ -15,7 +15,6 @@ pub mod guard;
 pub mod health;
 pub mod hooks;
 pub mod internal_adapter;
-pub mod jwt;
 pub mod password;
 pub mod session;
 pub mod start_session;
@@ -97,10 +96,11 @@ impl<'a> Call<'a> {
         format!("{}{}", self.base_origin.clone().unwrap_or_else(|| "http://localhost:3000".into()), self.ctx.config.base_path)
     }
 
-    /// The `request` argument Better Auth passes to callbacks (`null` for direct API calls).
+    /// The `request` argument Better Auth passes to callbacks (`undefined` for direct API calls).
     pub fn request_arg(&self) -> Value {
         match &self.request {
-            None => Value::Null,
+            // Better Auth passes `ctx.request`, which is `undefined` for direct API calls
+            None => serde_json::json!({ "__undefined": true }),
             Some((method, url)) => {
                 crate::callbacks::request_arg(method, url, &self.headers)
             }
@@ -168,22 +168,16 @@ pub enum Endpoint {
     DeleteUser,
     /// GET /delete-user/callback
     DeleteUserCallback,
-    /// GET /token (jwt plugin)
-    Token,
-    /// GET /jwks (jwt plugin)
-    Jwks,
-    /// server-only signJWT (jwt plugin)
-    SignJwt,
-    /// server-only verifyJWT (jwt plugin)
-    VerifyJwt,
     /// GET /ok
     Ok,
     /// GET /error
     Error,
+    /// An endpoint of a plugin (`src/plugins/`), served while that plugin is on.
+    Plugin(&'static crate::plugins::PluginEndpoint),
 }
 
-/// (endpoint, `auth.api` name, path or "" for server-only, methods, form bodies allowed,
-/// `requireHeaders`)
+/// The core endpoints: (endpoint, `auth.api` name, path or "" for server-only, methods, form
+/// bodies allowed, `requireHeaders`). Plugins bring their own rows (`src/plugins/`).
 const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::SignUpEmail, "signUpEmail", "/sign-up/email", &["POST"], true, false),
     (Endpoint::SignInEmail, "signInEmail", "/sign-in/email", &["POST"], true, false),
@@ -206,28 +200,30 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::ChangeEmail, "changeEmail", "/change-email", &["POST"], false, false),
     (Endpoint::DeleteUser, "deleteUser", "/delete-user", &["POST"], false, false),
     (Endpoint::DeleteUserCallback, "deleteUserCallback", "/delete-user/callback", &["GET"], false, false),
-    (Endpoint::Token, "getToken", "/token", &["GET"], false, true),
-    (Endpoint::Jwks, "getJwks", "/jwks", &["GET"], false, false),
-    (Endpoint::SignJwt, "signJWT", "", &["POST"], false, false),
-    (Endpoint::VerifyJwt, "verifyJWT", "", &["POST"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
 ];
 
+type Row = (&'static str, &'static str, &'static [&'static str], bool, bool);
+
 impl Endpoint {
-    fn row(self) -> &'static (Endpoint, &'static str, &'static str, &'static [&'static str], bool, bool) {
-        // every variant has a row (checked by a unit test)
-        TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0])
+    fn row(self) -> Row {
+        if let Endpoint::Plugin(e) = self {
+            return (e.api_name, e.path, e.methods, e.form, e.require_headers);
+        }
+        // every core variant has a row (checked by a unit test)
+        let r = TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0]);
+        (r.1, r.2, r.3, r.4, r.5)
     }
 
-    /// Every endpoint.
+    /// Every endpoint: the core ones, then each registered plugin's.
     pub fn all() -> impl Iterator<Item = Endpoint> {
-        TABLE.iter().map(|r| r.0)
+        TABLE.iter().map(|r| r.0).chain(crate::plugins::endpoints().map(Endpoint::Plugin))
     }
 
     /// Path relative to the base path; empty for server-only endpoints (404 over HTTP).
     pub fn path(self) -> &'static str {
-        self.row().2
+        self.row().1
     }
 
     /// The path hooks see as `ctx.path` (`/reset-password/:token` with the token filled in).
@@ -238,8 +234,7 @@ impl Endpoint {
     /// Served by this instance (plugin endpoints only when their plugin is on).
     pub fn enabled(self, ctx: &crate::context::AuthContext) -> bool {
         match self {
-            Endpoint::Token | Endpoint::SignJwt | Endpoint::VerifyJwt => ctx.config.jwt.is_some(),
-            Endpoint::Jwks => ctx.config.jwt.as_ref().is_some_and(|j| j.uses_keys()),
+            Endpoint::Plugin(e) => ctx.config.plugins.serves(e),
             _ => true,
         }
     }
@@ -274,27 +269,27 @@ impl Endpoint {
 
     /// `auth.api` name.
     pub fn api_name(self) -> &'static str {
-        self.row().1
+        self.row().0
     }
 
     /// By `auth.api` name.
     pub fn from_api_name(name: &str) -> Option<Self> {
-        TABLE.iter().find(|r| r.1 == name).map(|r| r.0)
+        Endpoint::all().find(|e| e.api_name() == name)
     }
 
     /// HTTP methods served.
     pub fn methods(self) -> &'static [&'static str] {
-        self.row().3
+        self.row().2
     }
 
     /// Media types accepted for a body.
     pub fn media_types(self) -> &'static [&'static str] {
-        if self.row().4 { &["application/x-www-form-urlencoded", "application/json"] } else { &["application/json"] }
+        if self.row().3 { &["application/x-www-form-urlencoded", "application/json"] } else { &["application/json"] }
     }
 
     /// `requireHeaders`: `auth.api` calls must pass `headers`.
     pub fn requires_headers(self) -> bool {
-        self.row().5
+        self.row().4
     }
 
     /// Runs the endpoint between the user's `hooks.before` and `hooks.after`.
@@ -318,14 +313,7 @@ impl Endpoint {
             Endpoint::SignOut => sign_out::sign_out(call).await?,
             Endpoint::GetSession => {
                 let v = session::get_session(call, method).await?;
-                // a broken jwks table must not take every session check down with it: the
-                // session is answered without `set-auth-jwt` (the cause is logged)
-                if let Err(e) = jwt::set_header(call, &v).await {
-                    if e.is_unavailable() {
-                        return Err(e);
-                    }
-                    crate::jwt::plugin::log_header_skipped(&e);
-                }
+                crate::plugins::after_get_session(call, &v).await?;
                 v
             }
             Endpoint::ListSessions => account::list_sessions(call).await?,
@@ -345,10 +333,7 @@ impl Endpoint {
             Endpoint::ChangeEmail => change_email::change_email(call).await?,
             Endpoint::DeleteUser => delete_user::delete_user(call).await?,
             Endpoint::DeleteUserCallback => return delete_user::delete_user_callback(call).await,
-            Endpoint::Token => jwt::token(call).await?,
-            Endpoint::Jwks => jwt::jwks(call).await?,
-            Endpoint::SignJwt => jwt::sign_jwt(call).await?,
-            Endpoint::VerifyJwt => jwt::verify_jwt(call).await?,
+            Endpoint::Plugin(e) => return (e.handler)(call).await,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
         };
@@ -503,7 +488,7 @@ mod tests {
     #[test]
     fn every_endpoint_has_a_row() {
         for (i, r) in TABLE.iter().enumerate() {
-            assert_eq!(r.0.row().1, r.1, "row {i}");
+            assert_eq!(r.0.row().0, r.1, "row {i}");
         }
     }
 

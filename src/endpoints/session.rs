@@ -42,8 +42,8 @@ pub fn cached_session_sync(ctx: &crate::context::AuthContext, headers: &crate::h
     if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") {
         return None;
     }
-    let bearer = crate::bearer::apply(ctx, headers);
-    let headers = bearer.as_ref().unwrap_or(headers);
+    let plugin_headers = crate::plugins::on_request(ctx, headers);
+    let headers = plugin_headers.as_ref().unwrap_or(headers);
     let token = cookies::get_signed_cookie(headers, &ctx.cookies.session_token.name, &ctx.config.secret)?;
     cache_hit(ctx, headers, &token).1
 }

@@ -1,5 +1,6 @@
 //! JSON Web Tokens: Better Auth's JWT plugin keys (JWKS rows, public JWKs) and compact JWS
-//! signing/verification, plus the HS256 shared-secret mode of email-verification tokens.
+//! signing/verification, plus HS256 with a shared secret. JOSE primitives only: the `jwt()`
+//! plugin's options, `jwks` table and endpoints live in `src/plugins/jwt/`.
 //!
 //! - [`keys`]: key pairs for every algorithm of the JWT plugin (EdDSA/Ed25519 by default,
 //!   ES256, ES512, RS256, PS256), JWK export in the exact member order Better Auth stores and
@@ -13,7 +14,6 @@
 use std::fmt;
 
 pub mod jws;
-pub mod plugin;
 pub mod keys;
 
 pub use jws::{Claims, Header, Validation, decode_header, sign_hs256, verify, verify_hs256};

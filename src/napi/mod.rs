@@ -115,6 +115,14 @@ pub struct NativeApiResult {
     pub body: String,
 }
 
+/// The plugins the engine serves (`src/plugins/mod.rs`), as JSON text:
+/// `[{ "id": "jwt", "callbacks": [["jwt.definePayload", "jwt.definePayload"], ...] }, ...]` —
+/// each callback as [name the engine calls, path of the function inside the plugin's options].
+#[napi]
+pub fn plugin_manifest() -> String {
+    crate::plugins::manifest().to_string()
+}
+
 /// The Rust engine behind one `betterAuth(options)` instance.
 #[napi]
 pub struct NativeAuth {

@@ -87,7 +87,9 @@ pub struct Field {
 }
 
 impl Field {
-    fn core(key: &str, ty: FieldType, required: bool) -> Self {
+    /// A field of Better Auth's own schema (core tables, or a plugin's table): column named as
+    /// the key, input and returned, no default.
+    pub fn core(key: &str, ty: FieldType, required: bool) -> Self {
         Field {
             key: key.into(),
             column: key.into(),
@@ -165,8 +167,8 @@ pub struct Schema {
     pub account: Model,
     /// `verification`
     pub verification: Model,
-    /// `jwks` (the JWT plugin's keys), when the plugin uses key pairs.
-    pub jwks: Option<Model>,
+    /// Tables plugins add (`jwks` of the JWT plugin...), in plugin registration order.
+    pub plugin_tables: Vec<Model>,
     /// `rateLimit` (database rate-limit storage and account-lockout counters), when used.
     pub rate_limit: Option<Model>,
     /// Id strategy.
@@ -239,19 +241,6 @@ fn core_verification() -> Vec<Field> {
     ]
 }
 
-fn jwks_fields() -> Vec<Field> {
-    use FieldType::*;
-    vec![
-        Field::core("id", Id, true),
-        Field::core("publicKey", String, true),
-        Field::core("privateKey", String, true),
-        Field::core("createdAt", Date, true),
-        Field::core("expiresAt", Date, false),
-        Field::core("alg", String, false),
-        Field::core("crv", String, false),
-    ]
-}
-
 fn rate_limit_fields() -> Vec<Field> {
     use FieldType::*;
     let mut last = Field::core("lastRequest", Number, true);
@@ -267,7 +256,9 @@ fn opt_bool(m: &Map<String, Value>, k: &str, path: &str) -> Result<Option<bool>,
     }
 }
 
-fn build_model(key: &'static str, mut fields: Vec<Field>, opts: Option<&Value>, allow_extra: bool) -> Result<Model, ConfigError> {
+/// A table from its fields and the user's `{ modelName, fields, additionalFields }` options
+/// (`allow_extra`: whether `additionalFields` may add columns).
+pub fn build_model(key: &'static str, mut fields: Vec<Field>, opts: Option<&Value>, allow_extra: bool) -> Result<Model, ConfigError> {
     let mut table = key.to_string();
     let Some(opts) = opts.filter(|v| !v.is_null()) else { return Ok(Model { key, table, fields }) };
     let Value::Object(o) = opts else { return Err(bad(key, "expected an object")) };
@@ -365,7 +356,7 @@ impl Schema {
             session: build_model("session", core_session(), get("session"), true)?,
             account: build_model("account", core_account(), get("account"), true)?,
             verification: build_model("verification", core_verification(), get("verification"), false)?,
-            jwks: None,
+            plugin_tables: Vec::new(),
             rate_limit: None,
             ids,
         };
@@ -378,24 +369,19 @@ impl Schema {
         Ok(schema)
     }
 
-    /// Adds the JWT plugin's `jwks` table.
-    pub fn with_jwks(self) -> Self {
-        match self.clone().with_jwks_mapped(None) {
-            Ok(s) => s,
-            Err(_) => self,
-        }
+    /// True when `table` is the physical name of one of the four core tables.
+    pub fn is_core_table(&self, table: &str) -> bool {
+        [&self.user, &self.session, &self.account, &self.verification].iter().any(|m| m.table == table)
     }
 
-    /// Adds the JWT plugin's `jwks` table, renamed as `jwt({ schema: { jwks: { modelName,
-    /// fields } } })` says (`mapping` is that `jwks` object).
-    pub fn with_jwks_mapped(mut self, mapping: Option<&Value>) -> Result<Self, ConfigError> {
-        let model = build_model("jwks", jwks_fields(), mapping, false)
-            .map_err(|e| ConfigError(e.0.replace("option `jwks", "option `plugins[jwt].schema.jwks")))?;
-        if [&self.user, &self.session, &self.account, &self.verification].iter().any(|m| m.table == model.table) {
-            return Err(bad("plugins[jwt].schema.jwks.modelName", format!("\"{}\" is already a core table", model.table)));
-        }
-        self.jwks = Some(model);
-        Ok(self)
+    /// Adds a plugin's table (created after the core tables, in registration order).
+    pub fn add_plugin_table(&mut self, model: Model) {
+        self.plugin_tables.push(model);
+    }
+
+    /// A plugin's table by its logical name (`jwks`), when that plugin is on.
+    pub fn plugin_table(&self, key: &str) -> Option<&Model> {
+        self.plugin_tables.iter().find(|m| m.key == key)
     }
 
     /// Adds the `rateLimit` table under its `modelName`.
@@ -407,9 +393,7 @@ impl Schema {
     /// The models in Better Auth's creation order (core tables, then plugin tables).
     pub fn models(&self) -> Vec<&Model> {
         let mut v = vec![&self.user, &self.session, &self.account, &self.verification];
-        if let Some(j) = &self.jwks {
-            v.push(j);
-        }
+        v.extend(self.plugin_tables.iter());
         if let Some(r) = &self.rate_limit {
             v.push(r);
         }
@@ -558,7 +542,7 @@ pub fn index_name(table: &str, column: &str, unique: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -572,7 +556,7 @@ mod tests {
 
     const SPEC: &str = include_str!("../../tests/fixtures/schema-ddl.sql");
 
-    fn spec_block(title: &str) -> Vec<String> {
+    pub(crate) fn spec_block(title: &str) -> Vec<String> {
         let start = SPEC.find(&format!("-- ===== {title} =====")).unwrap();
         SPEC[start..]
             .lines()
@@ -601,18 +585,6 @@ mod tests {
         assert_eq!(ddl(Dialect::Sqlite, &s), spec_block("sqlite / A (core)"));
         assert_eq!(ddl(Dialect::Postgres, &s), spec_block("postgres / A (core)"));
         assert_eq!(ddl(Dialect::Mysql, &s), spec_block("mysql / A (core)"));
-    }
-
-    #[test]
-    fn jwt_plugin_ddl_is_better_auths() {
-        let s = Schema::from_options(&json!({})).unwrap().with_jwks();
-        for (d, name) in [(Dialect::Sqlite, "sqlite"), (Dialect::Postgres, "postgres"), (Dialect::Mysql, "mysql")] {
-            let want: Vec<String> = spec_block(&format!("{name} / B (core+jwt+admin+rateLimit)"))
-                .into_iter()
-                .filter(|l| l.contains("\"jwks\"") || l.contains("`jwks`"))
-                .collect();
-            assert_eq!(vec![d.create_table(s.jwks.as_ref().unwrap(), &s)], want, "{name}");
-        }
     }
 
     #[test]

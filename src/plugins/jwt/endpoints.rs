@@ -1,14 +1,15 @@
 //! The `jwt()` plugin's endpoints: `GET /token`, `GET /jwks`, server-only `signJWT` /
 //! `verifyJWT`, and the `set-auth-jwt` header on `GET /get-session`.
-use super::guard::{Guard, require_session};
-use super::{Call, Issues, req_str};
+use super::keys as plugin;
+use super::{JwtConfig, JwtPlugin};
+use crate::endpoints::guard::{Guard, require_session};
+use crate::endpoints::{Call, Issues, req_str};
 use crate::error::{AuthError, AuthResult};
-use crate::jwt::plugin::{self, JwtConfig};
 use crate::store::{Session, User};
 use serde_json::{Map, Value, json};
 
 fn config<'a>(call: &Call<'a>) -> AuthResult<&'a JwtConfig> {
-    call.ctx.config.jwt.as_ref().ok_or_else(|| AuthError::empty("NOT_FOUND"))
+    call.ctx.config.plugins.get::<JwtPlugin>().map(|p| &p.config).ok_or_else(|| AuthError::empty("NOT_FOUND"))
 }
 
 fn origin(call: &Call<'_>) -> String {
@@ -73,7 +74,7 @@ pub async fn sign_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
 pub async fn verify_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
     let cfg = config(call)?;
     let mut issues = Issues::default();
-    let (token, issuer) = match super::body_object(call.body.as_ref(), &mut issues) {
+    let (token, issuer) = match crate::endpoints::body_object(call.body.as_ref(), &mut issues) {
         Some(m) => (req_str(m, "token", &mut issues).map(str::to_string), m.get("issuer").and_then(Value::as_str).map(str::to_string)),
         None => (None, None),
     };
@@ -85,8 +86,7 @@ pub async fn verify_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
 }
 
 /// After `GET /get-session` found a session: `set-auth-jwt` with a fresh token.
-pub async fn set_header(call: &mut Call<'_>, body: &Value) -> AuthResult<()> {
-    let Some(cfg) = call.ctx.config.jwt.as_ref() else { return Ok(()) };
+pub async fn set_header(call: &mut Call<'_>, cfg: &JwtConfig, body: &Value) -> AuthResult<()> {
     if cfg.disable_header {
         return Ok(());
     }

@@ -1,117 +1,14 @@
-//! The `jwt()` plugin as Better Auth's, plus the HS256 shared-secret mode: options, key
-//! management on the `jwks` table (private keys sealed with Better Auth's envelope), and token
-//! issuance for `/token`, `set-auth-jwt` and `auth.api.signJWT`.
-use super::{Algorithm, KeyPair, Validation, VerifyingKey, jwks_entry, open_private_key_column, seal_private_key_column};
-use crate::config::ConfigError;
+//! Key management on the `jwks` table (private keys sealed with Better Auth's envelope), and
+//! token issuance and verification for `/token`, `set-auth-jwt`, `auth.api.signJWT` and
+//! `auth.api.verifyJWT`, with the JOSE primitives of [`crate::jwt`].
+use super::JwtConfig;
 use crate::crypto::envelope::SecretConfig;
+use crate::jwt::{Algorithm, KeyPair, Validation, VerifyingKey, jwks_entry, open_private_key_column, seal_private_key_column};
 use crate::error::{AuthError, AuthResult};
 use crate::store::schema::FieldType;
 use crate::store::sql::SqlStore;
 use crate::store::value::Val;
 use serde_json::{Map, Value};
-
-/// Resolved plugin options.
-#[derive(Clone)]
-pub struct JwtConfig {
-    /// Signing algorithm (`jwks.keyPairConfig.alg`, or `HS256` in shared-secret mode).
-    pub alg: Algorithm,
-    /// Shared secret for HS256 mode.
-    pub hs256_secret: Option<String>,
-    /// `jwt.issuer` (default: the base URL origin).
-    pub issuer: Option<String>,
-    /// `jwt.audience` (default: the base URL origin).
-    pub audience: Option<String>,
-    /// Token lifetime in seconds (`jwt.expirationTime` / `expiresIn`, default 15 minutes).
-    pub expires_in: i64,
-    /// `jwks.disablePrivateKeyEncryption`.
-    pub disable_private_key_encryption: bool,
-    /// `jwks.rotationInterval` seconds.
-    pub rotation_interval: Option<i64>,
-    /// `jwks.gracePeriod` seconds (30 days).
-    pub grace_period: i64,
-    /// `disableSettingJwtHeader`.
-    pub disable_header: bool,
-}
-
-impl std::fmt::Debug for JwtConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtConfig").field("alg", &self.alg).field("issuer", &self.issuer).field("expires_in", &self.expires_in).finish_non_exhaustive()
-    }
-}
-
-/// Seconds in a jose-style duration: a number of seconds, or `"15m"`, `"7d"`, `"2 hours"`...
-pub fn parse_duration(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64().filter(|s| *s > 0),
-        Value::String(s) => {
-            let s = s.trim().to_ascii_lowercase();
-            let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
-            let (num, unit) = s.split_at(split);
-            let n: f64 = num.parse().ok()?;
-            let unit = unit.trim();
-            let mult = match unit {
-                "" | "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-                "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-                "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
-                "d" | "day" | "days" => 86_400.0,
-                "w" | "week" | "weeks" => 604_800.0,
-                "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
-                _ => return None,
-            };
-            let secs = (n * mult).round() as i64;
-            (secs > 0).then_some(secs)
-        }
-        _ => None,
-    }
-}
-
-fn bad(path: &str, msg: &str) -> ConfigError {
-    ConfigError(format!("Invalid better-auth-rs option `{path}`: {msg}"))
-}
-
-impl JwtConfig {
-    /// From the plugin's options (or the top-level `jwt` option, whose keys sit one level up).
-    pub fn from_options(o: &Value) -> Result<Self, ConfigError> {
-        let inner = o.get("jwt").filter(|v| v.is_object()).unwrap_or(o);
-        let jwks = o.get("jwks").cloned().unwrap_or(Value::Null);
-        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let alg_name = s(inner, "algorithm").or_else(|| jwks.pointer("/keyPairConfig/alg").and_then(Value::as_str).map(str::to_string));
-        let alg = match alg_name.as_deref() {
-            None => Algorithm::EdDSA,
-            Some(a) => Algorithm::parse(a).ok_or_else(|| bad("jwt.algorithm", "expected EdDSA, ES256, ES512, RS256, PS256 or HS256"))?,
-        };
-        let hs256_secret = s(inner, "secret");
-        if alg == Algorithm::HS256 && hs256_secret.as_deref().is_none_or(|x| x.len() < 16) {
-            return Err(bad("jwt.secret", "HS256 tokens need a shared secret of at least 16 characters"));
-        }
-        let expires = inner.get("expirationTime").or_else(|| inner.get("expiresIn"));
-        let expires_in = match expires {
-            None | Some(Value::Null) => 900,
-            Some(v) => parse_duration(v).ok_or_else(|| bad("jwt.expirationTime", "expected seconds or a duration like \"15m\", \"7d\""))?,
-        };
-        let aud = match inner.get("audience") {
-            Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_string),
-            Some(Value::String(x)) => Some(x.clone()),
-            _ => None,
-        };
-        Ok(Self {
-            alg,
-            hs256_secret,
-            issuer: s(inner, "issuer"),
-            audience: aud,
-            expires_in,
-            disable_private_key_encryption: jwks.get("disablePrivateKeyEncryption").and_then(Value::as_bool).unwrap_or(false),
-            rotation_interval: jwks.get("rotationInterval").and_then(Value::as_i64).filter(|v| *v > 0),
-            grace_period: jwks.get("gracePeriod").and_then(Value::as_i64).unwrap_or(2_592_000),
-            disable_header: o.get("disableSettingJwtHeader").and_then(Value::as_bool).unwrap_or(false),
-        })
-    }
-
-    /// True when tokens are signed with key pairs from the `jwks` table.
-    pub fn uses_keys(&self) -> bool {
-        self.alg != Algorithm::HS256
-    }
-}
 
 /// A `jwks` row.
 #[derive(Clone)]
@@ -149,7 +46,7 @@ fn snake(key: &str) -> String {
 /// What is wrong with the `jwks` table when a statement on it failed: missing table or columns,
 /// with the fix (migrate, or map a snake_case table's columns). `None` when it looks right.
 async fn table_problem(store: &SqlStore) -> Option<String> {
-    let m = store.schema().jwks.as_ref()?;
+    let m = store.schema().plugin_table(super::schema::JWKS)?;
     let cols = crate::store::migrate::columns(store, &m.table).await.ok()?;
     if cols.is_empty() {
         return Some(format!(
@@ -219,7 +116,7 @@ async fn all_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
 }
 
 async fn read_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
-    let Some(m) = store.schema().jwks.as_ref() else { return Ok(Vec::new()) };
+    let Some(m) = store.schema().plugin_table(super::schema::JWKS) else { return Ok(Vec::new()) };
     let d = store.dialect();
     let cols: Vec<String> = m.fields.iter().map(|f| d.q(&f.column)).collect();
     let sql = format!("select {} from {} order by {} asc", cols.join(", "), d.q(&m.table), d.q(m.col("createdAt")));
@@ -244,7 +141,7 @@ async fn read_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
 }
 
 async fn create_key(store: &SqlStore, cfg: &JwtConfig, secret: &str, id: String, now: i64) -> AuthResult<JwkRow> {
-    let m = store.schema().jwks.as_ref().ok_or_else(|| AuthError::internal("jwks table is not configured"))?;
+    let m = store.schema().plugin_table(super::schema::JWKS).ok_or_else(|| AuthError::internal("jwks table is not configured"))?;
     let pair = KeyPair::generate(cfg.alg)?;
     let sealed = if cfg.disable_private_key_encryption {
         seal_private_key_column(None, &pair.private_jwk_json())?
@@ -307,7 +204,7 @@ pub async fn sign(store: &SqlStore, cfg: &JwtConfig, secret: &str, base_origin: 
     claims.entry("aud").or_insert_with(|| Value::String(cfg.audience.clone().unwrap_or_else(|| base_origin.to_string())));
     let claims = Value::Object(claims);
     if let Some(shared) = cfg.hs256_secret.as_deref().filter(|_| cfg.alg == Algorithm::HS256) {
-        return super::sign_hs256(shared, &claims);
+        return crate::jwt::sign_hs256(shared, &claims);
     }
     let keys = all_keys(store).await?;
     let live = |k: &&JwkRow| k.expires_at.is_none_or(|e| e >= now);
@@ -339,13 +236,13 @@ pub async fn verify(store: &SqlStore, cfg: &JwtConfig, base_origin: &str, token:
     let aud = cfg.audience.clone().unwrap_or_else(|| base_origin.to_string());
     let validation = Validation::jwt_plugin(now / 1000, iss, aud);
     if let Some(shared) = cfg.hs256_secret.as_deref().filter(|_| cfg.alg == Algorithm::HS256) {
-        return Ok(super::verify_hs256(shared, token, &validation).ok().map(Value::Object));
+        return Ok(crate::jwt::verify_hs256(shared, token, &validation).ok().map(Value::Object));
     }
-    let Ok(header) = super::decode_header(token) else { return Ok(None) };
+    let Ok(header) = crate::jwt::decode_header(token) else { return Ok(None) };
     let Some(kid) = header.kid else { return Ok(None) };
     let keys = all_keys(store).await?;
     let Some(k) = keys.iter().find(|k| k.id == kid) else { return Ok(None) };
     let alg = k.alg.as_deref().and_then(Algorithm::parse).unwrap_or(cfg.alg);
     let vk = VerifyingKey::from_jwk_json(alg, &k.public_key)?;
-    Ok(super::verify(token, &vk, &validation).ok().map(Value::Object))
+    Ok(crate::jwt::verify(token, &vk, &validation).ok().map(Value::Object))
 }

@@ -1,0 +1,2 @@
+import m from "./bearer.js";
+export const { bearer } = m;

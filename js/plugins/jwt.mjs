@@ -1,0 +1,2 @@
+import m from "./jwt.js";
+export const { jwt } = m;
