@@ -488,7 +488,7 @@ export interface BetterAuthOptions {
      * better-auth-rs: options this version does not serve that the app accepts to run WITHOUT.
      * `betterAuth()` refuses to start when an option whose absence would weaken a check is set
      * (`socialProviders`, `account.accountLinking`, `secrets` / BETTER_AUTH_SECRETS,
-     * `user.validateUserInfo`, `verification.storeIdentifier`,
+     * `verification.storeIdentifier`,
      * `session.cookieCache.version` as a function, `advanced.defaultCookieAttributes`,
      * `advanced.cookies`, `additionalFields.validator`, `jwt.jwks.remoteUrl` — see
      * docs/COMPATIBILITY.md). Listing its key here starts anyway, knowing it will not apply;

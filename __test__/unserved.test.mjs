@@ -139,7 +139,6 @@ describe("options this version does not serve", () => {
   test("every other refused option: refused without the opt-in, started with it", () => {
     const cases = {
       secrets: { secrets: [{ version: 1, value: "a-rotated-secret-0123456789abcdefghij" }] },
-      "user.validateUserInfo": { user: { validateUserInfo: () => ({ error: "no" }) } },
       "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
       "session.cookieCache.version": { session: { cookieCache: { enabled: true, version: () => "2" } } },
       "advanced.defaultCookieAttributes": { advanced: { defaultCookieAttributes: { sameSite: "strict" } } },

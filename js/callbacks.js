@@ -29,6 +29,8 @@ function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   const ep = options?.emailAndPassword;
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
+  if (typeof ep?.onExistingUserSignUp === "function") fns.set("onExistingUserSignUp", ep.onExistingUserSignUp);
+  if (typeof options?.user?.validateUserInfo === "function") fns.set("user.validateUserInfo", options.user.validateUserInfo);
   // the callbacks each engine plugin declares (src/plugins/<name>/: jwt.definePayload, ...)
   for (const [name, fn] of pluginCallbacks(options?.plugins)) fns.set(name, fn);
   const ss = options?.secondaryStorage;

@@ -82,12 +82,6 @@ const UNSERVED_OPTIONS = [
     effect: "versioned secrets (`secrets` / BETTER_AUTH_SECRETS) are not read: cookies and tokens would be signed with `secret` / BETTER_AUTH_SECRET, or the public development default",
   },
   {
-    key: "user.validateUserInfo",
-    decision: "refuse",
-    active: (o) => typeof o.user?.validateUserInfo === "function",
-    effect: "the app's gate on new users is not called: every sign-up is accepted",
-  },
-  {
     key: "verification.storeIdentifier",
     decision: "refuse",
     active: (o) => isSet(o.verification?.storeIdentifier) && o.verification.storeIdentifier !== "plain",
@@ -147,12 +141,6 @@ const UNSERVED_OPTIONS = [
     decision: "warn",
     active: (o) => isObject(o.onAPIError) && (isSet(o.onAPIError.throw) || isSet(o.onAPIError.onError) || isSet(o.onAPIError.errorURL)),
     effect: "`throw`, `onError` and `errorURL` are not used (errors are answered as JSON)",
-  },
-  {
-    key: "emailAndPassword.onExistingUserSignUp",
-    decision: "warn",
-    active: (o) => typeof o.emailAndPassword?.onExistingUserSignUp === "function",
-    effect: "not called when someone signs up with an existing email (the answer is still the synthetic user)",
   },
   {
     key: "emailAndPassword.customSyntheticUser",

@@ -16,7 +16,7 @@ fn name(model: &str, op: &str, when: &str) -> String {
 /// endpoint's, `/sign-up/email`), `method`, `body`, `query`, `params`, `headers`, `request`, and
 /// `context` with `session` (what the session middleware found), `newSession`, `returned`; the JS
 /// side adds `responseHeaders`, `options`, `baseURL` and `internalAdapter`.
-fn ctx_arg(call: &Call<'_>) -> Value {
+pub(crate) fn ctx_arg(call: &Call<'_>) -> Value {
     let headers: Vec<Value> = call.headers.iter().map(|(k, v)| json!([k, v])).collect();
     let (path, method) = call.endpoint.clone().unwrap_or_default();
     json!({ "__hookctx": {
