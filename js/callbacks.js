@@ -95,20 +95,6 @@ function undefinedMarkers(v) {
   return v;
 }
 
-function parseCookieHeader(header) {
-  const out = new Map();
-  for (const part of (header || "").split(";")) {
-    const i = part.indexOf("=");
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    if (!k || out.has(k)) continue;
-    let v = part.slice(i + 1).trim();
-    try { v = decodeURIComponent(v); } catch { /* keep as is */ }
-    out.set(k, v);
-  }
-  return out;
-}
-
 /**
  * The endpoint context Better Auth passes to a database hook (second argument): `path` is the
  * endpoint's (`/sign-up/email`), `context` carries `session`, `newSession`, `returned`,
@@ -137,7 +123,7 @@ function hookContext(c, reviveDates, extras) {
     request,
     context,
     getHeader: (k) => headers.get(k),
-    getCookie: (k) => (cookies ??= parseCookieHeader(headers.get("cookie"))).get(k) ?? null,
+    getCookie: (k) => (cookies ??= require("./hooks.js").parseCookies(headers.get("cookie"))).get(k) ?? null,
   };
 }
 

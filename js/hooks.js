@@ -137,4 +137,4 @@ function hookRunner(hook, reviveDates, extras = {}) {
   };
 }
 
-module.exports = { createAuthMiddleware, hookRunner };
+module.exports = { createAuthMiddleware, hookRunner, parseCookies };

@@ -183,37 +183,10 @@ fn parse_body(req: &Request, allowed: &[&str], max: usize) -> Result<Option<Valu
     Ok(Some(Value::String(String::from_utf8_lossy(bytes).into_owned())))
 }
 
-/// Better Auth's `normalizePathname`: the URL's path without trailing slashes, relative to the
-/// base path when under it.
-fn normalized_path(url: &str, base_path: &str) -> String {
-    let path = match url::Url::parse(url) {
-        Ok(u) => u.path().to_string(),
-        Err(_) => url.split(['?', '#']).next().unwrap_or("/").to_string(),
-    };
-    let path = match path.trim_end_matches('/') {
-        "" => "/".to_string(),
-        p => p.to_string(),
-    };
-    let base = base_path.trim_end_matches('/');
-    if base.is_empty() {
-        return path;
-    }
-    if path == base {
-        return "/".into();
-    }
-    match path.strip_prefix(&format!("{base}/")) {
-        Some(rest) => match rest.trim_end_matches('/') {
-            "" => "/".into(),
-            r => format!("/{r}"),
-        },
-        None => path,
-    }
-}
-
 /// Handles one HTTP request.
 pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
     // `disabledPaths`, checked first as in Better Auth's onRequest: a plain-text 404
-    if !ctx.config.disabled_paths.is_empty() && ctx.config.disabled_paths.contains(&normalized_path(&req.url, &ctx.config.base_path)) {
+    if !ctx.config.disabled_paths.is_empty() && ctx.config.disabled_paths.contains(&crate::rate_limit::normalize_pathname(&req.url, &ctx.config.base_path)) {
         return Response {
             status: 404,
             status_text: "Not Found".into(),
