@@ -519,7 +519,8 @@ export interface APICallInput<B = unknown, Q = Record<string, string>> {
   returnStatus?: boolean;
 }
 
-type WithFlags<I, R> = I extends { asResponse: true }
+/** What an `auth.api` call resolves to: `R`, or a `Response` with `asResponse`, or `{ headers, response }` with `returnHeaders`. */
+export type WithFlags<I, R> = I extends { asResponse: true }
   ? Response
   : I extends { returnHeaders: true }
     ? { headers: Headers; response: R }

@@ -125,4 +125,4 @@ const BASE_ERROR_CODES = defineErrorCodes({
   PASSWORD_ALREADY_SET: "User already has a password set",
 });
 
-module.exports = { APIError, isAPIError, BASE_ERROR_CODES, API_ERROR_HEADERS, statusCodes };
+module.exports = { APIError, isAPIError, BASE_ERROR_CODES, API_ERROR_HEADERS, statusCodes, defineErrorCodes };

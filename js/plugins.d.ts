@@ -1,8 +1,33 @@
 import type { JwtAPI } from "./plugins/jwt";
+import type { AdminAPI } from "./plugins/admin";
 
 export type { PluginDescriptor } from "./plugins/descriptor";
 export { bearer } from "./plugins/bearer";
 export { jwt, type JwtPluginOptions, type JwtAPI } from "./plugins/jwt";
+export {
+  admin,
+  type AdminOptions,
+  type AdminPlugin,
+  type AdminAPI,
+  type InferAdminRolesFromOption,
+  type SessionWithImpersonatedBy,
+  type UserWithRole,
+} from "./plugins/admin";
+export {
+  createAccessControl,
+  role,
+  type AccessControl,
+  type ArrayElement,
+  type AuthorizeResponse,
+  type ExactRoleStatements,
+  type Role,
+  type RoleAuthorizeRequest,
+  type RoleInput,
+  type RoleStatements,
+  type Statements,
+  type SubArray,
+  type Subset,
+} from "./plugins/access";
 
 /**
  * The `auth.api` methods each served plugin adds, by plugin id: `auth.api` has an entry's
@@ -11,4 +36,5 @@ export { jwt, type JwtPluginOptions, type JwtAPI } from "./plugins/jwt";
  */
 export interface PluginAPIs {
   jwt: JwtAPI;
+  admin: AdminAPI;
 }

@@ -1,2 +1,2 @@
 import m from "./plugins.js";
-export const { bearer, jwt } = m;
+export const { bearer, jwt, admin, createAccessControl, role } = m;

@@ -1,0 +1,2 @@
+import m from "./access.js";
+export const { createAccessControl, role } = m;

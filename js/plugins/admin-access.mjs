@@ -1,0 +1,2 @@
+import m from "./admin-access.js";
+export const { defaultStatements, defaultAc, adminAc, userAc, defaultRoles } = m;
