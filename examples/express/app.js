@@ -5,7 +5,9 @@
  *   const { toNodeHandler, fromNodeHeaders } = require("better-auth-rs/node"); // or "better-auth/node"
  *   const app = createApp({ auth, toNodeHandler, fromNodeHeaders });
  *
- * Routes: /api/auth/* (the auth handler), GET /api/me (signed-in only), GET / (a small test page).
+ * Routes: /api/auth/* (the auth handler, with the admin plugin's /api/auth/admin/*), GET /api/me
+ * (signed-in only), GET /api/admin/stats (role "admin"), /api/projects (per-permission, see
+ * permissions.js), GET / (a small test page).
  */
 const path = require("node:path");
 const express = require("express");
@@ -28,15 +30,50 @@ function requireAuth({ auth, fromNodeHeaders }) {
   };
 }
 
+/** The roles of a user: the admin plugin stores several comma-joined ("editor,admin"). */
+function rolesOf(user, defaultRole = "user") {
+  const roles = String(user?.role ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
+  // a user without a role has the plugin's default role, as in its permission checks
+  return roles.length ? roles : [defaultRole];
+}
+
 /**
- * Role guard for routes behind `requireAuth`: the user's `role` (an additional field, see
- * auth.js) must be one of `roles`, else 403 `{ "error": "Forbidden" }`.
+ * Role guard for routes behind `requireAuth`: one of the user's roles (the admin plugin's
+ * `user.role`) must be one of `roles`, else 403 `{ "error": "Forbidden" }`.
  */
 function requireRole(...roles) {
   return function requireRoleMiddleware(req, res, next) {
-    const userRoles = String(req.user?.role ?? "").split(",").map((r) => r.trim());
-    if (!roles.some((r) => userRoles.includes(r))) return res.status(403).json({ error: "Forbidden" });
+    if (!req.user) return res.status(401).json({ error: "Unauthorized" });
+    if (!rolesOf(req.user).some((r) => roles.includes(r))) return res.status(403).json({ error: "Forbidden" });
     next();
+  };
+}
+
+/**
+ * Permission guard for routes behind `requireAuth`, e.g. `requirePermission({ project: ["delete"] })`:
+ * asks the admin plugin whether the signed-in user's roles grant every listed action
+ * (`auth.api.userHasPermission`, evaluated with the roles given to `admin({ ac, roles })`), else
+ * 403 `{ "error": "Forbidden" }`. The auth instance is the app's (`app.locals.auth`, set by
+ * createApp); it must have the admin plugin.
+ */
+function requirePermission(permissions) {
+  return async function requirePermissionMiddleware(req, res, next) {
+    try {
+      if (!req.user) return res.status(401).json({ error: "Unauthorized" });
+      const { auth } = req.app.locals;
+      if (typeof auth?.api?.userHasPermission !== "function") {
+        throw new Error("requirePermission needs an auth instance with the admin plugin");
+      }
+      // no headers: the plugin checks the stored user with this id (the session was read by requireAuth)
+      const { success } = await auth.api.userHasPermission({ body: { userId: req.user.id, permissions } });
+      if (success !== true) return res.status(403).json({ error: "Forbidden" });
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
 }
 
@@ -75,6 +112,7 @@ function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}
   app.disable("x-powered-by");
   const guard = requireAuth({ auth, fromNodeHeaders });
   app.locals.requireAuth = guard;
+  app.locals.auth = auth; // for requirePermission
 
   if (trustedOrigins && trustedOrigins.length) app.use("/api", cors(trustedOrigins));
 
@@ -90,6 +128,28 @@ function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}
   // an admin-only route: requireAuth first, then the role check
   app.get("/api/admin/stats", guard, requireRole("admin"), (req, res) => {
     res.json({ ok: true, admin: req.user.email });
+  });
+
+  // projects (in memory): each route asks for the permission it needs (roles in permissions.js)
+  const projects = new Map();
+  let nextProjectId = 1;
+  app.get("/api/projects", guard, requirePermission({ project: ["read"] }), (req, res) => {
+    res.json({ projects: [...projects.values()] });
+  });
+  app.post("/api/projects", guard, requirePermission({ project: ["create"] }), (req, res) => {
+    const name = typeof req.body?.name === "string" ? req.body.name.trim() : "";
+    if (!name) return res.status(400).json({ error: "name is required" });
+    const project = { id: String(nextProjectId++), name, createdBy: req.user.id };
+    projects.set(project.id, project);
+    res.status(201).json({ project });
+  });
+  app.delete("/api/projects/:id", guard, requirePermission({ project: ["delete"] }), (req, res) => {
+    if (!projects.delete(req.params.id)) return res.status(404).json({ error: "Not Found" });
+    res.json({ deleted: req.params.id });
+  });
+  // a role guard with several roles: editors and admins
+  app.get("/api/editor/drafts", guard, requireRole("editor", "admin"), (req, res) => {
+    res.json({ drafts: [], roles: rolesOf(req.user) });
   });
 
   app.get("/", (req, res, next) => {
@@ -113,4 +173,4 @@ function createApp({ auth, toNodeHandler, fromNodeHeaders, trustedOrigins } = {}
   return app;
 }
 
-module.exports = { createApp, requireAuth, requireRole };
+module.exports = { createApp, requireAuth, requireRole, requirePermission };
