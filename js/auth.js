@@ -333,7 +333,11 @@ function betterAuth(options = {}) {
     get $context() {
       return context();
     },
-    $ERROR_CODES: { ...BASE_ERROR_CODES },
+    // Better Auth merges each plugin's `$ERROR_CODES` (admin's ADMIN_ERROR_CODES, ...)
+    $ERROR_CODES: Object.assign(
+      { ...BASE_ERROR_CODES },
+      ...(Array.isArray(options.plugins) ? options.plugins : []).filter((p) => p && !ignoredPlugins.has(p.id) && p.$ERROR_CODES).map((p) => p.$ERROR_CODES),
+    ),
   };
   NATIVE.set(auth, native);
   return auth;

@@ -282,6 +282,7 @@ pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
         body,
         query,
         has_request: true,
+        headers_given: true,
         base_origin,
         params,
         request: Some((method.clone(), req.url.clone())),
@@ -334,6 +335,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
     if endpoint.requires_headers() && input.headers.is_none() {
         return ApiOutput { result: Err(AuthError::validation("Headers is required")), headers: ResponseHeaders::default() };
     }
+    let headers_given = input.headers.is_some() || input.has_request;
     let own_headers = input.headers.unwrap_or_default();
     let plugin_headers = crate::plugins::on_request(ctx, &own_headers);
     let method = input.method.unwrap_or_else(|| endpoint.methods()[0].to_string()).to_ascii_uppercase();
@@ -353,6 +355,7 @@ pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) ->
         body: input.body,
         query: input.query,
         has_request: input.has_request,
+        headers_given,
         base_origin: ctx.config.base_origin.clone(),
         params: input.params,
         request: None,

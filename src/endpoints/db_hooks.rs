@@ -35,6 +35,8 @@ pub(crate) fn ctx_arg(call: &Call<'_>) -> Value {
 /// Runs `<model>.<op>.before` on `data`. `Ok(None)`: the hook returned `false` (cancel);
 /// otherwise the data with the hook's `{ data }` merged in.
 pub async fn before(call: &Call<'_>, model: &str, op: &str, data: Value) -> AuthResult<Option<Value>> {
+    // plugins' database hooks run first, as in Better Auth
+    let Some(data) = crate::plugins::db_before(call, model, op, data).await? else { return Ok(None) };
     let n = name(model, op, "before");
     if !call.ctx.callbacks.has(&n) {
         return Ok(Some(data));

@@ -49,6 +49,9 @@ pub struct Call<'a> {
     pub body: Option<Value>,
     /// Query parameters (strings, or arrays for repeated keys).
     pub query: Map<String, Value>,
+    /// True when the call carries headers (HTTP, or `auth.api` with `headers`): Better Auth's
+    /// `ctx.request || ctx.headers`.
+    pub headers_given: bool,
     /// True when a real request is behind the call (HTTP, or `auth.api` with `request`):
     /// request-based checks (form CSRF) run only then.
     pub has_request: bool,
@@ -80,6 +83,7 @@ impl<'a> Call<'a> {
             body: None,
             query: Map::new(),
             has_request: false,
+            headers_given: true,
             base_origin: ctx.config.base_origin.clone(),
             params: Map::new(),
             request: None,
@@ -299,9 +303,12 @@ impl Endpoint {
             && let Some(out) = hooks::before(self, call, method).await? {
                 return Ok(out);
             }
-        let result = self.dispatch(call, method).await;
+        let mut result = self.dispatch(call, method).await;
         if call.ctx.callbacks.has("hooks.after") {
-            return hooks::after(self, call, method, result).await;
+            result = hooks::after(self, call, method, result).await;
+        }
+        if let Ok(Output::Json(body)) = &mut result {
+            crate::plugins::after_endpoint(call, self.path(), body);
         }
         result
     }

@@ -12,6 +12,13 @@ use serde_json::{Map, Value};
 /// Inserts a new session for `user` (running `session.create.before`). `fail_status` is the
 /// status of Better Auth's `FAILED_TO_CREATE_SESSION` at this call site.
 pub async fn start(call: &Call<'_>, user: &User, dont_remember: bool, fail_status: &str) -> AuthResult<Session> {
+    start_with(call, user, dont_remember, fail_status, &Map::new()).await
+}
+
+/// [`start`] with values that override the new row's (`expiresAt` as an ISO date, additional
+/// fields such as the admin plugin's `impersonatedBy`): Better Auth's `createSession(...,
+/// override, overrideAll)`. The database hooks see the overridden row.
+pub async fn start_with(call: &Call<'_>, user: &User, dont_remember: bool, fail_status: &str, overrides: &Map<String, Value>) -> AuthResult<Session> {
     let ctx = call.ctx;
     let mut session = new_session(
         &user.id,
@@ -23,6 +30,9 @@ pub async fn start(call: &Call<'_>, user: &User, dont_remember: bool, fail_statu
     );
     session.id = ctx.generate_id("session").await?;
     session.extra = super::fields::parse_input(&ctx.config.schema.session, &Map::new(), true)?;
+    if !overrides.is_empty() {
+        super::db_hooks::merge_session(&mut session, overrides);
+    }
     match super::db_hooks::before(call, "session", "create", super::db_hooks::session_data(call, &session)).await? {
         Some(Value::Object(d)) => super::db_hooks::merge_session(&mut session, &d),
         Some(_) => {}

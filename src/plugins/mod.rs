@@ -21,11 +21,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub mod admin;
 pub mod bearer;
 pub mod jwt;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.
-pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN];
+pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN];
 
 /// The future a plugin endpoint returns.
 pub type EndpointFuture<'c> = Pin<Box<dyn Future<Output = AuthResult<Output>> + Send + 'c>>;
@@ -119,6 +120,18 @@ pub trait Plugin: Send + Sync + 'static {
     async fn after_get_session(&self, _call: &mut Call<'_>, _body: &Value) -> AuthResult<()> {
         Ok(())
     }
+
+    /// The plugin's `databaseHooks` (Better Auth runs them before the app's): `<model>.<op>`
+    /// `before` on the row about to be written (`data`, as hooks see it), which it may change.
+    /// `Ok(false)` cancels the write; an error fails the endpoint with it.
+    async fn db_before(&self, _call: &Call<'_>, _model: &str, _op: &str, _data: &mut Map<String, Value>) -> AuthResult<bool> {
+        Ok(true)
+    }
+
+    /// After an endpoint answered JSON (and after the app's `hooks.after`), as Better Auth's
+    /// plugin after-hooks that replace the response: may change `body`. `path` is the
+    /// endpoint's (`/list-sessions`).
+    fn after_endpoint(&self, _call: &Call<'_>, _path: &str, _body: &mut Value) {}
 }
 
 /// The plugins one instance serves, in registration order.
@@ -221,6 +234,24 @@ pub async fn after_get_session(call: &mut Call<'_>, body: &Value) -> AuthResult<
         p.after_get_session(call, body).await?;
     }
     Ok(())
+}
+
+/// Runs the plugins' [`Plugin::db_before`] hooks on `data`: `Ok(None)` when one cancelled.
+pub async fn db_before(call: &Call<'_>, model: &str, op: &str, data: Value) -> AuthResult<Option<Value>> {
+    let Value::Object(mut m) = data else { return Ok(Some(data)) };
+    for p in call.ctx.config.plugins.iter() {
+        if !p.db_before(call, model, op, &mut m).await? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(Value::Object(m)))
+}
+
+/// Runs the plugins' [`Plugin::after_endpoint`] hooks.
+pub fn after_endpoint(call: &Call<'_>, path: &str, body: &mut Value) {
+    for p in call.ctx.config.plugins.iter() {
+        p.after_endpoint(call, path, body);
+    }
 }
 
 /// What the JS layer needs to know of the registered plugins, as JSON:

@@ -9,6 +9,7 @@ use std::sync::Arc;
 pub mod counters;
 pub mod js_sqlite;
 pub mod migrate;
+pub mod query;
 pub mod schema;
 pub mod secondary;
 pub mod sql;
@@ -170,6 +171,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Inserts the user and their credential account atomically (one transaction). Ids the
     /// database generates are written back.
     async fn create_user_with_credential(&self, user: &mut User, account: &mut Account) -> Result<(), CreateUserError>;
+
+    /// Inserts a user and, when given, an account for it, atomically (one transaction): the
+    /// admin plugin's `create-user`, with or without a password. Ids the database generates are
+    /// written back.
+    async fn create_user(&self, user: &mut User, account: Option<&mut Account>) -> Result<(), CreateUserError>;
+
+    /// Users matching a query (Better Auth's `findMany` on `user`). Unknown fields are errors.
+    async fn find_users(&self, q: &query::UserQuery) -> AuthResult<Vec<User>>;
+
+    /// How many users match the conditions (Better Auth's `count` on `user`).
+    async fn count_users(&self, conds: &[query::Cond]) -> AuthResult<i64>;
 
     /// Inserts a session (a database-generated id is written back).
     async fn create_session(&self, session: &mut Session) -> AuthResult<()>;

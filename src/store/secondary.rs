@@ -163,6 +163,18 @@ impl Store for Layered {
         self.sql.create_user_with_credential(user, account).await
     }
 
+    async fn create_user(&self, user: &mut User, account: Option<&mut Account>) -> Result<(), CreateUserError> {
+        self.sql.create_user(user, account).await
+    }
+
+    async fn find_users(&self, q: &super::query::UserQuery) -> AuthResult<Vec<User>> {
+        self.sql.find_users(q).await
+    }
+
+    async fn count_users(&self, conds: &[super::query::Cond]) -> AuthResult<i64> {
+        self.sql.count_users(conds).await
+    }
+
     async fn create_session(&self, s: &mut Session) -> AuthResult<()> {
         if self.store_in_db {
             self.sql.create_session(s).await?;

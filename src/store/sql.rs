@@ -1019,6 +1019,10 @@ impl Store for SqlStore {
     }
 
     async fn create_user_with_credential(&self, user: &mut User, account: &mut Account) -> Result<(), CreateUserError> {
+        self.create_user(user, Some(account)).await
+    }
+
+    async fn create_user(&self, user: &mut User, mut account: Option<&mut Account>) -> Result<(), CreateUserError> {
         let d = self.dialect;
         let generated = self.ids_generated_by_db();
         let returning = generated && d != Dialect::Mysql;
@@ -1034,37 +1038,41 @@ impl Store for SqlStore {
             let p = vec![(Val::Text(user.email.clone()), FieldType::String)];
             stmts.push(Stmt { sql: self.q.select_user_id_by_email.clone(), params: vals(p), rows: Some(vec![FieldType::Id]) });
         }
-        account.user_id = user.id.clone();
-        account.account_id = user.id.clone();
-        if let Some(id) = self.new_id() {
-            account.id = id;
-        }
-        let mut values = self.account_values(account);
-        let issuer_field;
-        if self.account_has_issuer.load(Ordering::Relaxed) {
-            issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-            values.push((&issuer_field, Val::Text("local:credential".into())));
-        }
-        let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
-        let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
         let id_stmt = if generated { Some(stmts.len() - 1) } else { None };
-        let params = params
-            .into_iter()
-            .zip(&keys)
-            .map(|((v, t), k)| match (id_stmt, k.as_str()) {
-                // the user id the database generated, as userId (typed) and accountId (text)
-                (Some(i), "userId" | "accountId") => (Param::FirstColumnOf(i), t),
-                _ => (Param::Val(v), t),
-            })
-            .collect();
-        stmts.push(Stmt { sql: sql.into(), params, rows: None });
+        if let Some(account) = account.as_deref_mut() {
+            account.user_id = user.id.clone();
+            account.account_id = user.id.clone();
+            if let Some(id) = self.new_id() {
+                account.id = id;
+            }
+            let mut values = self.account_values(account);
+            let issuer_field;
+            if self.account_has_issuer.load(Ordering::Relaxed) {
+                issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
+                values.push((&issuer_field, Val::Text("local:credential".into())));
+            }
+            let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
+            let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
+            let params = params
+                .into_iter()
+                .zip(&keys)
+                .map(|((v, t), k)| match (id_stmt, k.as_str()) {
+                    // the user id the database generated, as userId (typed) and accountId (text)
+                    (Some(i), "userId" | "accountId") => (Param::FirstColumnOf(i), t),
+                    _ => (Param::Val(v), t),
+                })
+                .collect();
+            stmts.push(Stmt { sql: sql.into(), params, rows: None });
+        }
         let outs = self.db.transaction(&stmts, self.schema.ids).await?;
         if let Some(i) = id_stmt
             && let Some(id) = first_column(outs.get(i)).and_then(Val::text)
         {
             user.id = id.clone();
-            account.user_id = id.clone();
-            account.account_id = id;
+            if let Some(account) = account {
+                account.user_id = id.clone();
+                account.account_id = id;
+            }
         }
         // additional fields left out took their column defaults: read them back, as Better
         // Auth's adapters return the inserted row
@@ -1197,6 +1205,38 @@ impl Store for SqlStore {
         let (sql, params) = insert_sql(self.dialect, &self.schema.account, &values, false);
         self.exec_raw(sql, params).await?;
         Ok(())
+    }
+
+    async fn find_users(&self, q: &super::query::UserQuery) -> AuthResult<Vec<User>> {
+        let m = &self.schema.user;
+        let mut params: Params = Vec::new();
+        let cond = super::query::where_sql(self.dialect, m, &q.conds, &mut params)?;
+        let mut sql = format!("select {} from {}", self.cols(m), self.dialect.q(&m.table));
+        if !cond.is_empty() {
+            sql.push_str(" where ");
+            sql.push_str(&cond);
+        }
+        sql.push_str(&super::query::tail_sql(self.dialect, m, q)?);
+        let rows = self.fetch_raw(sql, params, &Self::types(m)).await?;
+        rows.into_iter().map(|mut r| user_from(m, &mut r.drain(..))).collect()
+    }
+
+    async fn count_users(&self, conds: &[super::query::Cond]) -> AuthResult<i64> {
+        let m = &self.schema.user;
+        let mut params: Params = Vec::new();
+        let cond = super::query::where_sql(self.dialect, m, conds, &mut params)?;
+        let mut sql = format!("select count(*) from {}", self.dialect.q(&m.table));
+        if !cond.is_empty() {
+            sql.push_str(" where ");
+            sql.push_str(&cond);
+        }
+        let rows = self.fetch_raw(sql, params, &[FieldType::Number]).await?;
+        Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()).and_then(|v| match v {
+            Val::Int(i) => Some(i),
+            Val::Float(f) => Some(f as i64),
+            Val::Text(t) => t.parse().ok(),
+            _ => None,
+        }).unwrap_or(0))
     }
 
     async fn list_accounts(&self, user_id: &str) -> AuthResult<Vec<Account>> {
