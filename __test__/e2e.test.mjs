@@ -1,7 +1,9 @@
 // End-to-end in a real browser (Debian's Chromium driven by playwright-core): the Next.js example
 // (examples/nextjs: `next build` + `next start`, the official `better-auth/react` client, and
-// server actions calling auth.api with nextCookies()) and the
-// Express example page (examples/express), both on better-auth-rs with a temp SQLite file.
+// server actions calling auth.api with nextCookies(); its admin page with the official
+// adminClient() against the admin plugin: list users, set role, ban/unban, the banned user's
+// sign-in refused) and the Express example page (examples/express), all on better-auth-rs with a
+// temp SQLite file (rows checked there).
 // Needs `apt-get install -y chromium` and `npm ci` in examples/nextjs (done here when missing).
 // SKIP_E2E=1 skips it all. Screenshots go to test-artifacts/.
 import { test, describe, before, after } from "node:test";
@@ -15,6 +17,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -127,9 +130,15 @@ async function ensureNextDeps() {
   const copy = path.join(NEXT_DIR, "node_modules", "better-auth-rs");
   const { files } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   const wanted = ["package.json"];
+  const walk = (dir) => {
+    for (const f of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      if (f.isDirectory()) walk(path.join(dir, f.name));
+      else wanted.push(path.join(dir, f.name));
+    }
+  };
   for (const entry of files) {
     if (entry.endsWith("/")) {
-      for (const f of fs.readdirSync(path.join(ROOT, entry))) wanted.push(path.join(entry, f));
+      walk(entry); // js/ and its subfolders (js/plugins/)
     } else if (entry.startsWith("*")) {
       for (const f of fs.readdirSync(ROOT)) if (f.endsWith(entry.slice(1))) wanted.push(f);
     } else wanted.push(entry);
@@ -199,6 +208,51 @@ function uniqueEmail(label) {
   return `${label}-${Date.now()}-${crypto.randomBytes(3).toString("hex")}@example.com`;
 }
 
+let nextPrepared; // one install check and `next build` for every suite that starts the app
+
+/** examples/nextjs's dependencies, and `next build` when the sources changed (once per run). */
+function prepareNext() {
+  nextPrepared ??= (async () => {
+    const t = Date.now();
+    const installed = await ensureNextDeps();
+    if (installed) console.log(`examples/nextjs: ${installed} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    if (nextBuildIsStale()) {
+      const t0 = Date.now();
+      await run(process.execPath, [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "build"], {
+        cwd: NEXT_DIR,
+        env: nextEnv(),
+        timeoutMs: 480_000,
+      });
+      console.log(`examples/nextjs: next build ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  })();
+  return nextPrepared;
+}
+
+/**
+ * `next start` of the built example on a free port with its own SQLite file (`extraEnv` added
+ * to its environment); resolves once /api/auth/ok answers.
+ * @returns {Promise<{ server: import("node:child_process").ChildProcess, origin: string, db: string, output: () => string }>}
+ */
+async function startNext(label, extraEnv = {}) {
+  await prepareNext();
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const db = path.join(tmpDir(label), "auth.db");
+  const server = spawn(
+    process.execPath,
+    [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    { cwd: NEXT_DIR, env: nextEnv({ AUTH_DB: db, BETTER_AUTH_URL: origin, ...extraEnv }), detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.add(server);
+  let out = "";
+  server.stdout.on("data", (d) => (out += d));
+  server.stderr.on("data", (d) => (out += d));
+  const output = () => out;
+  await waitForHttp(`${origin}/api/auth/ok`, { child: server, output, timeoutMs: 30_000 });
+  return { server, origin, db, output };
+}
+
 before(() => {
   if (!SKIP) fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -223,47 +277,24 @@ test("e2e prerequisite: Debian Chromium at " + CHROMIUM, { skip: SKIP && "SKIP_E
 const skipSuites = SKIP ? "SKIP_E2E=1" : !HAVE_CHROMIUM ? "no Chromium (see the failing prerequisite test)" : false;
 
 describe("Next.js example (examples/nextjs) in Chromium", { skip: skipSuites, timeout: 600_000 }, () => {
-  let server;
-  let serverOutput = "";
+  let next; // startNext()'s { server, origin, db, output }
   let origin;
   let ctx;
   const email = uniqueEmail("next");
   const name = "Ada Next";
 
   before(async () => {
-    const t = Date.now();
-    const installed = await ensureNextDeps();
-    if (installed) console.log(`examples/nextjs: ${installed} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-    if (nextBuildIsStale()) {
-      const t0 = Date.now();
-      await run(process.execPath, [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "build"], {
-        cwd: NEXT_DIR,
-        env: nextEnv(),
-        timeoutMs: 480_000,
-      });
-      console.log(`examples/nextjs: next build ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    }
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    const db = path.join(tmpDir("next"), "auth.db");
-    server = spawn(
-      process.execPath,
-      [path.join(NEXT_DIR, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)],
-      { cwd: NEXT_DIR, env: nextEnv({ AUTH_DB: db, BETTER_AUTH_URL: origin }), detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    children.add(server);
-    server.stdout.on("data", (d) => (serverOutput += d));
-    server.stderr.on("data", (d) => (serverOutput += d));
-    await waitForHttp(`${origin}/api/auth/ok`, { child: server, output: () => serverOutput, timeoutMs: 30_000 });
+    next = await startNext("next");
+    origin = next.origin;
     ctx = await newPage();
   }, { timeout: 600_000 });
 
   after(async () => {
     await ctx?.context.close().catch(() => {});
-    if (server) killTree(server);
+    if (next) killTree(next.server);
   });
 
-  const diag = () => `\nrequests: ${ctx.log.join(", ")}\npage errors: ${ctx.errors.join(" | ")}\nserver: ${serverOutput.slice(-2000)}`;
+  const diag = () => `\nrequests: ${ctx.log.join(", ")}\npage errors: ${ctx.errors.join(" | ")}\nserver: ${next.output().slice(-2000)}`;
 
   async function onDashboard() {
     const { page } = ctx;
@@ -375,6 +406,197 @@ describe("Next.js example (examples/nextjs) in Chromium", { skip: skipSuites, ti
     assert.deepEqual(ctx.errors, [], diag());
     const failed = ctx.failed.filter((l) => l !== "GET /favicon.ico → 404");
     assert.deepEqual(failed, ["POST /api/auth/sign-in/email → 401"], diag());
+  });
+});
+
+describe("Next.js admin page (examples/nextjs/app/admin, the official adminClient()) in Chromium", { skip: skipSuites, timeout: 600_000 }, () => {
+  let next; // startNext()'s { server, origin, db, output }
+  let origin;
+  let admin; // the admin's browser context (newPage())
+  let member; // another user's browser context
+  const adminEmail = uniqueEmail("admin");
+  const memberEmail = uniqueEmail("member");
+  const BANNED = "You have been banned from this application. Please contact support if you believe this is an error.";
+
+  before(async () => {
+    // lib/auth.ts: ADMIN_EMAILS users get the "admin" role when they sign up
+    next = await startNext("next-admin", { ADMIN_EMAILS: adminEmail });
+    origin = next.origin;
+    admin = await newPage();
+    member = await newPage();
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await admin?.context.close().catch(() => {});
+    await member?.context.close().catch(() => {});
+    if (next) killTree(next.server);
+  });
+
+  const diag = (ctx) => `\nrequests: ${ctx.log.join(", ")}\npage errors: ${ctx.errors.join(" | ")}\nserver: ${next.output().slice(-2000)}`;
+
+  function query(sql, ...args) {
+    const conn = new Database(next.db, { readonly: true });
+    try {
+      return conn.prepare(sql).all(...args);
+    } finally {
+      conn.close();
+    }
+  }
+  const userRow = (email) => query(`SELECT role, banned, "banReason" FROM "user" WHERE email = ?`, email)[0];
+  const sessionCount = (email) =>
+    query(`SELECT count(*) AS n FROM session WHERE "userId" = (SELECT id FROM "user" WHERE email = ?)`, email)[0].n;
+
+  /** Waits until `locator` (one element) has exactly `expected` as its text; fails with what it has. */
+  async function hasText(ctx, locator, expected) {
+    try {
+      await locator.filter({ hasText: new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).waitFor({ timeout: STEP });
+    } catch {
+      const actual = (await locator.count()) ? await locator.first().textContent() : "(absent)";
+      assert.fail(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}${diag(ctx)}`);
+    }
+  }
+
+  // the page's own elements (Next's route announcer also has role="alert")
+  const alertOf = (ctx) => ctx.page.locator('.admin [role="alert"]');
+  const noticeOf = (ctx) => ctx.page.locator('.admin [role="status"]');
+  const rowOf = (email) => admin.page.locator(`tr[data-email="${email}"]`);
+
+  async function signUp(ctx, name, email) {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-up`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    assert.equal(await page.getByTestId("user-email").textContent(), email, diag(ctx));
+  }
+
+  /** The client's sign-in form (authClient.signIn.email). */
+  async function signIn(ctx, email) {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-in`);
+    const form = page.getByRole("form", { name: "Sign in", exact: true });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Password").fill(PASSWORD);
+    await form.getByRole("button").click();
+  }
+
+  /** The admin page's list: one row per user, in sign-up order. */
+  async function listed() {
+    const rows = admin.page.locator("tbody tr");
+    return rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        email: tr.getAttribute("data-email"),
+        role: tr.querySelector('[data-testid="role"]').textContent,
+        status: tr.querySelector('[data-testid="status"]').textContent,
+      })),
+    );
+  }
+
+  test("sign-up: the ADMIN_EMAILS user is admin, another user gets the default role; only admins see the link", async () => {
+    await signUp(admin, "Ada Admin", adminEmail);
+    await signUp(member, "Mel Member", memberEmail);
+    assert.deepEqual(userRow(adminEmail), { role: "admin", banned: 0, banReason: null });
+    assert.deepEqual(userRow(memberEmail), { role: "user", banned: 0, banReason: null });
+    assert.equal(await admin.page.getByRole("link", { name: "Manage users" }).count(), 1, diag(admin));
+    assert.equal(await member.page.getByRole("link", { name: "Manage users" }).count(), 0, diag(member));
+  });
+
+  test("signed out, /admin redirects to /sign-in", async () => {
+    const ctx = await newPage();
+    try {
+      await ctx.page.goto(`${origin}/admin`);
+      await ctx.page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    } finally {
+      await ctx.context.close();
+    }
+  });
+
+  test("a non-admin on /admin sees the plugin's 403 message and no list", async () => {
+    await member.page.goto(`${origin}/admin`);
+    await hasText(member, alertOf(member), "You are not allowed to list users");
+    assert.equal(await member.page.locator("table").count(), 0);
+    assert.ok(member.failed.includes("GET /api/auth/admin/list-users → 403"), diag(member));
+  });
+
+  test("the admin lists the users (admin.listUsers)", async () => {
+    await admin.page.getByRole("link", { name: "Manage users" }).click();
+    await admin.page.waitForURL(`${origin}/admin`, { timeout: STEP });
+    await rowOf(memberEmail).waitFor({ timeout: STEP });
+    assert.deepEqual(await listed(), [
+      { email: adminEmail, role: "admin", status: "active" },
+      { email: memberEmail, role: "user", status: "active" },
+    ], diag(admin));
+    assert.equal(await admin.page.getByTestId("total").textContent(), "2");
+  });
+
+  test("set role (admin.setRole): user → admin takes effect on the server, then back to user", async () => {
+    const row = rowOf(memberEmail);
+    await admin.page.getByLabel(`Role of ${memberEmail}`).selectOption("admin");
+    await row.getByRole("button", { name: "Set role" }).click();
+    await hasText(admin, noticeOf(admin), `${memberEmail} is now admin.`);
+    await hasText(admin, row.getByTestId("role"), "admin");
+    assert.deepEqual(userRow(memberEmail), { role: "admin", banned: 0, banReason: null });
+    // the member's own list call is now allowed
+    await member.page.reload();
+    await member.page.locator(`tr[data-email="${adminEmail}"]`).waitFor({ timeout: STEP });
+    assert.equal(await member.page.getByTestId("total").textContent(), "2");
+
+    await admin.page.getByLabel(`Role of ${memberEmail}`).selectOption("user");
+    await row.getByRole("button", { name: "Set role" }).click();
+    await hasText(admin, noticeOf(admin), `${memberEmail} is now user.`);
+    await hasText(admin, row.getByTestId("role"), "user");
+    assert.deepEqual(userRow(memberEmail), { role: "user", banned: 0, banReason: null });
+  });
+
+  test("the plugin's errors are shown: an admin cannot ban themself", async () => {
+    await rowOf(adminEmail).getByRole("button", { name: "Ban" }).click();
+    await hasText(admin, alertOf(admin), "You cannot ban yourself");
+    assert.equal(await noticeOf(admin).count(), 0);
+    await hasText(admin, rowOf(adminEmail).getByTestId("status"), "active");
+    assert.deepEqual(userRow(adminEmail), { role: "admin", banned: 0, banReason: null });
+  });
+
+  test("ban (admin.banUser): the member's sessions end and their sign-in shows 403 BANNED_USER", async () => {
+    assert.ok(sessionCount(memberEmail) >= 1);
+    const row = rowOf(memberEmail);
+    await row.getByRole("button", { name: "Ban" }).click();
+    await hasText(admin, noticeOf(admin), `${memberEmail} banned.`);
+    assert.equal(await alertOf(admin).count(), 0, "the earlier error is cleared");
+    await hasText(admin, row.getByTestId("status"), "banned (Banned from the admin page)");
+    assert.deepEqual(userRow(memberEmail), { role: "user", banned: 1, banReason: "Banned from the admin page" });
+    assert.equal(sessionCount(memberEmail), 0, "ban-user deletes the user's sessions");
+    await admin.page.screenshot({ path: path.join(ARTIFACTS, "nextjs-admin.png"), fullPage: true });
+
+    // the member's cookie no longer opens the dashboard
+    await member.page.goto(`${origin}/dashboard`);
+    await member.page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    await signIn(member, memberEmail);
+    await hasText(member, member.page.locator('form[aria-label="Sign in"] [role="alert"]'), BANNED);
+    assert.equal(member.page.url(), `${origin}/sign-in`);
+    assert.ok(member.failed.includes("POST /api/auth/sign-in/email → 403"), diag(member));
+    assert.equal(sessionCount(memberEmail), 0, "no session for a banned user");
+  });
+
+  test("unban (admin.unbanUser): the member signs in again", async () => {
+    const row = rowOf(memberEmail);
+    await row.getByRole("button", { name: "Unban" }).click();
+    await hasText(admin, noticeOf(admin), `${memberEmail} unbanned.`);
+    await hasText(admin, row.getByTestId("status"), "active");
+    assert.deepEqual(userRow(memberEmail), { role: "user", banned: 0, banReason: null });
+    await signIn(member, memberEmail);
+    await member.page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    assert.equal(await member.page.getByTestId("user-email").textContent(), memberEmail);
+    assert.equal(sessionCount(memberEmail), 1);
+  });
+
+  test("no page errors; the only failed requests are the refused ones", () => {
+    assert.deepEqual(admin.errors, [], diag(admin));
+    assert.deepEqual(member.errors, [], diag(member));
+    const failed = (ctx) => ctx.failed.filter((l) => l !== "GET /favicon.ico → 404");
+    assert.deepEqual(failed(admin), ["POST /api/auth/admin/ban-user → 400"], diag(admin));
+    assert.deepEqual(failed(member), ["GET /api/auth/admin/list-users → 403", "POST /api/auth/sign-in/email → 403"], diag(member));
   });
 });
 

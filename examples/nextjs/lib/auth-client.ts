@@ -1,4 +1,6 @@
 import { createAuthClient } from "better-auth/react";
+import { adminClient } from "better-auth/client/plugins";
 
-// Same origin as the app: no baseURL needed.
-export const authClient = createAuthClient();
+// Same origin as the app: no baseURL needed. adminClient() adds authClient.admin.* (the
+// server's admin() plugin in lib/auth.ts).
+export const authClient = createAuthClient({ plugins: [adminClient()] });

@@ -1,6 +1,16 @@
 import path from "node:path";
 import { betterAuth } from "better-auth-rs";
 import { nextCookies } from "better-auth-rs/next-js";
+import { admin } from "better-auth-rs/plugins"; // was: from "better-auth/plugins"
+
+// ADMIN_EMAILS=a@x.com,b@y.com: those users get the "admin" role when they sign up (the first
+// admin; after that, admins change roles on /admin).
+const adminEmails = new Set(
+  (process.env.ADMIN_EMAILS ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean),
+);
 
 // BETTER_AUTH_SECRET (32+ random characters) must be set for `next build` and `next start`,
 // as with better-auth: the production default secret is refused.
@@ -13,6 +23,19 @@ export const auth = betterAuth({
     expiresIn: 60 * 60 * 24 * 7, // 7 days
     updateAge: 60 * 60 * 24, // refreshed at most once a day
   },
-  // auth.api calls in server actions (app/actions.ts) set their cookies through next/headers
-  plugins: [nextCookies()], // make sure this is the last plugin in the array
+  databaseHooks: {
+    user: {
+      create: {
+        // runs after the admin plugin's own hook (which writes the default role "user")
+        before: async (user) => (adminEmails.has(user.email) ? { data: { ...user, role: "admin" } } : undefined),
+      },
+    },
+  },
+  plugins: [
+    // /api/auth/admin/* (list users, set role, ban...; app/admin/page.tsx), user.role and
+    // user.banned columns, banned users refused at sign-in (403 BANNED_USER)
+    admin(),
+    // auth.api calls in server actions (app/actions.ts) set their cookies through next/headers
+    nextCookies(), // make sure this is the last plugin in the array
+  ],
 });

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
@@ -16,6 +17,12 @@ export default async function DashboardPage() {
         (<span data-testid="user-email">{session.user.email}</span>)
       </p>
       <p className="muted">Session expires {session.session.expiresAt.toISOString()}</p>
+      {/* the admin plugin's role, comma-joined when the user has several */}
+      {(session.user.role ?? "").split(",").includes("admin") && (
+        <p>
+          <Link href="/admin">Manage users</Link>
+        </p>
+      )}
       <SignOutButton />
       <form action={signOutAction}>
         <button type="submit">Sign out on the server</button>
