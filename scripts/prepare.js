@@ -9,8 +9,7 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const haveBinary = readdirSync(root).some((f) => f.startsWith("better-auth-rs.") && f.endsWith(".node"));
-const haveLoader = existsSync(path.join(root, "binding.js"));
-if (haveBinary && haveLoader && !process.env.BETTER_AUTH_RS_FORCE_BUILD) {
+if (haveBinary && !process.env.BETTER_AUTH_RS_FORCE_BUILD) {
   process.exit(0);
 }
 if (!existsSync(path.join(root, "Cargo.toml"))) process.exit(0); // installed from a registry tarball

@@ -10,10 +10,12 @@
 #        CHROMIUM_PATH=... uses another build, SKIP_E2E=1 skips the browser tests),
 #      - examples/nextjs's dependencies (`npm ci` there; better-auth-rs is copied in, install-links),
 #      - the FastAPI example's venv (python3 -m venv + pip install of its pinned requirements),
+#      - Zig and cargo-zigbuild (PyPI, pinned, in a venv in ~/.cache/better-auth-rs) on Linux,
 #      - reachable PostgreSQL and MariaDB/MySQL (BA_RS_PG_URL, BA_RS_MYSQL_URL; not installed here).
 # Then every stage runs, and reports, even when an earlier one failed:
 #   1. the Rust engine without Node (cargo test, napi feature off),
-#   2. the native addon build,
+#   2. the native addon build, then the published packages (`npm run pack:local`: the platform
+#      binary via Zig against glibc 2.17, the dist/ tarballs),
 #   3. the node:test suites against it, including parity with the real better-auth package, the
 #      official client and the browser e2e,
 #   4. a smoke run of the benchmark harness (its conformance check, SQLite and PostgreSQL),
@@ -131,6 +133,23 @@ else
   fi
 fi
 
+# Zig and cargo-zigbuild build the published linux-x64-gnu binary against glibc 2.17 (stage "npm
+# packages"): PyPI's ziglang and cargo-zigbuild, pinned in scripts/build-dist.mjs, in a venv in
+# the machine's cache (~/.cache/better-auth-rs). Other hosts build their platform package with cargo.
+if [ "$(uname -s)" = Linux ]; then
+  ZIG_VENV="$(node --input-type=module -e 'const m = await import("./scripts/build-dist.mjs"); console.log(m.ZIG_VENV)')"
+  if [ -x "$ZIG_VENV/bin/cargo-zigbuild" ]; then
+    echo "Zig tools: $ZIG_VENV present"
+  elif ! { have python3 && python3 -c "import venv, ensurepip" 2>/dev/null; }; then
+    MISSING+=("Python 3 with venv for Zig and cargo-zigbuild (PyPI): run \`sudo apt-get install -y python3 python3-venv\` (Debian/Ubuntu)")
+  else
+    echo "Zig tools: installing ziglang and cargo-zigbuild (PyPI, pinned) into $ZIG_VENV..."
+    if node scripts/build-dist.mjs --tools-only; then INSTALLED+=("Zig tools (PyPI)"); else
+      MISSING+=("Zig tools: pip could not install ziglang/cargo-zigbuild (output above; PyPI reachable?); run \`node scripts/build-dist.mjs --tools-only\`")
+    fi
+  fi
+fi
+
 # The database servers the parity, hostile-input, fault and bench suites use (not installed here).
 DB_CHECK="$(node -e '
   const net = require("node:net");
@@ -224,6 +243,10 @@ node_counts_tap() { node_counts "$LOGS/node.tap"; }
 target="$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')"
 stage "cargo test (engine, no Node)" cargo_counts tee cargo test --release --target "$target" --no-default-features
 stage "napi build" no_counts direct npm run --silent build
+# the published packages: this platform's binary (dist profile; on Linux via Zig against glibc
+# 2.17, its symbol versions checked) and the dist/ tarballs, which __test__/packages.test.mjs
+# installs into a fresh app without Rust on PATH during the node suites
+stage "npm packages (pack:local)" no_counts direct npm run --silent pack:local
 stage "node --test" node_counts_tap direct node_suite
 stage "bench smoke: conformance on SQLite" no_counts direct env BENCH_ONLY=conformance node bench/run.mjs
 stage "bench smoke: conformance on PostgreSQL" no_counts direct env BENCH_ONLY=conformance BENCH_DB=postgres node bench/run.mjs
