@@ -103,14 +103,17 @@ export function norm(v, sh) {
   return out;
 }
 
-export async function observeResponse(res, sh) {
+export async function observeResponse(res, sh, reorder) {
   const text = await res.text();
   const ct = res.headers.get("content-type") || "";
   let body;
   if (text === "") body = "<empty>";
   else if (/json/i.test(ct)) {
     try {
-      body = norm(JSON.parse(text), sh);
+      const json = JSON.parse(text);
+      // `reorder(json)`: puts rows that come in database order into a fixed order before their
+      // ids are numbered (e.g. list endpoints without ORDER BY)
+      body = norm(reorder ? reorder(json) : json, sh);
     } catch {
       body = { "<invalid JSON>": text.slice(0, 200) };
     }
@@ -158,10 +161,10 @@ export class Ctx {
   }
 
   /** Sends a request through auth.handler and records the observation. Returns it (with parsed JSON). */
-  async send(label, method, path, opts) {
+  async send(label, method, path, opts = {}) {
     const req = this.request(method, path, opts);
     const res = await this.auth.handler(req);
-    const obs = await observeResponse(res, this.sh);
+    const obs = await observeResponse(res, this.sh, opts.reorder);
     const { text, ...recorded } = obs;
     this.steps.push({ label, ...recorded });
     let json;
