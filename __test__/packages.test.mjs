@@ -52,7 +52,9 @@ function appEnv(extra = {}) {
 
 async function npmInstall(dir, tarballs, env) {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  return run(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
+  // --offline: everything comes from the tarballs (the package has no dependencies of its own);
+  // npm skips the other platforms' optional packages it cannot fetch, as it does their 404s today
+  return run(npm, ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
     cwd: dir, env, timeout: 240_000, shell: process.platform === "win32",
   });
 }
