@@ -1,6 +1,6 @@
 // Fail closed on plugins and options this version does not serve (issue 23, item 1): a plugin
-// the engine would ignore drops the checks it adds (twoFactor: no second factor; username: a
-// sign-in by username answers 404), so betterAuth() refuses to start unless the app lists it in
+// the engine would ignore drops the checks it adds (twoFactor: no second factor; multiSession:
+// no device sessions), so betterAuth() refuses to start unless the app lists it in
 // advanced.unservedPlugins / advanced.unservedOptions; then it starts and warns once per item.
 // Better Auth's own jwt()/bearer() objects (from better-auth/plugins) are served like ours.
 import "./helpers/env.mjs";
@@ -61,7 +61,6 @@ const isRefusal = (...names) => (e) => {
 describe("plugins this version does not serve", () => {
   const cases = [
     ["two-factor", () => twoFactor()],
-    ["username", () => username()],
     ["magic-link", () => magicLink({ sendMagicLink() {} })],
     ["email-otp", () => emailOTP({ sendVerificationOTP() {} })],
     ["multi-session", () => multiSession()],
@@ -84,20 +83,22 @@ describe("plugins this version does not serve", () => {
     });
   }
 
-  test("twoFactor() and username() together: one error naming both; opting in one still refuses the other", () => {
-    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), username()] })), isRefusal(`"two-factor"`, `"username"`));
-    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), username()], advanced: { unservedPlugins: ["username"] } })), (e) => {
+  test("twoFactor() and multiSession() together: one error naming both; opting in one still refuses the other", () => {
+    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), multiSession()] })), isRefusal(`"two-factor"`, `"multi-session"`));
+    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), multiSession()], advanced: { unservedPlugins: ["multi-session"] } })), (e) => {
       assert.ok(e.message.includes(`"two-factor"`));
-      assert.ok(!e.message.includes(`"username"`), e.message);
+      assert.ok(!e.message.includes(`"multi-session"`), e.message);
       return true;
     });
   });
 
-  test("admin() is served now: it starts without an opt-in and its endpoints exist", () => {
-    const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins: [admin()] })));
+  test("admin() and username() are served now: they start without an opt-in and their endpoints exist", () => {
+    const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins: [admin(), username()] })));
     assert.deepEqual(warnings, []);
     assert.equal(typeof auth.api.banUser, "function");
     assert.equal(typeof auth.api.userHasPermission, "function");
+    assert.equal(typeof auth.api.signInUsername, "function");
+    assert.equal(typeof auth.api.isUsernameAvailable, "function");
   });
 
   test("a plugin without an id refuses to start (it cannot be opted in)", () => {
@@ -112,7 +113,7 @@ describe("plugins this version does not serve", () => {
   });
 
   test("an opted-in plugin is left out of the engine: the served ones keep working beside it", async () => {
-    const [auth] = captureWarn(() => betterAuth(opts({ plugins: [username(), baBearer()], advanced: { unservedPlugins: ["username"] } })));
+    const [auth] = captureWarn(() => betterAuth(opts({ plugins: [multiSession(), baBearer()], advanced: { unservedPlugins: ["multi-session"] } })));
     const r = await post(auth, "/sign-up/email", { name: "A", email: "a@example.com", password: "password-123" });
     assert.equal(r.status, 200);
     assert.ok(r.headers.get("set-auth-token"));

@@ -1,5 +1,6 @@
 import type { JwtAPI } from "./plugins/jwt";
 import type { AdminAPI } from "./plugins/admin";
+import type { UsernameAPI } from "./plugins/username";
 
 export type { PluginDescriptor } from "./plugins/descriptor";
 export { bearer } from "./plugins/bearer";
@@ -13,6 +14,7 @@ export {
   type SessionWithImpersonatedBy,
   type UserWithRole,
 } from "./plugins/admin";
+export { username, USERNAME_ERROR_CODES, type UsernameOptions, type UsernameAPI } from "./plugins/username";
 export {
   createAccessControl,
   role,
@@ -37,4 +39,5 @@ export {
 export interface PluginAPIs {
   jwt: JwtAPI;
   admin: AdminAPI;
+  username: UsernameAPI;
 }

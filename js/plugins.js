@@ -8,6 +8,7 @@
 const { bearer } = require("./plugins/bearer.js");
 const { jwt } = require("./plugins/jwt.js");
 const { admin } = require("./plugins/admin.js");
+const { username } = require("./plugins/username.js");
 const { createAccessControl, role } = require("./plugins/access.js");
 
-module.exports = { bearer, jwt, admin, createAccessControl, role };
+module.exports = { bearer, jwt, admin, username, createAccessControl, role };

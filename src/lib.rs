@@ -3,6 +3,7 @@
 //! The engine knows nothing about Node: `src/napi/` (behind the `napi` feature) is the only
 //! module that imports napi. Everything else can be built and tested with
 //! `cargo test --no-default-features`.
+#![recursion_limit = "256"]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

@@ -341,8 +341,9 @@ impl MemoryStore {
 }
 
 
-async fn resolve_rule(cfg: &RateLimitConfig, callbacks: &Callbacks, req: &Request, path: &str) -> AuthResult<Option<Rule>> {
-    let mut rule = special_rule(path).unwrap_or(cfg.global);
+async fn resolve_rule(cfg: &RateLimitConfig, plugins: &crate::plugins::Plugins, callbacks: &Callbacks, req: &Request, path: &str) -> AuthResult<Option<Rule>> {
+    // a plugin's rule wins over the built-in special rules (the first plugin that has one)
+    let mut rule = plugins.iter().find_map(|p| p.rate_limit_rule(path)).or_else(|| special_rule(path)).unwrap_or(cfg.global);
     let found = cfg.custom_rules.iter().find(|(p, _)| if p.contains('*') { wildcard_match(p, path) } else { p == path });
     if let Some((pattern, custom)) = found {
         match custom {
@@ -434,7 +435,7 @@ pub async fn check(ctx: &AuthContext, req: &Request) -> Option<Response> {
     }
     let path = normalize_pathname(&req.url, &ctx.config.base_path);
     let key = format!("{}|{}", ip.as_deref().unwrap_or("no-trusted-ip"), path);
-    let rule = match resolve_rule(cfg, &ctx.callbacks, req, &path).await {
+    let rule = match resolve_rule(cfg, &ctx.config.plugins, &ctx.callbacks, req, &path).await {
         Ok(Some(r)) => r,
         Ok(None) => return None,
         Err(e) => {

@@ -67,7 +67,7 @@ pub async fn after(call: &Call<'_>, model: &str, op: &str, row: Value) -> AuthRe
 
 /// True when any hook for `model`.`op` is set.
 pub fn any(call: &Call<'_>, model: &str, op: &str) -> bool {
-    call.ctx.callbacks.has(&name(model, op, "before")) || call.ctx.callbacks.has(&name(model, op, "after"))
+    call.ctx.callbacks.has(&name(model, op, "before")) || call.ctx.callbacks.has(&name(model, op, "after")) || crate::plugins::has_db_hooks(call, model, op)
 }
 
 /// Applies a hook's changes to a user about to be written.

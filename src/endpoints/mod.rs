@@ -18,6 +18,7 @@ pub mod internal_adapter;
 pub mod password;
 pub mod session;
 pub mod start_session;
+pub mod users;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
@@ -303,7 +304,10 @@ impl Endpoint {
             && let Some(out) = hooks::before(self, call, method).await? {
                 return Ok(out);
             }
-        let mut result = self.dispatch(call, method).await;
+        let mut result = match crate::plugins::before_endpoint(call, self.path()).await {
+            Ok(()) => self.dispatch(call, method).await,
+            Err(e) => Err(e),
+        };
         if call.ctx.callbacks.has("hooks.after") {
             result = hooks::after(self, call, method, result).await;
         }

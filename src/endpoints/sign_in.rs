@@ -102,18 +102,34 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     if let Some((_, key)) = &lockout {
         counters::clear(ctx.sql().await?, key).await?;
     }
+    finish(call, &user, &stored_hash, &body.password, body.callback_url, body.remember_me).await
+}
+
+/// After the password was verified (`/sign-in/email`, the username plugin's
+/// `/sign-in/username`): the email-verification gate, the legacy-hash upgrade, the session and
+/// cookie, and the `{ redirect, token, url?, user }` answer with `Location` for a `callbackURL`.
+pub async fn finish(
+    call: &mut Call<'_>,
+    user: &crate::store::User,
+    stored_hash: &str,
+    password: &str,
+    callback_url: Option<String>,
+    remember_me: Option<bool>,
+) -> AuthResult<Value> {
+    let ctx = call.ctx;
+    let ep = &ctx.config.email_and_password;
     if ep.require_email_verification && !user.email_verified {
         if ctx.callbacks.has("sendVerificationEmail") && ctx.config.email_verification.send_on_sign_in {
-            super::verify_email::send_verification_email(call, &user, body.callback_url.as_deref()).await?;
+            super::verify_email::send_verification_email(call, user, callback_url.as_deref()).await?;
         }
         return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));
     }
     // A Better Auth scrypt hash is upgraded to argon2id once the password is known to be right.
     if ep.algorithm == PasswordAlgorithm::Argon2id
         && ep.rehash_legacy
-        && hash_kind(&stored_hash) == Some(HashKind::Scrypt)
+        && hash_kind(stored_hash) == Some(HashKind::Scrypt)
     {
-        match ctx.hash_password(&body.password).await {
+        match ctx.hash_password(password).await {
             Ok(h) => {
                 if let Err(e) = super::db_hooks::update_password(call, &user.id, &h, ctx.now()).await {
                     log_internal("failed to upgrade a legacy password hash", &e);
@@ -122,16 +138,16 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
             Err(e) => log_internal("failed to upgrade a legacy password hash", &e),
         }
     }
-    let dont_remember = body.remember_me == Some(false);
-    let session = super::start_session::start(call, &user, dont_remember, "UNAUTHORIZED").await?;
-    super::start_session::finish(call, &session, &user, Some(dont_remember)).await?;
+    let dont_remember = remember_me == Some(false);
+    let session = super::start_session::start(call, user, dont_remember, "UNAUTHORIZED").await?;
+    super::start_session::finish(call, &session, user, Some(dont_remember)).await?;
     let mut m = Map::with_capacity(4);
-    m.insert("redirect".into(), Value::Bool(body.callback_url.as_deref().is_some_and(|u| !u.is_empty())));
+    m.insert("redirect".into(), Value::Bool(callback_url.as_deref().is_some_and(|u| !u.is_empty())));
     m.insert("token".into(), Value::String(session.token.clone()));
-    if let Some(url) = body.callback_url.filter(|u| !u.is_empty()) {
+    if let Some(url) = callback_url.filter(|u| !u.is_empty()) {
         call.out.set("location", url.clone());
         m.insert("url".into(), Value::String(url));
     }
-    m.insert("user".into(), user_json(&user, &ctx.config.schema.user));
+    m.insert("user".into(), user_json(user, &ctx.config.schema.user));
     Ok(Value::Object(m))
 }

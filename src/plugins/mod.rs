@@ -24,9 +24,10 @@ use std::sync::Arc;
 pub mod admin;
 pub mod bearer;
 pub mod jwt;
+pub mod username;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.
-pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN];
+pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN];
 
 /// The future a plugin endpoint returns.
 pub type EndpointFuture<'c> = Pin<Box<dyn Future<Output = AuthResult<Output>> + Send + 'c>>;
@@ -121,6 +122,12 @@ pub trait Plugin: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Whether [`Plugin::db_before`] acts on `<model>.<op>` (writes that skip the hook machinery
+    /// when no hook is set ask this first).
+    fn db_hooks(&self, _model: &str, _op: &str) -> bool {
+        false
+    }
+
     /// The plugin's `databaseHooks` (Better Auth runs them before the app's): `<model>.<op>`
     /// `before` on the row about to be written (`data`, as hooks see it), which it may change.
     /// `Ok(false)` cancels the write; an error fails the endpoint with it.
@@ -132,6 +139,20 @@ pub trait Plugin: Send + Sync + 'static {
     /// plugin after-hooks that replace the response: may change `body`. `path` is the
     /// endpoint's (`/list-sessions`).
     fn after_endpoint(&self, _call: &Call<'_>, _path: &str, _body: &mut Value) {}
+
+    /// Before an endpoint runs (after the app's `hooks.before`), as Better Auth's plugin
+    /// before-hooks: may check or change the request (`call.body`); an error answers instead.
+    /// `path` is the endpoint's (`/sign-up/email`).
+    async fn before_endpoint(&self, _call: &mut Call<'_>, _path: &str) -> AuthResult<()> {
+        Ok(())
+    }
+
+    /// The plugin's rate-limit rule for a base-path-relative `path` (Better Auth's plugin
+    /// `rateLimit` entries): it replaces the built-in special rules; `rateLimit.customRules`
+    /// still override it.
+    fn rate_limit_rule(&self, _path: &str) -> Option<crate::rate_limit::Rule> {
+        None
+    }
 }
 
 /// The plugins one instance serves, in registration order.
@@ -236,6 +257,11 @@ pub async fn after_get_session(call: &mut Call<'_>, body: &Value) -> AuthResult<
     Ok(())
 }
 
+/// True when a plugin that is on has a database hook for `<model>.<op>`.
+pub fn has_db_hooks(call: &Call<'_>, model: &str, op: &str) -> bool {
+    call.ctx.config.plugins.iter().any(|p| p.db_hooks(model, op))
+}
+
 /// Runs the plugins' [`Plugin::db_before`] hooks on `data`: `Ok(None)` when one cancelled.
 pub async fn db_before(call: &Call<'_>, model: &str, op: &str, data: Value) -> AuthResult<Option<Value>> {
     let Value::Object(mut m) = data else { return Ok(Some(data)) };
@@ -245,6 +271,15 @@ pub async fn db_before(call: &Call<'_>, model: &str, op: &str, data: Value) -> A
         }
     }
     Ok(Some(Value::Object(m)))
+}
+
+/// Runs the plugins' [`Plugin::before_endpoint`] hooks.
+pub async fn before_endpoint(call: &mut Call<'_>, path: &str) -> AuthResult<()> {
+    let ctx = call.ctx;
+    for p in ctx.config.plugins.iter() {
+        p.before_endpoint(call, path).await?;
+    }
+    Ok(())
 }
 
 /// Runs the plugins' [`Plugin::after_endpoint`] hooks.

@@ -90,6 +90,12 @@ pub async fn plan(store: &SqlStore) -> AuthResult<Vec<String>> {
                     )));
                 }
                 creates.push(format!("alter table {} add column {def}", d.q(&m.table)));
+                if f.unique {
+                    let (name, sql) = d.unique_index(m, f);
+                    if !existing_indexes.iter().any(|i| i == &name) {
+                        index_stmts.push(sql);
+                    }
+                }
             }
         }
         for (name, sql) in d.indexes(m) {

@@ -486,7 +486,9 @@ impl Dialect {
                 s.push_str(" auto_increment");
             }
         }
-        if f.unique && !is_pk {
+        // added to an existing table, a unique column gets a separate unique index (SQLite
+        // cannot add a UNIQUE column), as Better Auth's migrator does
+        if f.unique && !is_pk && !for_alter {
             s.push_str(" unique");
         }
         if f.references_user {
@@ -512,6 +514,14 @@ impl Dialect {
         let cols: Vec<String> =
             m.fields.iter().map(|f| self.column_def(f, s.ids, &s.user.table, s.user.col("id"), false)).collect();
         format!("create table {} ({})", self.q(&m.table), cols.join(", "))
+    }
+
+    /// The unique index Better Auth's migrator creates for a unique column added to an existing
+    /// table: `(name, sql)`.
+    pub fn unique_index(self, m: &Model, f: &Field) -> (String, String) {
+        let name = index_name(&m.table, &f.column, true);
+        let sql = format!("create unique index {} on {} ({})", self.q(&name), self.q(&m.table), self.q(&f.column));
+        (name, sql)
     }
 
     /// Index statements for a model: `(name, sql)`.

@@ -4,6 +4,7 @@
 use super::AdminPlugin;
 use crate::cookies;
 use crate::endpoints::db_hooks;
+use crate::endpoints::users::{self, Created};
 use crate::endpoints::guard::{Guard, require_session};
 use crate::endpoints::{Call, Issues, body_object, is_valid_email, js_len};
 use crate::error::{AuthError, AuthResult};
@@ -350,45 +351,15 @@ pub async fn create_user(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     user.extra.extend(fields.extra);
     user.extra.insert("role".into(), Value::String(role));
-    match db_hooks::before(call, "user", "create", db_hooks::user_create_data(&user)).await? {
-        Some(Value::Object(d)) => db_hooks::merge_user(&mut user, &d),
-        Some(_) => {}
-        None => return Err(err("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_USER")),
-    }
-    let mut account = match &hash {
-        Some(h) => Some(Account {
-            id: ctx.generate_id("account").await?,
-            account_id: user.id.clone(),
-            provider_id: "credential".into(),
-            user_id: user.id.clone(),
-            password: Some(h.clone()),
-            created_at: now,
-            updated_at: now,
-            scope: None,
-        }),
+    let mut account = match hash {
+        Some(h) => Some(users::credential_account(call, &user.id, h).await?),
         None => None,
     };
-    if let Some(a) = account.as_mut()
-        && db_hooks::any(call, "account", "create")
-    {
-        match db_hooks::before(call, "account", "create", db_hooks::account_json(a)).await? {
-            None => return Err(err("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_USER")),
-            Some(Value::Object(d)) => {
-                if let Some(Value::String(pw)) = d.get("password") {
-                    a.password = Some(pw.clone());
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    match store.create_user(&mut user, account.as_mut()).await {
-        Ok(()) => {}
-        Err(CreateUserError::EmailTaken) => return Err(err("BAD_REQUEST", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")),
-        Err(CreateUserError::Other(e)) => return Err(e.unless_unavailable(err("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_USER"))),
-    }
-    db_hooks::after(call, "user", "create", db_hooks::user_data(call, &user)).await?;
-    if let Some(a) = &account {
-        db_hooks::after(call, "account", "create", db_hooks::account_json(a)).await?;
+    match users::create(call, &mut user, account.as_mut()).await {
+        Ok(Created::Done) => {}
+        Ok(Created::EmailTaken) => return Err(err("BAD_REQUEST", "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")),
+        Ok(Created::Cancelled) => return Err(err("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_USER")),
+        Err(e) => return Err(e.unless_unavailable(err("INTERNAL_SERVER_ERROR", "FAILED_TO_CREATE_USER"))),
     }
     Ok(json!({ "user": user_json(&user, &ctx.config.schema.user) }))
 }

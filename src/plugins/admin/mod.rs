@@ -315,6 +315,10 @@ impl Plugin for AdminPlugin {
         Ok(())
     }
 
+    fn db_hooks(&self, model: &str, op: &str) -> bool {
+        op == "create" && (model == "user" || model == "session")
+    }
+
     async fn db_before(&self, call: &Call<'_>, model: &str, op: &str, data: &mut Map<String, Value>) -> AuthResult<bool> {
         match (model, op) {
             // `{ role: defaultRole, ...user }`: a `role` key already there wins
@@ -356,5 +360,93 @@ impl Plugin for AdminPlugin {
         {
             sessions.retain(|s| !s.get("impersonatedBy").is_some_and(crate::origin::truthy));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::schema::Dialect;
+    use crate::store::schema::tests::spec_block;
+    use serde_json::json;
+
+    const PLUGINS_DDL: &str = include_str!("../../../tests/fixtures/plugins-ddl.sql");
+
+    fn plugins_block(title: &str) -> Vec<String> {
+        let start = PLUGINS_DDL.find(&format!("-- ===== {title} =====")).unwrap();
+        PLUGINS_DDL[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("-- ====="))
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim_end_matches(';').to_string())
+            .collect()
+    }
+
+    fn schema_with(opts: Value) -> Schema {
+        let mut s = Schema::from_options(&json!({})).unwrap();
+        let p = parse(Some(&opts), &json!({})).unwrap().unwrap();
+        p.extend_schema(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn ddl_is_better_auths_fresh_and_altered() {
+        let s = schema_with(json!({}));
+        for (d, name) in [(Dialect::Sqlite, "sqlite"), (Dialect::Postgres, "postgres"), (Dialect::Mysql, "mysql")] {
+            let want: Vec<String> = spec_block(&format!("{name} / B (core+jwt+admin+rateLimit)"))
+                .into_iter()
+                .filter(|l| l.starts_with(&format!("create table {}", d.q("user"))) || l.starts_with(&format!("create table {}", d.q("session"))))
+                .collect();
+            assert_eq!(vec![d.create_table(&s.user, &s), d.create_table(&s.session, &s)], want, "{name} create");
+            // the migrator on a database that has the core tables: `alter table ... add column`
+            let alters: Vec<String> = [(&s.user, "user"), (&s.session, "session")]
+                .iter()
+                .flat_map(|(m, t)| {
+                    m.extra_fields()
+                        .map(|f| format!("alter table {} add column {}", d.q(t), d.column_def(f, s.ids, "user", "id", true)))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(alters, plugins_block(&format!("{name} / core tables exist / plugins: [admin]")), "{name} alter");
+        }
+    }
+
+    #[test]
+    fn options_and_renames() {
+        let s = schema_with(json!({ "schema": { "user": { "fields": { "role": "user_role" } }, "session": { "fields": { "impersonatedBy": "impersonated_by" } } } }));
+        assert_eq!(s.user.col("role"), "user_role");
+        assert_eq!(s.session.col("impersonatedBy"), "impersonated_by");
+        assert!(parse(Some(&json!({ "schema": { "user": { "modelName": "users" } } })), &json!({})).is_err());
+        assert!(parse(Some(&json!({ "schema": { "user": { "fields": { "nope": "x" } } } })), &json!({})).is_err());
+        let e = parse(Some(&json!({ "adminRoles": ["admin", "owner"] })), &json!({})).err().unwrap();
+        assert_eq!(e.0, "Invalid admin roles: owner. Admin roles must be defined in the 'roles' configuration.");
+        assert!(parse(Some(&json!({ "adminRoles": "Admin", "roles": { "admin": { "statements": {} } } })), &json!({})).is_ok());
+        let mut clash = Schema::from_options(&json!({ "user": { "additionalFields": { "role": { "type": "string" } } } })).unwrap();
+        assert!(parse(Some(&json!({})), &json!({})).unwrap().unwrap().extend_schema(&mut clash).is_err());
+    }
+
+    #[test]
+    fn has_permission_as_better_auth() {
+        let plugin = |o: Value| -> AdminPlugin {
+            let p = parse(Some(&o), &json!({})).unwrap().unwrap();
+            p.as_any().downcast_ref::<AdminPlugin>().unwrap().clone()
+        };
+        let ban = |p: &AdminPlugin, id: &str, role: Option<&str>| {
+            p.has_permission(id, role, json!({ "user": ["ban"] }).as_object().unwrap())
+        };
+        let d = plugin(json!({ "adminUserIds": ["root"] }));
+        assert!(ban(&d, "x", Some("admin")));
+        assert!(!ban(&d, "x", Some("user")));
+        assert!(!ban(&d, "x", None)); // default role "user"
+        assert!(ban(&d, "root", Some("user")));
+        assert!(ban(&d, "x", Some("user,admin")));
+        assert!(!ban(&d, "x", Some("user, admin"))); // no trimming
+        let imp = json!({ "user": ["impersonate-admins"] });
+        assert!(!d.has_permission("x", Some("admin"), imp.as_object().unwrap()));
+        let custom = plugin(json!({ "defaultRole": "mod", "roles": { "mod": { "statements": { "user": ["ban"] } }, "admin": { "statements": {} } } }));
+        assert!(ban(&custom, "x", None));
+        assert!(!ban(&custom, "x", Some("admin")));
+        assert!(custom.role_exists("mod") && !custom.role_exists("user"));
     }
 }
