@@ -929,16 +929,28 @@ function defineSuite(dialect) {
       { admin: { defaultBanReason: "Spamming", defaultBanExpiresIn: 7200, bannedUserMessage: "Custom: you are banned." } },
     );
 
+    parity(
+      "bannedUserMessage as a function of the user (awaited)",
+      async (ctx) => {
+        const a = await ctx.seedAdmin();
+        const su = await ctx.signUp("ada@example.com");
+        expectOk(await ctx.post("ban", "/admin/ban-user", { userId: su.json?.user?.id, banReason: "spam" }, a.cookie));
+        expectError(await ctx.signIn("ada@example.com", { label: "banned sign-in" }), 403, "BANNED_USER", "ada@example.com is banned (spam)");
+        await ctx.api("auth.api.signInEmail of the banned user", (api) => api.signInEmail({ body: { email: "ada@example.com", password: PW } }));
+      },
+      { admin: { bannedUserMessage: async (user) => `${user.email} is banned (${user.banReason})` } },
+    );
+
     parity("an expired ban is lifted at sign-in, the response shows the stale ban (Q8)", async (ctx) => {
       const a = await ctx.seedAdmin();
       const u1 = await ctx.seedUser("ada@example.com");
       const u2 = await ctx.seedUser("bob@example.com");
-      expectOk(await ctx.post("ban for 1 s", "/admin/ban-user", { userId: u1.id, banReason: "short", banExpiresIn: 1 }, a.cookie));
+      expectOk(await ctx.post("ban for 2 s", "/admin/ban-user", { userId: u1.id, banReason: "short", banExpiresIn: 2 }, a.cookie));
       const neg = await ctx.post("ban with a negative expiry", "/admin/ban-user", { userId: u2.id, banReason: "already over", banExpiresIn: -60 }, a.cookie);
       ctx.record("negative expiry: banExpires in minutes", minutesFromNow(neg.json?.user?.banExpires));
       await ctx.rows("both banned");
       expectError(await ctx.signIn("ada@example.com", { label: "sign-in during the ban" }), 403, "BANNED_USER");
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 2300));
       const si = await ctx.signIn("ada@example.com", { label: "sign-in after the ban expired" });
       expectOk(si);
       assert.equal(si.json?.user?.banned, true, "stale");
