@@ -137,9 +137,9 @@ pub fn set_session_cookie(
     let has_marker = get_signed_cookie(request, &cookies.dont_remember.name, secret).is_some();
     let dont_remember = dont_remember.unwrap_or(has_marker);
     let max_age = if dont_remember { None } else { Some(expires_in) };
-    out.set_cookie(&cookies.session_token.name, cookies.session_token.serialize(&signed_wire_value(secret, token), max_age));
+    out.add_cookie(cookies.session_token.serialize(&signed_wire_value(secret, token), max_age));
     if dont_remember {
-        out.set_cookie(&cookies.dont_remember.name, cookies.dont_remember.serialize(&signed_wire_value(secret, "true"), None));
+        out.add_cookie(cookies.dont_remember.serialize(&signed_wire_value(secret, "true"), None));
     } else if has_marker {
         out.set_cookie(&cookies.dont_remember.name, cookies.dont_remember.expired());
     }
@@ -167,10 +167,11 @@ pub fn write_cookie_cache(
     let existing = request.get("cookie").map(parse_cookie_header).unwrap_or_default();
     for c in crate::cookie_cache::chunk::write_plan(&def.name, &value, &attrs, &existing) {
         let cookie = CookieDef { name: c.name.clone(), secure: def.secure };
+        // the chunk store's cookies are appended (setCookie), not expired with expireCookie
         if c.expire {
-            out.set_cookie(&c.name, cookie.expired());
+            out.add_cookie(cookie.expired());
         } else {
-            out.set_cookie(&c.name, format!("{}={}{}", c.name, c.value, attrs));
+            out.add_cookie(format!("{}={}{}", c.name, c.value, attrs));
         }
     }
 }
@@ -189,14 +190,17 @@ pub fn read_cookie_cache(config: &crate::config::AuthConfig, cookies: &AuthCooki
 pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, request: &Headers) {
     out.set_cookie(&cookies.session_token.name, cookies.session_token.expired());
     out.set_cookie(&cookies.session_data.name, cookies.session_data.expired());
+    // then the chunk store's clean-up: every `session_data` cookie the request sent, the
+    // unchunked one included, expired again by appending (as Better Auth's session store does)
     if let Some(h) = request.get("cookie") {
         let chunk_prefix = format!("{}.", cookies.session_data.name);
         for (name, _) in parse_cookie_header(h) {
-            if let Some(n) = name.strip_prefix(&chunk_prefix)
-                && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
-                    let chunk = CookieDef { name: name.clone(), secure: cookies.session_data.secure };
-                    out.set_cookie(&chunk.name, chunk.expired());
-                }
+            let is_chunk = name == cookies.session_data.name
+                || name.strip_prefix(&chunk_prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if is_chunk {
+                let chunk = CookieDef { name: name.clone(), secure: cookies.session_data.secure };
+                out.add_cookie(chunk.expired());
+            }
         }
     }
     out.set_cookie(&cookies.dont_remember.name, cookies.dont_remember.expired());

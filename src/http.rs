@@ -102,8 +102,14 @@ impl ResponseHeaders {
         self.0.push((name.to_ascii_lowercase(), value.into()));
     }
 
+    /// Appends a `Set-Cookie` header, keeping earlier entries for the same cookie (better-call's
+    /// `setCookie`: a cookie expired and then set again in one response is sent twice, in order).
+    pub fn add_cookie(&mut self, serialized: String) {
+        self.0.push(("set-cookie".to_string(), serialized));
+    }
+
     /// Adds a `Set-Cookie` header, first removing earlier entries for the same cookie name
-    /// (Better Auth's `removeSetCookieEntries` before expiring a cookie).
+    /// (Better Auth's `expireCookie`: `removeSetCookieEntries`, then the expired cookie).
     pub fn set_cookie(&mut self, cookie_name: &str, serialized: String) {
         let prefix = format!("{cookie_name}=");
         self.0.retain(|(k, v)| !(k == "set-cookie" && v.starts_with(&prefix)));

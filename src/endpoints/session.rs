@@ -58,12 +58,31 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
         return Err(AuthError::base("METHOD_NOT_ALLOWED", "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED"));
     }
     let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
+    let disable_cache = coerce_bool(call.query.get("disableCookieCache"));
+    resolve(call, disable_cache, disable_refresh).await
+}
+
+/// Better Auth's `getSessionFromCtx` (what its session middlewares and plugin endpoints call):
+/// the `/get-session` logic (cookie cache unless `authoritative`, refresh, cookies written or
+/// cleared) with its errors read as "no session". `{ session, user }` or `None`.
+pub async fn session_from_ctx(call: &mut Call<'_>, authoritative: bool) -> AuthResult<Option<Value>> {
+    let disable_cache = authoritative || coerce_bool(call.query.get("disableCookieCache"));
+    let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
+    match resolve(call, disable_cache, disable_refresh).await {
+        Ok(Value::Null) => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_unavailable() => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool) -> AuthResult<Value> {
     let ctx = call.ctx;
     let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Ok(Value::Null);
     };
     // the cookie cache: a valid session_data for this token answers without the database
-    if ctx.config.session.cookie_cache.is_some() && !coerce_bool(call.query.get("disableCookieCache")) {
+    if ctx.config.session.cookie_cache.is_some() && !disable_cache {
         let (present, hit) = cache_hit(ctx, &call.headers, &token);
         if let Some(hit) = hit {
             return Ok(hit);
@@ -101,7 +120,7 @@ pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value>
     };
     let dont_remember =
         cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
-    if dont_remember || coerce_bool(call.query.get("disableRefresh")) {
+    if dont_remember || disable_refresh {
         return Ok(session_user_json(&session, &user, &ctx.config.schema));
     }
     let disable_refresh = disable_refresh || ctx.config.session.disable_session_refresh;

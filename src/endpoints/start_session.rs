@@ -25,7 +25,9 @@ pub async fn start_with(call: &Call<'_>, user: &User, dont_remember: bool, fail_
         ctx.now(),
         &ctx.config.session,
         dont_remember,
-        crate::ip::resolve(&call.headers, &ctx.config.ip, call.has_request),
+        // Better Auth's createSession reads the IP (with its dev/test localhost fallback)
+        // whenever the call carries headers, `auth.api` calls with `headers` included
+        crate::ip::resolve(&call.headers, &ctx.config.ip, call.headers_given),
         call.headers.get("user-agent").map(str::to_string),
     );
     session.id = ctx.generate_id("session").await?;

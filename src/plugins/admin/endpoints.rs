@@ -5,12 +5,12 @@ use super::AdminPlugin;
 use crate::cookies;
 use crate::endpoints::db_hooks;
 use crate::endpoints::users::{self, Created};
-use crate::endpoints::guard::{Guard, require_session};
+use crate::endpoints::session::session_from_ctx;
 use crate::endpoints::{Call, Issues, body_object, is_valid_email, js_len};
 use crate::error::{AuthError, AuthResult};
 use crate::json::{session_json, user_json, zod_type_name};
 use crate::store::query::{Cond, Op, UserQuery};
-use crate::store::{Account, CreateUserError, Session, User, UserUpdate};
+use crate::store::{Account, CreateUserError, User, UserUpdate};
 use serde_json::{Map, Value, json};
 
 /// `ADMIN_ERROR_CODES` messages.
@@ -115,24 +115,41 @@ fn role_value(m: &Map<String, Value>, key: &str, optional: bool, issues: &mut Is
     }
 }
 
-/// `adminMiddleware`: the caller's session, read from the store; no session is a 401 with an
-/// empty body.
-async fn admin_session(call: &mut Call<'_>) -> AuthResult<(Session, User)> {
-    require_session(call, Guard::Sensitive).await.map_err(|e| if e.status() == 401 { AuthError::empty("UNAUTHORIZED") } else { e })
+/// The caller as the session read found it (`{ session, user }`).
+struct Caller {
+    token: String,
+    user_id: String,
+    role: Option<String>,
+    impersonated_by: Option<String>,
 }
 
-/// `getAuthoritativeSessionFromCtx`: the caller's session or `None`.
-async fn optional_session(call: &mut Call<'_>) -> AuthResult<Option<(Session, User)>> {
-    match require_session(call, Guard::Sensitive).await {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if e.status() == 401 => Ok(None),
-        Err(e) => Err(e),
+impl Caller {
+    fn of(v: &Value) -> Self {
+        let s = |p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
+        Caller {
+            token: s("/session/token").unwrap_or_default(),
+            user_id: s("/user/id").unwrap_or_default(),
+            role: s("/user/role"),
+            impersonated_by: s("/session/impersonatedBy").filter(|x| !x.is_empty()),
+        }
     }
 }
 
-/// The session user passes `permissions`, or `Err(403 code)`.
-fn require(p: &AdminPlugin, user: &User, permissions: &[(&str, &[&str])], code: &str) -> AuthResult<()> {
-    if p.has_permission(&user.id, role_of(user), &perms(permissions)) { Ok(()) } else { Err(err("FORBIDDEN", code)) }
+/// `adminMiddleware`: the caller's session, read from the store as Better Auth's
+/// `getAuthoritativeSessionFromCtx` does (refreshing it and writing the cookie cache like
+/// `/get-session`); no session is a 401 with an empty body.
+async fn admin_session(call: &mut Call<'_>) -> AuthResult<Caller> {
+    optional_session(call).await?.ok_or_else(|| AuthError::empty("UNAUTHORIZED"))
+}
+
+/// `getAuthoritativeSessionFromCtx`: the caller or `None`.
+async fn optional_session(call: &mut Call<'_>) -> AuthResult<Option<Caller>> {
+    Ok(session_from_ctx(call, true).await?.map(|v| Caller::of(&v)))
+}
+
+/// The caller passes `permissions`, or `Err(403 code)`.
+fn require(p: &AdminPlugin, caller: &Caller, permissions: &[(&str, &[&str])], code: &str) -> AuthResult<()> {
+    if p.has_permission(&caller.user_id, caller.role.as_deref(), &perms(permissions)) { Ok(()) } else { Err(err("FORBIDDEN", code)) }
 }
 
 /// Each requested role is a string and, with `roles` set, a defined role.
@@ -243,14 +260,24 @@ fn user_id(m: &Map<String, Value>) -> String {
     js_string(m.get("userId"))
 }
 
+/// `userId: z.coerce.string()`: anything but a missing key (zod 4 rejects `undefined`).
+fn user_id_present(m: &Map<String, Value>, issues: &mut Issues) {
+    if !m.contains_key("userId") {
+        issues.push("userId", "Invalid input: expected nonoptional, received undefined");
+    }
+}
+
 // ------------------------------------------------------------------------------- endpoints
 
 /// `POST /admin/set-role` `{ userId, role }` → `{ user }`.
 pub async fn set_role(call: &mut Call<'_>) -> AuthResult<Value> {
-    let b = body(call, |m, i| role_value(m, "role", false, i))?;
+    let b = body(call, |m, i| {
+        user_id_present(m, i);
+        role_value(m, "role", false, i);
+    })?;
     let (id, role) = (user_id(b), b.get("role").cloned().unwrap_or(Value::Null));
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["set-role"])], "YOU_ARE_NOT_ALLOWED_TO_CHANGE_USERS_ROLE")?;
     let joined = check_roles(p, &role)?;
     find_user(call, &id).await?;
@@ -267,7 +294,7 @@ pub async fn get_user(call: &mut Call<'_>) -> AuthResult<Value> {
         other => return Err(AuthError::validation(format!("[query.id] Invalid input: expected string, received {}", zod_type_name(other)))),
     };
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["get"])], "YOU_ARE_NOT_ALLOWED_TO_GET_USER")?;
     let user = find_user(call, &id).await?;
     Ok(user_json(&user, &call.ctx.config.schema.user))
@@ -291,7 +318,7 @@ pub async fn create_user(call: &mut Call<'_>) -> AuthResult<Value> {
     if session.is_none() && call.headers_given {
         return Err(AuthError::empty("UNAUTHORIZED"));
     }
-    if let Some((_, u)) = &session {
+    if let Some(u) = &session {
         require(p, u, &[("user", &["create"])], "YOU_ARE_NOT_ALLOWED_TO_CREATE_USERS")?;
     }
     let mut data = b.get("data").and_then(Value::as_object).cloned().unwrap_or_default();
@@ -299,14 +326,14 @@ pub async fn create_user(call: &mut Call<'_>) -> AuthResult<Value> {
     let requested = b.get("role").cloned().or(data_role);
     let role = match &requested {
         Some(r) => {
-            if let Some((_, u)) = &session {
+            if let Some(u) = &session {
                 require(p, u, &[("user", &["set-role"])], "YOU_ARE_NOT_ALLOWED_TO_CHANGE_USERS_ROLE")?;
             }
             check_roles(p, r)?
         }
         None => p.default_role.clone(),
     };
-    if let Some((_, u)) = &session
+    if let Some(u) = &session
         && ["banned", "banReason", "banExpires"].iter().any(|k| data.contains_key(*k))
     {
         require(p, u, &[("user", &["ban"])], "YOU_ARE_NOT_ALLOWED_TO_BAN_USERS")?;
@@ -366,14 +393,17 @@ pub async fn create_user(call: &mut Call<'_>) -> AuthResult<Value> {
 
 /// `POST /admin/update-user` `{ userId, data }` → the bare user.
 pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
-    let b = body(call, |m, i| match m.get("data") {
-        Some(Value::Object(_)) => {}
-        other => i.expected("data", "record", other),
+    let b = body(call, |m, i| {
+        user_id_present(m, i);
+        match m.get("data") {
+            Some(Value::Object(_)) => {}
+            other => i.expected("data", "record", other),
+        }
     })?;
     let id = user_id(b);
     let mut data = b.get("data").and_then(Value::as_object).cloned().unwrap_or_default();
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["update"])], "YOU_ARE_NOT_ALLOWED_TO_UPDATE_USERS")?;
     if data.is_empty() {
         return Err(err("BAD_REQUEST", "NO_DATA_TO_UPDATE"));
@@ -391,7 +421,7 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
     let bans = ["banned", "banReason", "banExpires"].iter().any(|k| data.contains_key(*k));
     if bans {
         require(p, &admin, &[("user", &["ban"])], "YOU_ARE_NOT_ALLOWED_TO_BAN_USERS")?;
-        if data.get("banned") == Some(&Value::Bool(true)) && id == admin.id {
+        if data.get("banned") == Some(&Value::Bool(true)) && id == admin.user_id {
             return Err(err("BAD_REQUEST", "YOU_CANNOT_BAN_YOURSELF"));
         }
     }
@@ -470,7 +500,7 @@ pub async fn list_users(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::validation(issues.join("; ")));
     }
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["list"])], "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS")?;
     let mut conds = Vec::new();
     if let Some(v) = s("searchValue").filter(|v| !v.is_empty()) {
@@ -531,9 +561,9 @@ pub async fn list_users(call: &mut Call<'_>) -> AuthResult<Value> {
 
 /// `POST /admin/list-user-sessions` `{ userId }` → `{ sessions }`.
 pub async fn list_user_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
-    let id = user_id(body(call, |_, _| {})?);
+    let id = user_id(body(call, user_id_present)?);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("session", &["list"])], "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS_SESSIONS")?;
     let sessions = call.ctx.store().await?.list_sessions(&id).await?;
     let model = &call.ctx.config.schema.session;
@@ -542,9 +572,9 @@ pub async fn list_user_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
 
 /// `POST /admin/unban-user` `{ userId }` → `{ user }`.
 pub async fn unban_user(call: &mut Call<'_>) -> AuthResult<Value> {
-    let id = user_id(body(call, |_, _| {})?);
+    let id = user_id(body(call, user_id_present)?);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["ban"])], "YOU_ARE_NOT_ALLOWED_TO_BAN_USERS")?;
     find_user(call, &id).await?;
     let mut u = UserUpdate::default();
@@ -559,6 +589,7 @@ pub async fn unban_user(call: &mut Call<'_>) -> AuthResult<Value> {
 /// sessions are deleted.
 pub async fn ban_user(call: &mut Call<'_>) -> AuthResult<Value> {
     let b = body(call, |m, i| {
+        user_id_present(m, i);
         opt_string(m, "banReason", i);
         match m.get("banExpiresIn") {
             None | Some(Value::Number(_)) => {}
@@ -569,10 +600,10 @@ pub async fn ban_user(call: &mut Call<'_>) -> AuthResult<Value> {
     let reason = b.get("banReason").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
     let expires_in = b.get("banExpiresIn").and_then(Value::as_f64).filter(|n| *n != 0.0);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["ban"])], "YOU_ARE_NOT_ALLOWED_TO_BAN_USERS")?;
     find_user(call, &id).await?;
-    if id == admin.id {
+    if id == admin.user_id {
         return Err(err("BAD_REQUEST", "YOU_CANNOT_BAN_YOURSELF"));
     }
     let now = call.ctx.now();
@@ -598,27 +629,27 @@ fn admin_cookie(call: &Call<'_>) -> cookies::CookieDef {
 /// `POST /admin/impersonate-user` `{ userId }` → `{ session, user }`: a one-hour session of the
 /// target (a browser-session cookie), the admin's session kept in the signed `admin_session`.
 pub async fn impersonate_user(call: &mut Call<'_>) -> AuthResult<Value> {
-    let id = user_id(body(call, |_, _| {})?);
+    let id = user_id(body(call, user_id_present)?);
     let p = plugin(call)?;
-    let (admin_s, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["impersonate"])], "YOU_ARE_NOT_ALLOWED_TO_IMPERSONATE_USERS")?;
     let target = find_user(call, &id).await?;
     let target_role = role_of(&target).filter(|r| !r.is_empty()).unwrap_or(if p.default_role.is_empty() { "user" } else { &p.default_role });
     let is_admin = target_role.split(',').any(|r| p.admin_roles.iter().any(|a| a == r)) || p.admin_user_ids.contains(&target.id);
-    if is_admin && !(p.allow_impersonating_admins || p.has_permission(&admin.id, role_of(&admin), &perms(&[("user", &["impersonate-admins"])]))) {
+    if is_admin && !(p.allow_impersonating_admins || p.has_permission(&admin.user_id, admin.role.as_deref(), &perms(&[("user", &["impersonate-admins"])]))) {
         return Err(err("FORBIDDEN", "YOU_CANNOT_IMPERSONATE_ADMINS"));
     }
     let ctx = call.ctx;
     let mut overrides = Map::new();
-    overrides.insert("impersonatedBy".into(), Value::String(admin.id.clone()));
+    overrides.insert("impersonatedBy".into(), Value::String(admin.user_id.clone()));
     let expires = ctx.now() + (p.impersonation_session_duration * 1000.0) as i64;
     overrides.insert("expiresAt".into(), Value::String(crate::time::to_iso(expires)));
     let session = crate::endpoints::start_session::start_with(call, &target, true, "INTERNAL_SERVER_ERROR", &overrides).await?;
     cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     let dont_remember = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).unwrap_or_default();
     let def = admin_cookie(call);
-    let value = cookies::signed_wire_value(&ctx.config.secret, &format!("{}:{dont_remember}", admin_s.token));
-    call.out.set_cookie(&def.name, def.serialize(&value, Some(ctx.config.session.expires_in)));
+    let value = cookies::signed_wire_value(&ctx.config.secret, &format!("{}:{dont_remember}", admin.token));
+    call.out.add_cookie(def.serialize(&value, Some(ctx.config.session.expires_in)));
     crate::endpoints::start_session::finish(call, &session, &target, Some(true)).await?;
     Ok(json!({ "session": session_json(&session, &ctx.config.schema.session), "user": user_json(&target, &ctx.config.schema.user) }))
 }
@@ -626,27 +657,29 @@ pub async fn impersonate_user(call: &mut Call<'_>) -> AuthResult<Value> {
 /// `POST /admin/stop-impersonating` → the admin's `{ session, user }`, restored from
 /// `admin_session`; the impersonation session is deleted.
 pub async fn stop_impersonating(call: &mut Call<'_>) -> AuthResult<Value> {
-    let (session, _) = require_session(call, Guard::Session).await.map_err(|e| if e.status() == 401 { AuthError::empty("UNAUTHORIZED") } else { e })?;
-    let by = session.extra.get("impersonatedBy").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
-    let Some(by) = by else { return Err(AuthError::message_only("BAD_REQUEST", "You are not impersonating anyone")) };
+    // `getSessionFromCtx`: the cookie cache may answer, and the read may refresh the session
+    let current = session_from_ctx(call, false).await?.map(|v| Caller::of(&v)).ok_or_else(|| AuthError::empty("UNAUTHORIZED"))?;
+    let Some(by) = current.impersonated_by.clone() else {
+        return Err(AuthError::message_only("BAD_REQUEST", "You are not impersonating anyone"));
+    };
     let ctx = call.ctx;
     let store = ctx.store().await?;
-    let Some(admin) = store.find_user_by_id(&by).await? else {
+    let Some(admin_user) = store.find_user_by_id(&by).await? else {
         return Err(AuthError::message_only("INTERNAL_SERVER_ERROR", "Failed to find user"));
     };
     let missing = || AuthError::message_only("INTERNAL_SERVER_ERROR", "Failed to find admin session");
     let def = admin_cookie(call);
     let cookie = cookies::get_signed_cookie(&call.headers, &def.name, &ctx.config.secret).ok_or_else(missing)?;
     let (token, dont_remember) = cookie.split_once(':').unwrap_or((cookie.as_str(), ""));
-    let Some((admin_session, admin_user)) = store.find_session(token).await? else { return Err(missing()) };
-    if admin_session.user_id != admin.id {
+    let Some((admin_session, admin_row)) = store.find_session(token).await? else { return Err(missing()) };
+    if admin_session.user_id != admin_user.id {
         return Err(missing());
     }
-    store.delete_session(&session.token).await?;
+    store.delete_session(&current.token).await?;
     let dr = !dont_remember.is_empty();
     cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &admin_session.token, Some(dr), ctx.config.session.expires_in);
     let schema = &ctx.config.schema;
-    let (sj, uj) = (session_json(&admin_session, &schema.session), user_json(&admin_user, &schema.user));
+    let (sj, uj) = (session_json(&admin_session, &schema.session), user_json(&admin_row, &schema.user));
     cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, &sj, &uj, dr, ctx.now());
     call.out.set_cookie(&def.name, def.expired());
     Ok(json!({ "session": sj, "user": uj }))
@@ -657,7 +690,7 @@ pub async fn revoke_user_session(call: &mut Call<'_>) -> AuthResult<Value> {
     let b = body(call, |m, i| req_string(m, "sessionToken", i))?;
     let token = b.get("sessionToken").and_then(Value::as_str).unwrap_or_default().to_string();
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("session", &["revoke"])], "YOU_ARE_NOT_ALLOWED_TO_REVOKE_USERS_SESSIONS")?;
     call.ctx.store().await?.delete_session(&token).await?;
     Ok(json!({ "success": true }))
@@ -665,9 +698,9 @@ pub async fn revoke_user_session(call: &mut Call<'_>) -> AuthResult<Value> {
 
 /// `POST /admin/revoke-user-sessions` `{ userId }` → `{ success: true }`.
 pub async fn revoke_user_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
-    let id = user_id(body(call, |_, _| {})?);
+    let id = user_id(body(call, user_id_present)?);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("session", &["revoke"])], "YOU_ARE_NOT_ALLOWED_TO_REVOKE_USERS_SESSIONS")?;
     call.ctx.store().await?.delete_user_sessions(&id, None).await?;
     Ok(json!({ "success": true }))
@@ -676,11 +709,11 @@ pub async fn revoke_user_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
 /// `POST /admin/remove-user` `{ userId }` → `{ success: true }`: the user, their sessions and
 /// accounts are deleted.
 pub async fn remove_user(call: &mut Call<'_>) -> AuthResult<Value> {
-    let id = user_id(body(call, |_, _| {})?);
+    let id = user_id(body(call, user_id_present)?);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["delete"])], "YOU_ARE_NOT_ALLOWED_TO_DELETE_USERS")?;
-    if id == admin.id {
+    if id == admin.user_id {
         return Err(err("BAD_REQUEST", "YOU_CANNOT_REMOVE_YOURSELF"));
     }
     let user = find_user(call, &id).await?;
@@ -702,14 +735,16 @@ pub async fn set_user_password(call: &mut Call<'_>) -> AuthResult<Value> {
             Some(Value::String(_)) => {}
             other => i.expected("newPassword", "string", other),
         }
-        if js_string(m.get("userId")).is_empty() {
+        if !m.contains_key("userId") {
+            user_id_present(m, i);
+        } else if js_string(m.get("userId")).is_empty() {
             i.push("userId", "userId cannot be empty");
         }
     })?;
     let password = b.get("newPassword").and_then(Value::as_str).unwrap_or_default().to_string();
     let id = user_id(b);
     let p = plugin(call)?;
-    let (_, admin) = admin_session(call).await?;
+    let admin = admin_session(call).await?;
     require(p, &admin, &[("user", &["set-password"])], "YOU_ARE_NOT_ALLOWED_TO_SET_USERS_PASSWORD")?;
     let ctx = call.ctx;
     let ep = &ctx.config.email_and_password;
@@ -752,6 +787,11 @@ fn permission_record(v: &Value) -> bool {
 
 /// `POST /admin/has-permission` `{ userId?, role?, permissions }` → `{ error: null, success }`.
 pub async fn has_permission(call: &mut Call<'_>) -> AuthResult<Value> {
+    if !matches!(call.body, Some(Value::Object(_))) {
+        // z.object(...).and(z.xor(...)): both sides report a body that is not an object
+        let got = zod_type_name(call.body.as_ref());
+        return Err(AuthError::validation(format!("[body] Invalid input: expected object, received {got}; [body] Invalid input")));
+    }
     let b = body(call, |m, i| {
         opt_string(m, "role", i);
         let one = m.get("permission").is_some_and(permission_record);
@@ -778,7 +818,7 @@ pub async fn has_permission(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::message_only("BAD_REQUEST", "user id or role is required"));
     }
     let subject: Option<(String, Option<String>)> = match (&session, &role, &uid) {
-        (Some((_, u)), _, _) => Some((u.id.clone(), role_of(u).map(str::to_string))),
+        (Some(u), _, _) => Some((u.user_id.clone(), u.role.clone())),
         (None, Some(r), _) => Some((uid.clone().unwrap_or_default(), Some(r.clone()))),
         (None, None, Some(id)) => call.ctx.store().await?.find_user_by_id(id).await?.map(|u| (u.id.clone(), role_of(&u).map(str::to_string))),
         (None, None, None) => None,
