@@ -1,5 +1,15 @@
 import type { JwtAPI } from "./plugins/jwt";
 import type { AdminAPI } from "./plugins/admin";
+import type { MagicLinkAPI } from "./plugins/magic-link";
+export {
+  emailOTP,
+  EMAIL_OTP_ERROR_CODES,
+  type EmailOTPOptions,
+  type EmailOTPPlugin,
+  type EmailOTPAPI,
+  type OTPType,
+} from "./plugins/email-otp";
+import type { EmailOTPAPI } from "./plugins/email-otp";
 import type { UsernameAPI } from "./plugins/username";
 
 export type { PluginDescriptor } from "./plugins/descriptor";
@@ -15,6 +25,15 @@ export {
   type UserWithRole,
 } from "./plugins/admin";
 export { username, USERNAME_ERROR_CODES, type UsernameOptions, type UsernameAPI } from "./plugins/username";
+export {
+  magicLink,
+  type MagicLinkOptions,
+  type MagicLinkPlugin,
+  type MagicLinkAPI,
+  type MagicLinkData,
+  type SignInMagicLinkBody,
+  type MagicLinkVerifyQuery,
+} from "./plugins/magic-link";
 export {
   createAccessControl,
   role,
@@ -39,5 +58,7 @@ export {
 export interface PluginAPIs {
   jwt: JwtAPI;
   admin: AdminAPI;
+  "magic-link": MagicLinkAPI;
+  "email-otp": EmailOTPAPI;
   username: UsernameAPI;
 }

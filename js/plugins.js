@@ -8,7 +8,9 @@
 const { bearer } = require("./plugins/bearer.js");
 const { jwt } = require("./plugins/jwt.js");
 const { admin } = require("./plugins/admin.js");
+const { magicLink } = require("./plugins/magic-link.js");
+const { emailOTP } = require("./plugins/email-otp.js");
 const { username } = require("./plugins/username.js");
 const { createAccessControl, role } = require("./plugins/access.js");
 
-module.exports = { bearer, jwt, admin, username, createAccessControl, role };
+module.exports = { bearer, jwt, admin, username, magicLink, emailOTP, createAccessControl, role };

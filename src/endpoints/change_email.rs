@@ -51,7 +51,7 @@ pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::message_only("BAD_REQUEST", "Email is the same"));
     }
     let can_update_now = !user.email_verified && ctx.config.update_email_without_verification;
-    let can_verify = ctx.callbacks.has("sendVerificationEmail");
+    let can_verify = super::verify_email::can_send(ctx);
     let can_confirm = can_verify && user.email_verified && ctx.callbacks.has("changeEmail.sendChangeEmailConfirmation");
     if !can_update_now && !can_confirm && !can_verify {
         return Err(AuthError::message_only("BAD_REQUEST", "Verification email isn't enabled"));
@@ -76,7 +76,7 @@ pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
             let mut u = user.clone();
             u.email = new_email.clone();
             let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-            ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+            super::verify_email::deliver(call, data).await;
         }
         return Ok(json!({ "status": true }));
     }
@@ -90,7 +90,7 @@ pub async fn change_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut u = user.clone();
     u.email = new_email.clone();
     let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-    ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+    super::verify_email::deliver(call, data).await;
     Ok(json!({ "status": true }))
 }
 
@@ -132,7 +132,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
             let mut u = bound.clone();
             u.email = update_to.clone();
             let data = json!({ "user": user_json(&u, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-            ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+            super::verify_email::deliver(call, data).await;
             Ok(done(&callback, json!({ "status": true })))
         }
         other => {
@@ -147,7 +147,7 @@ pub async fn verify_change(call: &mut Call<'_>, claims: &Value, callback: Option
             if other != Some("change-email-verification") {
                 let token = super::verify_email::create_token(call, &update_to, &bound.id);
                 let data = json!({ "user": user_json(&updated, &schema.user), "url": link(call, &token, callback.as_deref()), "token": token });
-                ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+                super::verify_email::deliver(call, data).await;
             } else if verified {
                 ctx.callbacks.call("afterEmailVerification", json!([user_json(&updated, &schema.user), call.request_arg()])).await?;
             }

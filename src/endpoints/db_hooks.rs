@@ -145,7 +145,7 @@ pub(crate) fn account_json(a: &crate::store::Account) -> Value {
     })
 }
 
-fn verification_json(v: &crate::store::Verification) -> Value {
+pub(crate) fn verification_json(v: &crate::store::Verification) -> Value {
     json!({
         "id": v.id, "identifier": v.identifier, "value": v.value,
         "expiresAt": crate::time::to_iso(v.expires_at),

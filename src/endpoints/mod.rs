@@ -22,6 +22,7 @@ pub mod users;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
+pub mod verification;
 pub mod verify_email;
 
 /// What an endpoint returns on success.
@@ -313,6 +314,11 @@ impl Endpoint {
         }
         if let Ok(Output::Json(body)) = &mut result {
             crate::plugins::after_endpoint(call, self.path(), body);
+        }
+        if let Ok(Output::Json(body)) = &result
+            && let Err(e) = crate::plugins::after_endpoint_async(call, self.path(), body).await
+        {
+            result = Err(e);
         }
         result
     }

@@ -119,7 +119,7 @@ pub async fn finish(
     let ctx = call.ctx;
     let ep = &ctx.config.email_and_password;
     if ep.require_email_verification && !user.email_verified {
-        if ctx.callbacks.has("sendVerificationEmail") && ctx.config.email_verification.send_on_sign_in {
+        if super::verify_email::can_send(ctx) && ctx.config.email_verification.send_on_sign_in {
             super::verify_email::send_verification_email(call, user, callback_url.as_deref()).await?;
         }
         return Err(AuthError::base("FORBIDDEN", "EMAIL_NOT_VERIFIED"));

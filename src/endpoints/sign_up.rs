@@ -224,7 +224,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
     let user_created = super::db_hooks::user_data(call, &user);
     let account_created = json!({ "id": account.id, "accountId": account.account_id, "providerId": "credential", "userId": account.user_id, "password": account.password, "createdAt": crate::time::to_iso(account.created_at), "updatedAt": crate::time::to_iso(account.updated_at) });
     let send_on_sign_up = ctx.config.email_verification.send_on_sign_up.unwrap_or(ep.require_email_verification);
-    if send_on_sign_up && ctx.callbacks.has("sendVerificationEmail") {
+    if send_on_sign_up && super::verify_email::can_send(ctx) {
         let callback = call.body.as_ref().and_then(|b| b.get("callbackURL")).and_then(Value::as_str).map(str::to_string);
         if let Err(e) = super::verify_email::send_verification_email(call, &user, callback.as_deref()).await {
             // Better Auth runs this after the transaction and only logs a failure

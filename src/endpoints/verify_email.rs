@@ -23,13 +23,36 @@ pub fn create_token(call: &Call<'_>, email: &str, user_id: &str) -> String {
     hs256_sign(&call.ctx.config.secret, &claims)
 }
 
+/// True when verification emails can be sent: the app's `emailVerification.sendVerificationEmail`,
+/// or a plugin that sends them (email OTP's `overrideDefaultEmailVerification`).
+pub fn can_send(ctx: &crate::context::AuthContext) -> bool {
+    ctx.callbacks.has("sendVerificationEmail") || crate::plugins::verification_email_sender(ctx).is_some()
+}
+
+/// Hands `data` (`{ user, url, token }`) to `sendVerificationEmail` as Better Auth's
+/// `runInBackgroundOrAwait` does; without the app's function, a plugin that sends verification
+/// emails gets `data.user.email` (the app's function wins, as in Better Auth's options merge).
+pub async fn deliver(call: &Call<'_>, data: Value) {
+    let ctx = call.ctx;
+    if ctx.callbacks.has("sendVerificationEmail") {
+        ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+        return;
+    }
+    if let Some(p) = crate::plugins::verification_email_sender(ctx) {
+        let email = data.get("user").and_then(|u| u.get("email")).and_then(Value::as_str).unwrap_or_default();
+        if let Err(e) = p.send_verification_email(call, email).await {
+            eprintln!("[better-auth-rs] Failed to run background task (sendVerificationEmail): {e}");
+        }
+    }
+}
+
 /// Mails a verification link through `emailVerification.sendVerificationEmail`.
 pub async fn send_verification_email(call: &Call<'_>, user: &User, callback_url: Option<&str>) -> AuthResult<()> {
     let token = create_token(call, &user.email, &user.id);
     let cb = crate::cookies::encode_uri_component(callback_url.filter(|c| !c.is_empty()).unwrap_or("/"));
     let url = format!("{}/verify-email?token={token}&callbackURL={cb}", call.base_url());
     let data = json!({ "user": user_json(user, &call.ctx.config.schema.user), "url": url, "token": token });
-    call.ctx.callbacks.call_background("sendVerificationEmail", json!([data, call.request_arg()])).await;
+    deliver(call, data).await;
     Ok(())
 }
 
@@ -43,7 +66,7 @@ pub async fn send_verification_email_endpoint(call: &mut Call<'_>) -> AuthResult
     issues.finish()?;
     let Some(email) = email else { return Err(AuthError::validation("[body] Invalid input")) };
     let ctx = call.ctx;
-    if !ctx.callbacks.has("sendVerificationEmail") {
+    if !can_send(ctx) {
         return Err(AuthError::base("BAD_REQUEST", "VERIFICATION_EMAIL_NOT_ENABLED"));
     }
     let has_cookie = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret).is_some();

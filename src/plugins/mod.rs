@@ -23,11 +23,13 @@ use std::sync::Arc;
 
 pub mod admin;
 pub mod bearer;
+pub mod email_otp;
 pub mod jwt;
+pub mod magic_link;
 pub mod username;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.
-pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN];
+pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN, &magic_link::PLUGIN, &email_otp::PLUGIN];
 
 /// The future a plugin endpoint returns.
 pub type EndpointFuture<'c> = Pin<Box<dyn Future<Output = AuthResult<Output>> + Send + 'c>>;
@@ -139,6 +141,27 @@ pub trait Plugin: Send + Sync + 'static {
     /// plugin after-hooks that replace the response: may change `body`. `path` is the
     /// endpoint's (`/list-sessions`).
     fn after_endpoint(&self, _call: &Call<'_>, _path: &str, _body: &mut Value) {}
+
+    /// After an endpoint answered JSON (after [`Plugin::after_endpoint`]): a Better Auth plugin
+    /// after-hook that does work with the store or JS callbacks and leaves the answer as it is
+    /// (email OTP's `sendVerificationOnSignUp` mails a code after `/sign-up/*`). `path` is the
+    /// endpoint's. An error becomes the call's answer, as a throwing after-hook's does.
+    async fn after_endpoint_async(&self, _call: &mut Call<'_>, _path: &str, _body: &Value) -> AuthResult<()> {
+        Ok(())
+    }
+
+    /// True when the plugin sends the core's verification emails itself, as Better Auth plugins
+    /// whose `init` sets `emailVerification.sendVerificationEmail` (email OTP's
+    /// `overrideDefaultEmailVerification`). The app's own `sendVerificationEmail` wins.
+    fn sends_verification_email(&self) -> bool {
+        false
+    }
+
+    /// Sends the verification email for `email` in the plugin's way (see
+    /// [`Plugin::sends_verification_email`]); failures are the plugin's to log.
+    async fn send_verification_email(&self, _call: &Call<'_>, _email: &str) -> AuthResult<()> {
+        Ok(())
+    }
 
     /// Before an endpoint runs (after the app's `hooks.before`), as Better Auth's plugin
     /// before-hooks: may check or change the request (`call.body`); an error answers instead.
@@ -280,6 +303,21 @@ pub async fn before_endpoint(call: &mut Call<'_>, path: &str) -> AuthResult<()> 
         p.before_endpoint(call, path).await?;
     }
     Ok(())
+}
+
+/// Runs the plugins' [`Plugin::after_endpoint_async`] hooks (the first error stops them).
+pub async fn after_endpoint_async(call: &mut Call<'_>, path: &str, body: &Value) -> AuthResult<()> {
+    let ctx = call.ctx;
+    for p in ctx.config.plugins.iter() {
+        p.after_endpoint_async(call, path, body).await?;
+    }
+    Ok(())
+}
+
+/// The plugin that sends the core's verification emails, when one does (see
+/// [`Plugin::sends_verification_email`]).
+pub fn verification_email_sender(ctx: &AuthContext) -> Option<&dyn Plugin> {
+    ctx.config.plugins.iter().find(|p| p.sends_verification_email())
 }
 
 /// Runs the plugins' [`Plugin::after_endpoint`] hooks.

@@ -239,6 +239,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Deletes expired verification rows.
     async fn delete_expired_verifications(&self, now: i64) -> AuthResult<u64>;
+
+    /// Better Auth's `consumeVerificationValue` on the row `v` (the newest for its identifier):
+    /// deletes it by id, then the other rows of its identifier created no later than it. False
+    /// when the row was already gone (another caller consumed it first).
+    async fn consume_verification(&self, v: &Verification) -> AuthResult<bool>;
+
+    /// Sets `expiresAt` (and `updatedAt`) of every row of `identifier`; the number updated.
+    async fn update_verification_expiry(&self, identifier: &str, expires_at: i64, now: i64) -> AuthResult<u64>;
+
+    /// Better Auth's `reserveVerificationValue`: inserts `v` with its own (deterministic) id;
+    /// `Ok(false)` when a row with that id already exists (someone else holds the reservation).
+    /// With database-generated ids (serial) the id cannot be chosen: `Ok(true)` without a row.
+    async fn reserve_verification(&self, v: &Verification) -> AuthResult<bool>;
+
+    /// Deletes the account with this id; the number deleted.
+    async fn delete_account(&self, id: &str) -> AuthResult<u64>;
 }
 
 /// Opens the SQL store for a database option (inside a tokio runtime).

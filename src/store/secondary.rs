@@ -350,6 +350,22 @@ impl Store for Layered {
     async fn delete_expired_verifications(&self, now: i64) -> AuthResult<u64> {
         self.sql.delete_expired_verifications(now).await
     }
+
+    async fn consume_verification(&self, v: &Verification) -> AuthResult<bool> {
+        self.sql.consume_verification(v).await
+    }
+
+    async fn update_verification_expiry(&self, identifier: &str, expires_at: i64, now: i64) -> AuthResult<u64> {
+        self.sql.update_verification_expiry(identifier, expires_at, now).await
+    }
+
+    async fn reserve_verification(&self, v: &Verification) -> AuthResult<bool> {
+        self.sql.reserve_verification(v).await
+    }
+
+    async fn delete_account(&self, id: &str) -> AuthResult<u64> {
+        self.sql.delete_account(id).await
+    }
 }
 
 impl Layered {

@@ -1369,6 +1369,66 @@ impl Store for SqlStore {
         let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, "{col:expiresAt} < {p1}"));
         self.exec_raw(sql, vec![(Val::Date(now), FieldType::Date)]).await
     }
+
+    async fn consume_verification(&self, v: &Verification) -> AuthResult<bool> {
+        let m = &self.schema.verification;
+        let table = self.dialect.q(&m.table);
+        let sql = format!("delete from {table} where {}", self.expand(m, "{col:id} = {p1}"));
+        if self.exec_raw(sql, vec![(Val::Id(v.id.clone()), FieldType::Id)]).await? == 0 {
+            return Ok(false);
+        }
+        let sql = format!("delete from {table} where {}", self.expand(m, "{col:identifier} = {p1} and {col:createdAt} <= {p2}"));
+        self.exec_raw(sql, vec![(Val::Text(v.identifier.clone()), FieldType::String), (Val::Date(v.created_at), FieldType::Date)]).await?;
+        Ok(true)
+    }
+
+    async fn update_verification_expiry(&self, identifier: &str, expires_at: i64, now: i64) -> AuthResult<u64> {
+        let m = &self.schema.verification;
+        let sql = format!(
+            "update {} set {} where {}",
+            self.dialect.q(&m.table),
+            self.expand(m, "{col:expiresAt} = {p1}, {col:updatedAt} = {p2}"),
+            self.expand(m, "{col:identifier} = {p3}")
+        );
+        let params = vec![(Val::Date(expires_at), FieldType::Date), (Val::Date(now), FieldType::Date), (Val::Text(identifier.to_string()), FieldType::String)];
+        self.exec_raw(sql, params).await
+    }
+
+    async fn reserve_verification(&self, v: &Verification) -> AuthResult<bool> {
+        if matches!(self.schema.ids, IdStrategy::Serial | IdStrategy::Database) {
+            return Ok(true);
+        }
+        let m = &self.schema.verification;
+        let mut values = Vec::new();
+        for f in &m.fields {
+            let val = match f.key.as_str() {
+                "id" => Val::Id(v.id.clone()),
+                "identifier" => Val::Text(v.identifier.clone()),
+                "value" => Val::Text(v.value.clone()),
+                "expiresAt" => Val::Date(v.expires_at),
+                "createdAt" => Val::Date(v.created_at),
+                "updatedAt" => Val::Date(v.updated_at),
+                _ => Val::Null,
+            };
+            values.push((f, val));
+        }
+        let (sql, params) = insert_sql(self.dialect, m, &values, false);
+        match self.exec_raw(sql, params).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                // a duplicate primary key: the reservation is someone else's
+                let sql = self.select_sql(m, "{col:id} = {p1}", None);
+                let held = self.fetch_raw(sql, vec![(Val::Id(v.id.clone()), FieldType::Id)], &Self::types(m)).await?;
+                if held.is_empty() { Err(e) } else { Ok(false) }
+            }
+        }
+    }
+
+    async fn delete_account(&self, id: &str) -> AuthResult<u64> {
+        let m = &self.schema.account;
+        let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, "{col:id} = {p1}"));
+        self.exec_raw(sql, vec![(Val::Id(id.to_string()), FieldType::Id)]).await
+    }
 }
 
 /// Parses a JSON object of extra fields into the model's declared additional fields.

@@ -1,0 +1,2 @@
+import m from "./magic-link.js";
+export const { magicLink } = m;
