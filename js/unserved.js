@@ -94,18 +94,6 @@ const UNSERVED_OPTIONS = [
     effect: "a function as the cookie-cache version is not called: caches it should invalidate stay valid until maxAge",
   },
   {
-    key: "advanced.defaultCookieAttributes",
-    decision: "refuse",
-    active: (o) => isObject(o.advanced?.defaultCookieAttributes) && Object.keys(o.advanced.defaultCookieAttributes).length > 0,
-    effect: "cookie attributes are not applied (a stricter sameSite, path, domain or partitioned setting would be lost)",
-  },
-  {
-    key: "advanced.cookies",
-    decision: "refuse",
-    active: (o) => isObject(o.advanced?.cookies) && Object.keys(o.advanced.cookies).length > 0,
-    effect: "per-cookie names and attributes are not applied (a stricter attribute or a __Host- name would be lost)",
-  },
-  {
     key: "additionalFields.validator",
     decision: "refuse",
     active: (o) => ["user", "session"].some((m) => fieldsOf(o, m).some(([, f]) => isSet(f.validator))),
@@ -118,12 +106,6 @@ const UNSERVED_OPTIONS = [
     effect: "remote JWKS / custom `jwt.sign` are not served: tokens would be signed with a key generated and stored in the database instead",
   },
   // warn: the app keeps working and nothing is let through that Better Auth refuses
-  {
-    key: "advanced.crossSubDomainCookies",
-    decision: "warn",
-    active: (o) => o.advanced?.crossSubDomainCookies?.enabled === true,
-    effect: "cookies stay host-only (sub-domains are not signed in)",
-  },
   {
     key: "advanced.trustedProxyHeaders",
     decision: "warn",

@@ -192,6 +192,17 @@ pub struct SessionConfig {
     pub cookie_cache: Option<CookieCacheConfig>,
 }
 
+/// Cookie names and attributes from `advanced` (see `cookies::make`).
+#[derive(Debug, Clone, Default)]
+pub struct CookieSettings {
+    /// `advanced.cookies`: `{ <cookie>: { name?, attributes? } }`.
+    pub overrides: Map<String, Value>,
+    /// `advanced.defaultCookieAttributes`.
+    pub defaults: Map<String, Value>,
+    /// The `Domain` of `crossSubDomainCookies` (its `domain`, else the baseURL's host).
+    pub cross_subdomain: Option<String>,
+}
+
 /// Resolved options.
 #[derive(Clone)]
 pub struct AuthConfig {
@@ -233,6 +244,8 @@ pub struct AuthConfig {
     pub trusted_origins: Vec<String>,
     /// `advanced.cookiePrefix`.
     pub cookie_prefix: String,
+    /// `advanced.cookies`, `advanced.defaultCookieAttributes`, `advanced.crossSubDomainCookies`.
+    pub cookies: CookieSettings,
     /// Resolved secure-cookie decision.
     pub secure_cookies: bool,
     /// Skip the CSRF (origin) check.
@@ -725,6 +738,33 @@ impl AuthConfig {
                 }
             }
         };
+        let mut cookies = CookieSettings::default();
+        match adv.get("cookies") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(m)) => {
+                for (k, v) in m {
+                    if !v.is_object() {
+                        return Err(bad(&format!("advanced.cookies.{k}"), "{ name?, attributes? }", v));
+                    }
+                }
+                cookies.overrides = m.clone();
+            }
+            Some(other) => return Err(bad("advanced.cookies", "an object", other)),
+        }
+        match adv.get("defaultCookieAttributes") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(m)) => cookies.defaults = m.clone(),
+            Some(other) => return Err(bad("advanced.defaultCookieAttributes", "an object", other)),
+        }
+        if let Some(cross) = adv.get("crossSubDomainCookies").filter(|v| v.get("enabled") == Some(&Value::Bool(true))) {
+            let domain = cross.get("domain").and_then(Value::as_str).filter(|d| !d.is_empty()).map(str::to_string).or_else(|| {
+                base_origin.as_deref().and_then(|o| url::Url::parse(o).ok()).and_then(|u| u.host_str().map(str::to_string))
+            });
+            match domain {
+                Some(d) => cookies.cross_subdomain = Some(d),
+                None => return Err(ConfigError("baseURL is required when crossSubdomainCookies are enabled.".into())),
+            }
+        }
         let disable_csrf_explicit = adv.bool("disableCSRFCheck")?;
         let disable_origin_check = match adv.get("disableOriginCheck") {
             None => is_test,
@@ -832,6 +872,7 @@ impl AuthConfig {
             plugins,
             trusted_origins,
             cookie_prefix,
+            cookies,
             secure_cookies,
             disable_csrf_check,
             disable_origin_check,

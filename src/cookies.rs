@@ -21,34 +21,124 @@ pub fn decode_uri_component(s: &str) -> Option<String> {
     percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
 }
 
-/// A cookie Better Auth sets: its full name and whether it is secure.
+/// A cookie Better Auth sets: its full name and attributes (Better Auth's `createCookieGetter`:
+/// `Path=/`, `HttpOnly`, `SameSite=Lax`, `Secure` with the `__Secure-` prefix, then
+/// `crossSubDomainCookies`' domain, `advanced.defaultCookieAttributes` and
+/// `advanced.cookies.<name>.attributes`, in that order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieDef {
     /// Full name, `__Secure-` included.
     pub name: String,
     /// `Secure` attribute.
     pub secure: bool,
+    /// `Path` (`/`).
+    pub path: Option<String>,
+    /// `Domain` (`crossSubDomainCookies`, or the app's attributes).
+    pub domain: Option<String>,
+    /// `HttpOnly` (true).
+    pub http_only: bool,
+    /// `SameSite` as given (`lax`).
+    pub same_site: Option<String>,
+    /// `Partitioned`.
+    pub partitioned: bool,
 }
 
 impl CookieDef {
-    /// `name=value; [Max-Age=N; ]Path=/; HttpOnly; [Secure; ]SameSite=Lax`
-    pub fn serialize(&self, value: &str, max_age: Option<i64>) -> String {
-        let mut s = format!("{}={}", self.name, value);
-        if let Some(m) = max_age {
+    /// A cookie with Better Auth's default attributes.
+    pub fn new(name: String, secure: bool) -> Self {
+        CookieDef { name, secure, path: Some("/".into()), domain: None, http_only: true, same_site: Some("lax".into()), partitioned: false }
+    }
+
+    /// The same attributes under another name (`session_data.N` chunks).
+    pub fn renamed(&self, name: &str) -> Self {
+        CookieDef { name: name.to_string(), ..self.clone() }
+    }
+
+    /// The attributes after `name=value`, in better-call's order: `; Max-Age=N` (when given
+    /// and non-negative), `; Domain`, `; Path`, `; HttpOnly`, `; Secure`, `; SameSite=X`,
+    /// `; Partitioned`.
+    pub fn tail(&self, max_age: Option<i64>) -> String {
+        let mut s = String::new();
+        if let Some(m) = max_age.filter(|m| *m >= 0) {
             s.push_str(&format!("; Max-Age={m}"));
         }
-        s.push_str("; Path=/; HttpOnly");
+        if let Some(d) = self.domain.as_deref().filter(|d| !d.is_empty()) {
+            s.push_str(&format!("; Domain={d}"));
+        }
+        if let Some(p) = self.path.as_deref().filter(|p| !p.is_empty()) {
+            s.push_str(&format!("; Path={p}"));
+        }
+        if self.http_only {
+            s.push_str("; HttpOnly");
+        }
         if self.secure {
             s.push_str("; Secure");
         }
-        s.push_str("; SameSite=Lax");
+        if let Some(ss) = self.same_site.as_deref().filter(|x| !x.is_empty()) {
+            let mut c = ss.chars();
+            let cap: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+            s.push_str(&format!("; SameSite={cap}"));
+        }
+        if self.partitioned {
+            s.push_str("; Partitioned");
+        }
         s
+    }
+
+    /// `name=value` and [`CookieDef::tail`].
+    pub fn serialize(&self, value: &str, max_age: Option<i64>) -> String {
+        format!("{}={}{}", self.name, value, self.tail(max_age))
     }
 
     /// The expiring form: empty value, `Max-Age=0`.
     pub fn expired(&self) -> String {
         self.serialize("", Some(0))
     }
+}
+
+/// Better Auth's `createCookie(name)` for this configuration: the `advanced.cookies.<name>`
+/// name and attributes over the defaults, then better-call's rules (`__Host-`: secure, path
+/// `/`, no domain; `__Secure-`, `Partitioned` or `SameSite=None`: secure).
+pub fn make(config: &AuthConfig, cookie: &str) -> CookieDef {
+    let c = &config.cookies;
+    let over = c.overrides.get(cookie);
+    let base = over.and_then(|o| o.get("name")).and_then(|v| v.as_str()).filter(|n| !n.is_empty()).map(str::to_string).unwrap_or_else(|| format!("{}.{cookie}", config.cookie_prefix));
+    let name = if config.secure_cookies { format!("__Secure-{base}") } else { base };
+    let mut d = CookieDef::new(name, config.secure_cookies);
+    d.domain = c.cross_subdomain.clone();
+    let apply = |d: &mut CookieDef, attrs: &serde_json::Map<String, serde_json::Value>| {
+        use serde_json::Value;
+        for (k, v) in attrs {
+            match (k.as_str(), v) {
+                ("secure", Value::Bool(b)) => d.secure = *b,
+                ("path", Value::String(p)) => d.path = Some(p.clone()),
+                ("path", Value::Null) => d.path = None,
+                ("domain", Value::String(x)) => d.domain = Some(x.clone()),
+                ("domain", Value::Null) => d.domain = None,
+                ("httpOnly", Value::Bool(b)) => d.http_only = *b,
+                ("sameSite", Value::String(x)) => d.same_site = Some(x.clone()),
+                ("sameSite", Value::Null | Value::Bool(false)) => d.same_site = None,
+                ("partitioned", Value::Bool(b)) => d.partitioned = *b,
+                _ => {}
+            }
+        }
+    };
+    apply(&mut d, &c.defaults);
+    if let Some(attrs) = over.and_then(|o| o.get("attributes")).and_then(|a| a.as_object()) {
+        apply(&mut d, attrs);
+    }
+    let lower = d.name.to_ascii_lowercase();
+    if lower.starts_with("__host-") {
+        d.secure = true;
+        d.path = Some("/".into());
+        d.domain = None;
+    } else if lower.starts_with("__secure-") {
+        d.secure = true;
+    }
+    if d.partitioned || d.same_site.as_deref().is_some_and(|x| x.eq_ignore_ascii_case("none")) {
+        d.secure = true;
+    }
+    d
 }
 
 /// The core auth cookies for one configuration.
@@ -63,19 +153,13 @@ pub struct AuthCookies {
 }
 
 impl AuthCookies {
-    /// Names from `advanced.cookiePrefix` and the secure decision.
+    /// Names and attributes from the cookie options (`advanced.cookiePrefix`,
+    /// `useSecureCookies`, `cookies`, `defaultCookieAttributes`, `crossSubDomainCookies`).
     pub fn new(config: &AuthConfig) -> Self {
-        let make = |n: &str| {
-            let base = format!("{}.{n}", config.cookie_prefix);
-            CookieDef {
-                name: if config.secure_cookies { format!("__Secure-{base}") } else { base },
-                secure: config.secure_cookies,
-            }
-        };
         Self {
-            session_token: make("session_token"),
-            session_data: make("session_data"),
-            dont_remember: make("dont_remember"),
+            session_token: make(config, "session_token"),
+            session_data: make(config, "session_data"),
+            dont_remember: make(config, "dont_remember"),
         }
     }
 }
@@ -163,10 +247,10 @@ pub fn write_cookie_cache(
         return;
     };
     let def = &cookies.session_data;
-    let attrs = crate::cookie_cache::chunk::attributes_tail(if dont_remember { None } else { Some(cc.max_age) }, None, def.secure);
+    let attrs = def.tail(if dont_remember { None } else { Some(cc.max_age) });
     let existing = request.get("cookie").map(parse_cookie_header).unwrap_or_default();
     for c in crate::cookie_cache::chunk::write_plan(&def.name, &value, &attrs, &existing) {
-        let cookie = CookieDef { name: c.name.clone(), secure: def.secure };
+        let cookie = def.renamed(&c.name);
         // the chunk store's cookies are appended (setCookie), not expired with expireCookie
         if c.expire {
             out.add_cookie(cookie.expired());
@@ -198,7 +282,7 @@ pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, r
             let is_chunk = name == cookies.session_data.name
                 || name.strip_prefix(&chunk_prefix).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             if is_chunk {
-                let chunk = CookieDef { name: name.clone(), secure: cookies.session_data.secure };
+                let chunk = cookies.session_data.renamed(&name);
                 out.add_cookie(chunk.expired());
             }
         }
@@ -227,10 +311,10 @@ mod tests {
 
     #[test]
     fn serialization_order() {
-        let d = CookieDef { name: "better-auth.session_token".into(), secure: false };
+        let d = CookieDef::new("better-auth.session_token".into(), false);
         assert_eq!(d.serialize("v", Some(604800)), "better-auth.session_token=v; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax");
         assert_eq!(d.expired(), "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax");
-        let s = CookieDef { name: "__Secure-better-auth.session_token".into(), secure: true };
+        let s = CookieDef::new("__Secure-better-auth.session_token".into(), true);
         assert_eq!(s.serialize("v", None), "__Secure-better-auth.session_token=v; Path=/; HttpOnly; Secure; SameSite=Lax");
     }
 

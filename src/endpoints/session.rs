@@ -90,7 +90,7 @@ async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool
         if present {
             let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
             for c in crate::cookie_cache::chunk::clean_plan(&ctx.cookies.session_data.name, &existing) {
-                let def = cookies::CookieDef { name: c.name.clone(), secure: ctx.cookies.session_data.secure };
+                let def = ctx.cookies.session_data.renamed(&c.name);
                 call.out.set_cookie(&c.name, def.expired());
             }
         }

@@ -621,9 +621,7 @@ pub async fn ban_user(call: &mut Call<'_>) -> AuthResult<Value> {
 }
 
 fn admin_cookie(call: &Call<'_>) -> cookies::CookieDef {
-    let c = &call.ctx.config;
-    let base = format!("{}.admin_session", c.cookie_prefix);
-    cookies::CookieDef { name: if c.secure_cookies { format!("__Secure-{base}") } else { base }, secure: c.secure_cookies }
+    cookies::make(&call.ctx.config, "admin_session")
 }
 
 /// `POST /admin/impersonate-user` `{ userId }` → `{ session, user }`: a one-hour session of the
@@ -647,7 +645,8 @@ pub async fn impersonate_user(call: &mut Call<'_>) -> AuthResult<Value> {
     let session = crate::endpoints::start_session::start_with(call, &target, true, "INTERNAL_SERVER_ERROR", &overrides).await?;
     cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
     let dont_remember = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).unwrap_or_default();
-    let def = admin_cookie(call);
+    // the admin cookie's name, with the session token's attributes (as Better Auth sets it)
+    let def = ctx.cookies.session_token.renamed(&admin_cookie(call).name);
     let value = cookies::signed_wire_value(&ctx.config.secret, &format!("{}:{dont_remember}", admin.token));
     call.out.add_cookie(def.serialize(&value, Some(ctx.config.session.expires_in)));
     crate::endpoints::start_session::finish(call, &session, &target, Some(true)).await?;
