@@ -29,6 +29,7 @@ const PW = "correct-horse-battery";
 const TRUSTED = { origin: BASE_URL };
 const hashToken = (t) => crypto.createHash("sha256").update(t).digest("base64url");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const randomIp = () => `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
 
 class MagicCtx extends Ctx {
   constructor(kind, db) {
@@ -123,6 +124,7 @@ class MagicCtx extends Ctx {
     const now = Date.now();
     const verifications = (await this.db.query(`select * from ${q("verification")}`))
       .filter((v) => toMs(v.expiresAt) > now)
+      .sort((a, b) => toMs(a.createdAt) - toMs(b.createdAt) || (a.value < b.value ? -1 : 1))
       .map((v) => {
         let identifier = v.identifier;
         const [prefix, ...rest] = identifier.split(":");
@@ -168,10 +170,16 @@ async function runOnce(kind, dialect, fn, options) {
   return ctx;
 }
 
+/**
+ * Declares a parity test for one dialect. `refFailsOn`: dialects where Better Auth cannot run
+ * the sequence (a known bug, see docs/COMPATIBILITY.md): there only better-auth-rs runs it, with
+ * the sequence's own assertions.
+ */
 function parityOn(dialect) {
-  return (name, fn, options = {}) =>
+  return (name, fn, options = {}, { refFailsOn = [] } = {}) =>
     test(name, async () => {
-      const kinds = IMPLS.length === 1 && IMPLS[0] === REFERENCE ? [REFERENCE, REFERENCE] : IMPLS;
+      let kinds = IMPLS.length === 1 && IMPLS[0] === REFERENCE ? [REFERENCE, REFERENCE] : IMPLS;
+      if (refFailsOn.includes(dialect)) kinds = kinds.filter((k) => k !== REFERENCE);
       const runs = [];
       for (const kind of kinds) runs.push(await runOnce(kind, dialect, fn, options));
       if (process.env.BA_RS_PARITY_DUMP) {
@@ -252,7 +260,7 @@ function defineSuite(dialect) {
       expectOk(v2);
       await ctx.rows("the verified user kept the password and the session");
       expectOk(await ctx.post("q signs in with the password", "/sign-in/email", { email: "q@x.com", password: PW }));
-    });
+    }, {}, { refFailsOn: ["mysql"] });
 
     parity("generateToken, metadata and sendMagicLink's arguments", async (ctx) => {
       const { mail } = await ctx.askLink("request", { email: "gen@x.com", metadata: { a: [1, "b"], nested: { c: true } }, errorCallbackURL: "/oops" });
@@ -325,7 +333,7 @@ function defineSuite(dialect) {
       expectOk(await ctx.post("sign-up by password", "/sign-up/email", { name: "K", email: "known@x.com", password: PW }));
       expectOk(await ctx.verify("known user", { token: (await ctx.askLink("request known", { email: "known@x.com" })).mail.token }));
       await ctx.rows("known user verified, password gone");
-    }, { ml: { disableSignUp: true } });
+    }, { ml: { disableSignUp: true } }, { refFailsOn: ["mysql"] });
 
     parity("user.validateUserInfo refusing, databaseHooks cancelling user or session creation", async (ctx) => {
       const refused = await ctx.askLink("request (validateUserInfo refuses)", { email: "blocked@x.com", callbackURL: "/dash" });
@@ -487,7 +495,7 @@ function defineSuite(dialect) {
     });
 
     parity("rate limit: the plugin's rule on /sign-in/magic-link and /magic-link/verify", async (ctx) => {
-      const ip = { "x-forwarded-for": "203.0.113.9" };
+      const ip = { "x-forwarded-for": randomIp() }; // Better Auth's memory counters outlive the instance
       for (let i = 1; i <= 3; i++) {
         const r = await ctx.post(`request ${i}`, "/sign-in/magic-link", { email: `r${i}@x.com` }, { headers: ip });
         if (i === 3) assert.equal(r.status, 429);
@@ -500,7 +508,7 @@ function defineSuite(dialect) {
     }, { rateLimit: { enabled: true }, ml: { rateLimit: { window: 60, max: 2 } } });
 
     parity("rate limit: the default rule (5 per 60 s) replaces the built-in /sign-in rule (3 per 10 s)", async (ctx) => {
-      const ip = { "x-forwarded-for": "203.0.113.10" };
+      const ip = { "x-forwarded-for": randomIp() };
       const statuses = [];
       for (let i = 1; i <= 6; i++) statuses.push((await ctx.post(`request ${i}`, "/sign-in/magic-link", { email: `d${i}@x.com` }, { headers: ip })).status);
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
@@ -508,6 +516,52 @@ function defineSuite(dialect) {
   });
 }
 
+/**
+ * One database, both packages: a link one side mails is verified by the other (hashed tokens),
+ * so an app can switch (or run both) while links are out.
+ */
+function defineSharedSuite(dialect) {
+  test(`links issued by one package are verified by the other, on one ${dialect} database`, async () => {
+    if (!IMPLS.includes("ours")) return;
+    const db = await openDatabase(dialect, "mlx");
+    try {
+      const mails = [];
+      const make = async (kind) => {
+        const m = await loadImpl(kind);
+        const opts = {
+          secret: SECRET,
+          baseURL: BASE_URL,
+          logger: { disabled: true },
+          emailAndPassword: { enabled: true },
+          database: db.forAuth(kind),
+          plugins: [magicLink({ storeToken: "hashed", sendMagicLink: (d) => void mails.push(d) })],
+        };
+        if (kind === REFERENCE) await m.migrate(opts);
+        return m.betterAuth(opts);
+      };
+      const ba = await make(REFERENCE);
+      const rs = await make("ours");
+      const ask = (auth, email) =>
+        auth.handler(new Request(`${BASE_URL}/api/auth/sign-in/magic-link`, { method: "POST", headers: { "content-type": "application/json", ...TRUSTED }, body: JSON.stringify({ email }) }));
+      const verify = (auth, token) => auth.handler(new Request(`${BASE_URL}/api/auth/magic-link/verify?token=${token}`));
+      for (const [from, to, email] of [[ba, rs, "from-ba@x.com"], [rs, ba, "from-rs@x.com"]]) {
+        assert.equal((await ask(from, email)).status, 200);
+        const token = mails.at(-1).token;
+        const r = await verify(to, token);
+        assert.equal(r.status, 200, `${email}: ${await r.clone().text()}`);
+        const body = await r.json();
+        assert.equal(body.user.email, email);
+        const again = await verify(from, token);
+        assert.equal(again.status, 302, "used up for the issuer too");
+        assert.equal(again.headers.get("location"), "http://localhost:3000/?error=INVALID_TOKEN");
+      }
+    } finally {
+      await db.cleanup();
+    }
+  });
+}
+
 for (const dialect of DIALECTS) {
   describe(`magic link parity on ${dialect}`, () => defineSuite(dialect));
+  describe(`magic link rows shared on ${dialect}`, () => defineSharedSuite(dialect));
 }

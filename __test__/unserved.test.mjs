@@ -7,7 +7,7 @@ import "./helpers/env.mjs";
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import * as jose from "jose";
-import { twoFactor, admin, username, magicLink, emailOTP, multiSession, jwt as baJwt, bearer as baBearer } from "better-auth/plugins";
+import { twoFactor, admin, username, magicLink, emailOTP, anonymous, phoneNumber, multiSession, jwt as baJwt, bearer as baBearer } from "better-auth/plugins";
 import { tempDbFile, BASE_URL, SECRET } from "./helpers/impls.mjs";
 import { betterAuth } from "../index.js";
 import ours from "../js/plugins.js";
@@ -61,8 +61,8 @@ const isRefusal = (...names) => (e) => {
 describe("plugins this version does not serve", () => {
   const cases = [
     ["two-factor", () => twoFactor()],
-    ["magic-link", () => magicLink({ sendMagicLink() {} })],
-    ["email-otp", () => emailOTP({ sendVerificationOTP() {} })],
+    ["anonymous", () => anonymous()],
+    ["phone-number", () => phoneNumber({ sendOTP() {} })],
     ["multi-session", () => multiSession()],
     ["my-plugin", () => ({ id: "my-plugin" })],
   ];
@@ -99,6 +99,19 @@ describe("plugins this version does not serve", () => {
     assert.equal(typeof auth.api.userHasPermission, "function");
     assert.equal(typeof auth.api.signInUsername, "function");
     assert.equal(typeof auth.api.isUsernameAvailable, "function");
+  });
+
+  test("magicLink() and emailOTP() are served now, Better Auth's objects and ours", () => {
+    for (const plugins of [
+      [magicLink({ sendMagicLink() {} }), emailOTP({ sendVerificationOTP() {} })],
+      [ours.magicLink({ sendMagicLink() {} }), ours.emailOTP({ sendVerificationOTP() {} })],
+    ]) {
+      const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins })));
+      assert.deepEqual(warnings, []);
+      for (const name of ["signInMagicLink", "magicLinkVerify", "sendVerificationOTP", "signInEmailOTP", "createVerificationOTP", "getVerificationOTP"]) {
+        assert.equal(typeof auth.api[name], "function", name);
+      }
+    }
   });
 
   test("a plugin without an id refuses to start (it cannot be opted in)", () => {

@@ -96,8 +96,14 @@ pub async fn reserve(call: &Call<'_>, identifier: &str, value: &str, expires_at:
     let ctx = call.ctx;
     let now = ctx.now();
     let uuid = ctx.config.schema.ids == crate::store::schema::IdStrategy::Uuid;
+    let mut id = reservation_id(identifier, uuid);
+    // MySQL's id column is varchar(36): Better Auth's 43-character id does not fit there (its
+    // insert fails and the flow answers 500); the first 36 characters keep the lock working
+    if ctx.sql().await?.dialect() == crate::store::schema::Dialect::Mysql {
+        id.truncate(36);
+    }
     let v = Verification {
-        id: reservation_id(identifier, uuid),
+        id,
         identifier: identifier.to_string(),
         value: value.to_string(),
         expires_at,
