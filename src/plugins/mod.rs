@@ -26,6 +26,8 @@ pub mod bearer;
 pub mod email_otp;
 pub mod jwt;
 pub mod magic_link;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod username;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.

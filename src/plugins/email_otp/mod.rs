@@ -17,6 +17,8 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 pub mod endpoints;
+#[cfg(test)]
+mod flow_tests;
 pub mod otp;
 
 /// `sendVerificationOTP({ email, otp, type }, ctx)`.

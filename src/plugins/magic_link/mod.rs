@@ -15,6 +15,8 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 
 pub mod endpoints;
+#[cfg(test)]
+mod flow_tests;
 
 fn sign_in<'c>(call: &'c mut Call<'_>) -> EndpointFuture<'c> {
     Box::pin(async move { endpoints::sign_in_magic_link(call).await.map(crate::endpoints::Output::Json) })
