@@ -7,7 +7,7 @@
 // message naming the platform and the package to install.
 //
 // `npm test` runs `npm run pack:local` (stage "npm packages") before the node suites; run alone,
-// this file skips when dist/ holds no tarballs.
+// this file skips when dist/ holds no tarballs, or tarballs older than the sources they are made of.
 import "./helpers/env.mjs";
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -31,7 +31,27 @@ const mainTgz = path.join(DIST, `${pkg.name}-${pkg.version}.tgz`);
 const platformPkg = `${pkg.napi.binaryName}-${host.key}`;
 const platformTgz = path.join(DIST, `${platformPkg}-${pkg.version}.tgz`);
 const haveTarballs = existsSync(mainTgz) && existsSync(platformTgz);
-const skip = haveTarballs ? false : `no ${path.relative(ROOT, mainTgz)} and ${path.relative(ROOT, platformTgz)}: run \`npm run pack:local\``;
+
+/** The newest source file the tarballs are made from, when it is newer than they are. */
+function newerSource() {
+  const packed = Math.min(statSync(mainTgz).mtimeMs, statSync(platformTgz).mtimeMs);
+  let newest = null;
+  const visit = (rel) => {
+    const abs = path.join(ROOT, rel);
+    if (!existsSync(abs)) return;
+    const st = statSync(abs);
+    if (st.isDirectory()) for (const f of readdirSync(abs)) visit(path.join(rel, f));
+    else if (st.mtimeMs > packed && (!newest || st.mtimeMs > newest.mtimeMs)) newest = { rel, mtimeMs: st.mtimeMs };
+  };
+  for (const rel of ["package.json", "index.js", "index.mjs", "index.d.ts", "js", "bin", "src", "Cargo.toml", "Cargo.lock"]) visit(rel);
+  return newest && newest.rel;
+}
+const stale = haveTarballs && newerSource();
+const skip = !haveTarballs
+  ? `no ${path.relative(ROOT, mainTgz)} and ${path.relative(ROOT, platformTgz)}: run \`npm run pack:local\``
+  : stale
+    ? `dist/ is older than ${stale}: run \`npm run pack:local\` (npm test does)`
+    : false;
 
 /** PATH without any folder that holds cargo or rustc (rustup's ~/.cargo/bin, a system Rust). */
 function pathWithoutRust() {
