@@ -568,6 +568,24 @@ function defineSuite(dialect) {
       await ctx.rows("nothing written");
     });
 
+    parity("hostile input: the same answers, nothing half-written", async (ctx) => {
+      await ctx.signUp("h@x.com");
+      const cookie = cookieOf((await ctx.post("sign in", "/sign-in/email", { email: "h@x.com", password: PW })).setCookies);
+      await ctx.post("a 10 000-digit code", "/sign-in/email-otp", { email: "h@x.com", otp: "1".repeat(10000) });
+      await ctx.post("a numeric code", "/sign-in/email-otp", { email: "h@x.com", otp: 123456 });
+      await ctx.post("empty email and code", "/sign-in/email-otp", { email: "", otp: "" });
+      await ctx.post("image null", "/sign-in/email-otp", { email: "h@x.com", otp: "1", image: null });
+      await ctx.post("a 700-character email", "/email-otp/verify-email", { email: "a@x.com".repeat(100), otp: "1" });
+      await ctx.post("an empty code", "/email-otp/check-verification-otp", { email: "h@x.com", type: "sign-in", otp: "" });
+      await ctx.post("a 200-character password", "/email-otp/reset-password", { email: "h@x.com", otp: "1", password: "x".repeat(200) });
+      await ctx.post("extra keys", "/email-otp/send-verification-otp", { email: "h@x.com", type: "sign-in", extra: { a: 1 } });
+      await ctx.post("newEmail an object", "/email-otp/request-email-change", { newEmail: { a: 1 } }, { cookie });
+      await ctx.post("otp null", "/email-otp/change-email", { newEmail: "n@x.com", otp: null }, { cookie });
+      await ctx.send("invalid JSON", "POST", "/sign-in/email-otp", { json: "{", headers: TRUSTED });
+      await ctx.send("a form body", "POST", "/email-otp/send-verification-otp", { form: { email: "h@x.com", type: "sign-in" }, headers: TRUSTED });
+      await ctx.rows("one sign-in code stored");
+    });
+
     parity("auth.api: createVerificationOTP / getVerificationOTP, HTTP cannot reach them", async (ctx) => {
       const code = await ctx.api("createVerificationOTP", (api) => api.createVerificationOTP({ body: { email: "API@x.com", type: "email-verification" } }));
       assert.match(code, /^\d{6}$/);
