@@ -1,6 +1,6 @@
 // Fail closed on plugins and options this version does not serve (issue 23, item 1): a plugin
-// the engine would ignore drops the checks it adds (twoFactor: no second factor; multiSession:
-// no device sessions), so betterAuth() refuses to start unless the app lists it in
+// the engine would ignore drops the checks it adds (anonymous: guest sessions without its
+// checks; multiSession: no device sessions), so betterAuth() refuses to start unless the app lists it in
 // advanced.unservedPlugins / advanced.unservedOptions; then it starts and warns once per item.
 // Better Auth's own jwt()/bearer() objects (from better-auth/plugins) are served like ours.
 import "./helpers/env.mjs";
@@ -60,7 +60,6 @@ const isRefusal = (...names) => (e) => {
 
 describe("plugins this version does not serve", () => {
   const cases = [
-    ["two-factor", () => twoFactor()],
     ["anonymous", () => anonymous()],
     ["phone-number", () => phoneNumber({ sendOTP() {} })],
     ["multi-session", () => multiSession()],
@@ -83,10 +82,10 @@ describe("plugins this version does not serve", () => {
     });
   }
 
-  test("twoFactor() and multiSession() together: one error naming both; opting in one still refuses the other", () => {
-    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), multiSession()] })), isRefusal(`"two-factor"`, `"multi-session"`));
-    assert.throws(() => betterAuth(opts({ plugins: [twoFactor(), multiSession()], advanced: { unservedPlugins: ["multi-session"] } })), (e) => {
-      assert.ok(e.message.includes(`"two-factor"`));
+  test("anonymous() and multiSession() together: one error naming both; opting in one still refuses the other", () => {
+    assert.throws(() => betterAuth(opts({ plugins: [anonymous(), multiSession()] })), isRefusal(`"anonymous"`, `"multi-session"`));
+    assert.throws(() => betterAuth(opts({ plugins: [anonymous(), multiSession()], advanced: { unservedPlugins: ["multi-session"] } })), (e) => {
+      assert.ok(e.message.includes(`"anonymous"`));
       assert.ok(!e.message.includes(`"multi-session"`), e.message);
       return true;
     });
@@ -99,6 +98,16 @@ describe("plugins this version does not serve", () => {
     assert.equal(typeof auth.api.userHasPermission, "function");
     assert.equal(typeof auth.api.signInUsername, "function");
     assert.equal(typeof auth.api.isUsernameAvailable, "function");
+  });
+
+  test("twoFactor() is served now (Better Auth's object and ours); its unserved OTP method is refused", () => {
+    for (const make of [twoFactor, ours.twoFactor]) {
+      const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins: [make()] })));
+      assert.deepEqual(warnings, []);
+      assert.equal(typeof auth.api.enableTwoFactor, "function");
+      assert.equal(typeof auth.api.verifyTOTP, "function");
+      assert.throws(() => betterAuth(opts({ plugins: [make({ otpOptions: { sendOTP() {} } })] })), /otpOptions\.sendOTP/);
+    }
   });
 
   test("magicLink() and emailOTP() are served now, Better Auth's objects and ours", () => {
@@ -196,7 +205,7 @@ describe("options this version does not serve", () => {
   });
 
   test("plugins and options together: one error lists both", () => {
-    assert.throws(() => betterAuth(opts({ plugins: [twoFactor()], socialProviders: { google: { clientId: "a", clientSecret: "b" } } })), isRefusal(`"two-factor"`, "`socialProviders`"));
+    assert.throws(() => betterAuth(opts({ plugins: [anonymous()], socialProviders: { google: { clientId: "a", clientSecret: "b" } } })), isRefusal(`"anonymous"`, "`socialProviders`"));
   });
 });
 

@@ -11,6 +11,7 @@ export {
 } from "./plugins/email-otp";
 import type { EmailOTPAPI } from "./plugins/email-otp";
 import type { UsernameAPI } from "./plugins/username";
+import type { TwoFactorAPI } from "./plugins/two-factor";
 
 export type { PluginDescriptor } from "./plugins/descriptor";
 export { bearer } from "./plugins/bearer";
@@ -25,6 +26,7 @@ export {
   type UserWithRole,
 } from "./plugins/admin";
 export { username, USERNAME_ERROR_CODES, type UsernameOptions, type UsernameAPI } from "./plugins/username";
+export { twoFactor, TWO_FACTOR_ERROR_CODES, type TwoFactorOptions, type TwoFactorAPI } from "./plugins/two-factor";
 export {
   magicLink,
   type MagicLinkOptions,
@@ -61,4 +63,5 @@ export interface PluginAPIs {
   "magic-link": MagicLinkAPI;
   "email-otp": EmailOTPAPI;
   username: UsernameAPI;
+  "two-factor": TwoFactorAPI;
 }

@@ -11,6 +11,7 @@ const { admin } = require("./plugins/admin.js");
 const { magicLink } = require("./plugins/magic-link.js");
 const { emailOTP } = require("./plugins/email-otp.js");
 const { username } = require("./plugins/username.js");
+const { twoFactor } = require("./plugins/two-factor.js");
 const { createAccessControl, role } = require("./plugins/access.js");
 
-module.exports = { bearer, jwt, admin, username, magicLink, emailOTP, createAccessControl, role };
+module.exports = { bearer, jwt, admin, username, twoFactor, magicLink, emailOTP, createAccessControl, role };

@@ -315,6 +315,11 @@ impl Endpoint {
         if let Ok(Output::Json(body)) = &mut result {
             crate::plugins::after_endpoint(call, self.path(), body);
         }
+        if let Ok(Output::Json(body)) = &mut result
+            && let Err(e) = crate::plugins::after_endpoint_mut(call, self.path(), body).await
+        {
+            result = Err(e);
+        }
         if let Ok(Output::Json(body)) = &result
             && let Err(e) = crate::plugins::after_endpoint_async(call, self.path(), body).await
         {

@@ -155,6 +155,7 @@ impl NativeAuth {
             let timeout = (ctx.config.callback_timeout_ms > 0).then(|| std::time::Duration::from_millis(ctx.config.callback_timeout_ms));
             ctx = ctx.with_callbacks(Callbacks::new(Arc::new(JsBridge { tsfn }), names).with_timeout(timeout));
         }
+        crate::plugins::refuse_callbacks(&ctx.config.plugins, &|name| ctx.callbacks.has(name)).map_err(|e| Error::new(Status::InvalidArg, e.0))?;
         Ok(Self { ctx: Arc::new(ctx) })
     }
 

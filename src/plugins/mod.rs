@@ -28,10 +28,11 @@ pub mod jwt;
 pub mod magic_link;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod two_factor;
 pub mod username;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.
-pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN, &magic_link::PLUGIN, &email_otp::PLUGIN];
+pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN, &magic_link::PLUGIN, &email_otp::PLUGIN, &two_factor::PLUGIN];
 
 /// The future a plugin endpoint returns.
 pub type EndpointFuture<'c> = Pin<Box<dyn Future<Output = AuthResult<Output>> + Send + 'c>>;
@@ -149,6 +150,23 @@ pub trait Plugin: Send + Sync + 'static {
     /// (email OTP's `sendVerificationOnSignUp` mails a code after `/sign-up/*`). `path` is the
     /// endpoint's. An error becomes the call's answer, as a throwing after-hook's does.
     async fn after_endpoint_async(&self, _call: &mut Call<'_>, _path: &str, _body: &Value) -> AuthResult<()> {
+        Ok(())
+    }
+
+    /// After an endpoint answered JSON (after [`Plugin::after_endpoint`], before
+    /// [`Plugin::after_endpoint_async`]): a Better Auth plugin after-hook that works with the
+    /// store and may replace the answer (`body`), drop or add `Set-Cookie` entries in
+    /// `call.out` (`ResponseHeaders::set_cookie` drops earlier entries of a name, as
+    /// `expireCookie`), and clear `call.new_session` (`setNewSession(null)`); the two-factor
+    /// sign-in interception. An error becomes the call's answer.
+    async fn after_endpoint_mut(&self, _call: &mut Call<'_>, _path: &str, _body: &mut Value) -> AuthResult<()> {
+        Ok(())
+    }
+
+    /// Refuses, when `betterAuth()` runs, JS functions the app set in the plugin's options that
+    /// the engine does not serve (`has(name)`: the callback of that [`Descriptor::callbacks`]
+    /// name was set): an error instead of a silently ignored option.
+    fn refuse_callbacks(&self, _has: &dyn Fn(&str) -> bool) -> Result<(), ConfigError> {
         Ok(())
     }
 
@@ -314,6 +332,20 @@ pub async fn after_endpoint_async(call: &mut Call<'_>, path: &str, body: &Value)
         p.after_endpoint_async(call, path, body).await?;
     }
     Ok(())
+}
+
+/// Runs the plugins' [`Plugin::after_endpoint_mut`] hooks (the first error stops them).
+pub async fn after_endpoint_mut(call: &mut Call<'_>, path: &str, body: &mut Value) -> AuthResult<()> {
+    let ctx = call.ctx;
+    for p in ctx.config.plugins.iter() {
+        p.after_endpoint_mut(call, path, body).await?;
+    }
+    Ok(())
+}
+
+/// Runs the plugins' [`Plugin::refuse_callbacks`] checks.
+pub fn refuse_callbacks(plugins: &Plugins, has: &dyn Fn(&str) -> bool) -> Result<(), ConfigError> {
+    plugins.iter().try_for_each(|p| p.refuse_callbacks(has))
 }
 
 /// The plugin that sends the core's verification emails, when one does (see

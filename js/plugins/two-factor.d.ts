@@ -1,0 +1,62 @@
+import type { PluginDescriptor } from "./descriptor";
+
+export interface TwoFactorOptions {
+  /** TOTP issuer of `/two-factor/enable`'s URI. Default `appName`. */
+  issuer?: string;
+  /** Table name. Default `"twoFactor"`. */
+  twoFactorTable?: string;
+  /** Enable 2FA at `/two-factor/enable` without a first TOTP verification. */
+  skipVerificationOnEnable?: boolean;
+  /** Password optional for users without a credential password. */
+  allowPasswordless?: boolean;
+  /** Seconds the `two_factor` challenge lives. Default 600. */
+  twoFactorCookieMaxAge?: number;
+  /** Seconds a trusted device stays trusted. Default 30 days. */
+  trustDeviceMaxAge?: number;
+  accountLockout?: { enabled?: boolean; maxFailedAttempts?: number; durationSeconds?: number };
+  totpOptions?: { digits?: 6 | 8; period?: number; disable?: boolean; allowPasswordless?: boolean };
+  /** Not served by better-auth-rs yet: setting `sendOTP` makes `betterAuth()` throw. */
+  otpOptions?: { period?: number; digits?: number; allowedAttempts?: number; storeOTP?: "plain" | "encrypted" | "hashed" };
+  backupCodeOptions?: {
+    amount?: number;
+    length?: number;
+    storeBackupCodes?: "plain" | "encrypted";
+    allowPasswordless?: boolean;
+  };
+}
+
+export type ErrorCodes<K extends string> = { readonly [P in K]: { readonly code: P; readonly message: string } };
+
+export declare const TWO_FACTOR_ERROR_CODES: ErrorCodes<
+  | "OTP_NOT_ENABLED"
+  | "OTP_HAS_EXPIRED"
+  | "TOTP_NOT_ENABLED"
+  | "TWO_FACTOR_NOT_ENABLED"
+  | "BACKUP_CODES_NOT_ENABLED"
+  | "INVALID_BACKUP_CODE"
+  | "INVALID_CODE"
+  | "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE"
+  | "INVALID_TWO_FACTOR_COOKIE"
+  | "OTP_NOT_CONFIGURED"
+  | "TOTP_NOT_CONFIGURED"
+  | "TOTP_ALREADY_ENABLED"
+  | "ACCOUNT_TEMPORARILY_LOCKED"
+>;
+
+export declare function twoFactor(options?: TwoFactorOptions): PluginDescriptor<"two-factor", TwoFactorOptions> & {
+  $ERROR_CODES: typeof TWO_FACTOR_ERROR_CODES;
+};
+
+type Call<B> = (ctx: { body: B; headers?: HeadersInit; asResponse?: boolean; returnHeaders?: boolean }) => Promise<any>;
+
+/** `auth.api` methods added by `twoFactor()`. */
+export interface TwoFactorAPI {
+  enableTwoFactor: Call<{ password?: string; method?: "otp" | "totp"; issuer?: string }>;
+  disableTwoFactor: Call<{ password?: string }>;
+  getTOTPURI: Call<{ password?: string }>;
+  verifyTOTP: Call<{ code: string; trustDevice?: boolean }>;
+  generateBackupCodes: Call<{ password?: string }>;
+  verifyBackupCode: Call<{ code: string; disableSession?: boolean; trustDevice?: boolean }>;
+  generateTOTP: Call<{ secret: string }>;
+  viewBackupCodes: Call<{ userId: string }>;
+}
