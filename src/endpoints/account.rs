@@ -144,12 +144,14 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
     };
     if let Some(u) = &updated {
         super::db_hooks::after(call, "user", "update", super::db_hooks::user_data(call, u)).await?;
+    }
+    // Better Auth re-sends the session cookie (same token), then the cache with the updated user
+    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, None, ctx.config.session.expires_in);
+    if let Some(u) = &updated {
         let dr = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
         let schema = &ctx.config.schema;
         cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, &session_json(&session, &schema.session), &user_json(u, &schema.user), dr, ctx.now());
     }
-    // Better Auth re-sends the session cookie (same token) with the updated user
-    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, None, ctx.config.session.expires_in);
     Ok(json!({ "status": true }))
 }
 

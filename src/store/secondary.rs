@@ -44,7 +44,7 @@ fn s_of(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::to_string)
 }
 
-fn session_from(v: &Value) -> Session {
+pub(crate) fn session_from(v: &Value) -> Session {
     let mut extra = Map::new();
     if let Value::Object(m) = v {
         for (k, x) in m {
@@ -66,7 +66,7 @@ fn session_from(v: &Value) -> Session {
     }
 }
 
-fn user_from(v: &Value) -> User {
+pub(crate) fn user_from(v: &Value) -> User {
     let mut extra = Map::new();
     if let Value::Object(m) = v {
         for (k, x) in m {

@@ -139,7 +139,8 @@ impl Caller {
 /// `getAuthoritativeSessionFromCtx` does (refreshing it and writing the cookie cache like
 /// `/get-session`); no session is a 401 with an empty body.
 async fn admin_session(call: &mut Call<'_>) -> AuthResult<Caller> {
-    optional_session(call).await?.ok_or_else(|| AuthError::empty("UNAUTHORIZED"))
+    let found = crate::endpoints::guard::middleware_read(call, true).await?;
+    found.map(|v| Caller::of(&v)).ok_or_else(|| AuthError::empty("UNAUTHORIZED"))
 }
 
 /// `getAuthoritativeSessionFromCtx`: the caller or `None`.

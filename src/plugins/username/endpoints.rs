@@ -14,11 +14,8 @@ fn plugin<'a>(call: &Call<'a>) -> AuthResult<&'a UsernamePlugin> {
 pub(super) async fn session_user(call: &mut Call<'_>) -> AuthResult<Option<User>> {
     match require_session(call, Guard::Session).await {
         Ok((_, u)) => Ok(Some(u)),
-        Err(e) if e.status() == 401 => {
-            // a failed lookup here only means "no session"; the endpoint answers for itself
-            call.out = crate::http::ResponseHeaders::default();
-            Ok(None)
-        }
+        // no session: the hook goes on (the read's cookie clean-up is kept, as Better Auth's)
+        Err(e) if e.status() == 401 => Ok(None),
         Err(e) => Err(e),
     }
 }
