@@ -12,61 +12,51 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import { IMPLS, SECRET, BASE_URL, tempDbFile } from "./helpers/impls.mjs";
-import { Ctx, compareRuns, cookieHeader, REFERENCE } from "./helpers/observe.mjs";
+import { Ctx, compareRuns, cookieHeader } from "./helpers/observe.mjs";
+import { dialectsFrom, loadImpl, openDatabase } from "./helpers/dialects.mjs";
 
 const require = createRequire(import.meta.url);
 const { username } = require("better-auth/plugins");
 const ORIGIN = { origin: BASE_URL };
 const PW = "correct-horse-battery";
+const DIALECTS = dialectsFrom(process.env.BA_RS_USERNAME_DBS);
 
-async function makeAuth(kind, file, pluginOptions = {}, extra = {}) {
-  const options = {
-    secret: SECRET,
-    baseURL: BASE_URL,
-    logger: { disabled: true },
-    emailAndPassword: { enabled: true },
-    plugins: [username(pluginOptions)],
-    ...extra,
-  };
-  if (kind === REFERENCE) {
-    const db = new Database(file);
-    options.database = db;
-    const { getMigrations } = await import("better-auth/db/migration");
-    await (await getMigrations(options)).runMigrations();
-    const { betterAuth } = await import("better-auth");
-    return { auth: betterAuth(options), rows: (sql) => db.prepare(sql).all(), close: () => db.close() };
-  }
-  const { betterAuth } = require("../index.js");
-  const auth = betterAuth({ ...options, database: file });
-  let reader;
-  return {
-    auth,
-    rows: (sql) => (reader ??= new Database(file, { readonly: true })).prepare(sql).all(),
-    close: () => reader?.close(),
-  };
-}
-
-/** Runs `seq(ctx, rows)` for every implementation on a fresh database and compares the runs. */
-async function parity(seq, pluginOptions, extra) {
+/** Runs `seq(ctx, rows)` for every implementation on a fresh database of `dialect` and compares the runs. */
+async function parityOn(dialect, seq, pluginOptions = {}, extra = {}) {
   const runs = [];
   for (const kind of IMPLS) {
-    const { file, cleanup } = tempDbFile("username");
-    const { auth, rows, close } = await makeAuth(kind, file, pluginOptions, extra);
-    const ctx = new Ctx(kind, auth);
+    const db = await openDatabase(dialect, "username");
     try {
-      await seq(ctx, rows);
+      const { betterAuth, migrate } = await loadImpl(kind);
+      const options = {
+        secret: SECRET,
+        baseURL: BASE_URL,
+        logger: { disabled: true },
+        emailAndPassword: { enabled: true },
+        plugins: [username(pluginOptions)],
+        ...extra,
+        database: db.forAuth(kind),
+      };
+      const auth = betterAuth(options);
+      await migrate(options, auth);
+      const ctx = new Ctx(kind, auth);
+      // rows in a fixed order, column names as the schema has them
+      const rows = (sql) => db.query(sql.replaceAll('"', dialect === "mysql" ? "`" : '"'));
+      await seq(ctx, rows, auth);
+      runs.push(ctx);
     } finally {
-      close();
-      cleanup();
+      await db.cleanup();
     }
-    runs.push(ctx);
   }
   compareRuns(runs);
-  return runs;
+}
+
+async function parity(seq, pluginOptions, extra) {
+  for (const d of DIALECTS) await parityOn(d, seq, pluginOptions, extra);
 }
 
 const post = (ctx, label, path, json, cookie) => ctx.send(label, "POST", path, { json, headers: { ...ORIGIN, ...(cookie ? { cookie } : {}) } });
-const userRows = (rows) => rows(`select email, username, displayUsername from "user" order by email`);
+const userRows = (rows) => rows(`select email, username, "displayUsername" from "user" order by email`);
 
 describe("username plugin: parity with better-auth", () => {
   test("sign-up: normalized username and display name, taken, invalid, only a display name", async () => {
@@ -82,9 +72,9 @@ describe("username plugin: parity with better-auth", () => {
       await post(ctx, "only a display name", "/sign-up/email", { name: "C", email: "c@x.com", password: PW, displayUsername: "Charlie.C" });
       await post(ctx, "an invalid display name is not a username", "/sign-up/email", { name: "D", email: "d@x.com", password: PW, displayUsername: "D d" });
       await post(ctx, "no username at all", "/sign-up/email", { name: "E", email: "e@x.com", password: PW });
-      ctx.record("rows", userRows(rows));
+      ctx.record("rows", await userRows(rows));
       assert.deepEqual(
-        userRows(rows).filter((r) => r.username),
+        (await userRows(rows)).filter((r) => r.username),
         [
           { email: "a@x.com", username: "alice_01", displayUsername: "Alice_01" },
           { email: "c@x.com", username: "charlie.c", displayUsername: "Charlie.C" },
@@ -126,8 +116,8 @@ describe("username plugin: parity with better-auth", () => {
       await post(ctx, "update to bob's name", "/update-user", { username: "BOB" }, cookie);
       await post(ctx, "update to its own name", "/update-user", { username: "newname" }, cookie);
       await post(ctx, "update to an invalid name", "/update-user", { username: "x" }, cookie);
-      ctx.record("rows", userRows(rows));
-      assert.deepEqual(userRows(rows)[0], { email: "a@x.com", username: "newname", displayUsername: "alice" });
+      ctx.record("rows", await userRows(rows));
+      assert.deepEqual((await userRows(rows))[0], { email: "a@x.com", username: "newname", displayUsername: "alice" });
     });
   });
 
@@ -141,8 +131,8 @@ describe("username plugin: parity with better-auth", () => {
         await post(ctx, "immutable", "/update-user", { username: "other-name" }, cookie);
         await post(ctx, "same name passes", "/update-user", { username: "AL-ICE" }, cookie);
         await post(ctx, "sign-in with the normalized name", "/sign-in/username", { username: "al-ice", password: PW });
-        ctx.record("rows", rows(`select email, username from "user"`));
-        assert.deepEqual(rows(`select username from "user"`), [{ username: "AL-ICE" }]);
+        ctx.record("rows", await rows(`select email, username from "user"`));
+        assert.deepEqual(await rows(`select username from "user"`), [{ username: "AL-ICE" }]);
       },
       {
         immutableUsername: true,
@@ -161,10 +151,46 @@ describe("username plugin: parity with better-auth", () => {
         await post(ctx, "display refused", "/sign-up/email", { name: "B", email: "b@x.com", password: PW, username: "other", displayUsername: "no" });
         await post(ctx, "case matters for sign-in", "/sign-in/username", { username: "mixedcase", password: PW });
         await post(ctx, "exact case signs in", "/sign-in/username", { username: "MixedCase", password: PW });
-        ctx.record("rows", userRows(rows));
+        ctx.record("rows", await userRows(rows));
       },
       { usernameNormalization: false, displayUsernameValidator: (d) => d.length > 3 },
     );
+  });
+});
+
+test("the official usernameClient drives sign-up, availability and sign-in by username", async () => {
+  const { createAuthClient } = await import("better-auth/client");
+  const { usernameClient } = await import("better-auth/client/plugins");
+  await parity(async (ctx, rows, auth) => {
+    let cookie = "";
+    const client = createAuthClient({
+      baseURL: `${BASE_URL}/api/auth`,
+      plugins: [usernameClient()],
+      fetchOptions: {
+        customFetchImpl: async (url, init) => {
+          const headers = new Headers(init?.headers);
+          headers.set("origin", BASE_URL);
+          if (cookie) headers.set("cookie", cookie);
+          const res = await auth.handler(new Request(url, { ...init, headers }));
+          const set = res.headers.getSetCookie();
+          if (set.length) cookie = cookieHeader(set);
+          return res;
+        },
+      },
+    });
+    const up = await client.signUp.email({ name: "A", email: "a@x.com", password: PW, username: "Client_User" });
+    ctx.record("client sign-up", { data: up.data, error: up.error });
+    assert.equal(up.data?.user?.username, "client_user");
+    ctx.record("client availability", await client.isUsernameAvailable({ username: "client_user" }));
+    cookie = "";
+    const bad = await client.signIn.username({ username: "client_user", password: "wrong-password-1" });
+    ctx.record("client wrong password", { data: bad.data, error: bad.error && { status: bad.error.status, code: bad.error.code, message: bad.error.message } });
+    const ok = await client.signIn.username({ username: "CLIENT_USER", password: PW });
+    ctx.record("client sign-in", { data: ok.data, error: ok.error });
+    const s = await client.getSession();
+    ctx.record("client session", s.data);
+    assert.equal(s.data?.user?.username, "client_user");
+    ctx.record("rows", await userRows(rows));
   });
 });
 
