@@ -5,8 +5,8 @@
 // identifiers) are replaced by placeholders before the runs are compared; TOTP codes are
 // computed here from the secret in the URI (RFC 6238 over HMAC-SHA1, node:crypto).
 //
-// Not served (refused by betterAuth()): the OTP method (otpOptions.sendOTP, send-otp/verify-otp)
-// and custom backup-code/OTP functions.
+// Not served (refused by betterAuth()): custom backup-code functions and custom storeOTP
+// functions. The OTP method calls the app's otpOptions.sendOTP (the codes are captured here).
 import "./helpers/env.mjs";
 
 import { test, describe } from "node:test";
@@ -314,6 +314,67 @@ describe("twoFactor plugin: parity with better-auth", () => {
   });
 });
 
+describe("twoFactor plugin: the OTP method (otpOptions.sendOTP)", () => {
+  const sent = [];
+  const otpOptions = (extra = {}) => ({ otpOptions: { sendOTP: ({ user, otp }) => void sent.push({ email: user.email, otp }), ...extra } });
+  const lastOtp = () => sent.at(-1).otp;
+
+  for (const storeOTP of ["plain", "hashed", "encrypted"]) {
+    test(`enable by OTP, sign-in challenge, send-otp / verify-otp, attempts (storeOTP: ${storeOTP})`, async () => {
+      await parity(async (ctx, rows) => {
+        const jar = new Jar();
+        await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
+        const e = await post(ctx, "enable (otp)", "/two-factor/enable", { password: PW, method: "otp" }, jar);
+        assert.deepEqual(e.json, { method: "otp" });
+        ctx.record("rows after enable", { tf: rows(`select count(*) as n from "twoFactor"`), user: rows(`select twoFactorEnabled from "user"`) });
+        await post(ctx, "send-otp (session mode)", "/two-factor/send-otp", {}, jar);
+        ctx.record("sent", { count: sent.length > 0, digits: /^\d{6}$/.test(lastOtp()) });
+        ctx.record("otp row", rows(`select length(value) as len, substr(value, -2) as tail from verification where identifier like '2fa-otp-%'`));
+        await post(ctx, "verify-otp (session mode)", "/two-factor/verify-otp", { code: lastOtp() }, jar);
+        const b = new Jar();
+        const si = await post(ctx, "sign-in", "/sign-in/email", { email: "a@x.com", password: PW }, b);
+        assert.deepEqual(si.json.twoFactorMethods, ["otp"]);
+        await post(ctx, "verify-otp before send", "/two-factor/verify-otp", { code: "123456" }, b);
+        await post(ctx, "send-otp (sign-in)", "/two-factor/send-otp", undefined, b);
+        assert.equal(sent.at(-1).email, "a@x.com");
+        const good = lastOtp();
+        const bad = good === "000000" ? "111111" : "000000";
+        await post(ctx, "verify-otp: wrong", "/two-factor/verify-otp", { code: bad }, b);
+        ctx.record("counter", rows(`select substr(value, -2) as tail from verification where identifier like '2fa-otp-%'`));
+        const ok = await post(ctx, "verify-otp", "/two-factor/verify-otp", { code: good, trustDevice: true }, b);
+        assert.equal(ok.status, 200, ok.text);
+        assert.ok(b.has("better-auth.session_token") && b.has("better-auth.trust_device"));
+        const b2 = new Jar();
+        await post(ctx, "sign-in 2", "/sign-in/email", { email: "a@x.com", password: PW }, b2);
+        await post(ctx, "send-otp 2", "/two-factor/send-otp", {}, b2);
+        const good2 = lastOtp();
+        const bad2 = good2 === "000000" ? "111111" : "000000";
+        for (let i = 1; i <= 5; i++) await post(ctx, `verify-otp failure ${i}`, "/two-factor/verify-otp", { code: bad2 }, b2);
+        await post(ctx, "verify-otp after 5 failures (right code)", "/two-factor/verify-otp", { code: good2 }, b2);
+        await post(ctx, "verify-otp: consumed", "/two-factor/verify-otp", { code: good2 }, b2);
+        await post(ctx, "disable", "/two-factor/disable", { password: PW }, jar);
+      }, otpOptions({ storeOTP }));
+    });
+  }
+
+  test("verify-otp enables 2FA in session mode and re-issues the session", async () => {
+    await parity(async (ctx, rows) => {
+      const jar = new Jar();
+      await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
+      await post(ctx, "send-otp: 2FA off", "/two-factor/send-otp", {}, jar);
+      const v = await post(ctx, "verify-otp: enables", "/two-factor/verify-otp", { code: lastOtp() }, jar);
+      assert.equal(v.json.user.twoFactorEnabled, true);
+      ctx.record("user", rows(`select twoFactorEnabled from "user"`));
+      await post(ctx, "send-otp: no session, no cookie", "/two-factor/send-otp", {});
+    }, otpOptions());
+    await parity(async (ctx) => {
+      const jar = new Jar();
+      await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
+      await post(ctx, "send-otp: not configured", "/two-factor/send-otp", {}, jar);
+    });
+  });
+});
+
 describe("twoFactor plugin: rows shared with better-auth", () => {
   test("secrets and backup codes written by either package are read by the other", async () => {
     if (!IMPLS.includes(REFERENCE) || !IMPLS.includes("ours")) return;
@@ -418,13 +479,13 @@ describe("twoFactor plugin: the official client", () => {
 });
 
 describe("twoFactor plugin: options better-auth-rs does not serve", () => {
-  test("otpOptions.sendOTP and custom backup-code functions make betterAuth() throw", () => {
+  test("custom backup-code and OTP storage functions make betterAuth() throw", () => {
     const { betterAuth } = require("../index.js");
     const { twoFactor: ours } = require("../js/plugins/two-factor.js");
     const { file, cleanup } = tempDbFile("two-factor-refused");
     try {
       for (const make of [twoFactor, ours]) {
-        assert.throws(() => betterAuth({ secret: SECRET, database: file, plugins: [make({ otpOptions: { sendOTP: async () => {} } })] }), /otpOptions\.sendOTP/);
+        assert.throws(() => betterAuth({ secret: SECRET, database: file, plugins: [make({ otpOptions: { storeOTP: { hash: async (s) => s } } })] }), /storeOTP/);
         assert.throws(
           () => betterAuth({ secret: SECRET, database: file, plugins: [make({ backupCodeOptions: { customBackupCodesGenerate: () => ["a"] } })] }),
           /customBackupCodesGenerate/,
@@ -434,7 +495,7 @@ describe("twoFactor plugin: options better-auth-rs does not serve", () => {
           /storeBackupCodes/,
         );
       }
-      assert.ok(betterAuth({ secret: SECRET, database: file, plugins: [ours({ otpOptions: { period: 5 } })] }));
+      assert.ok(betterAuth({ secret: SECRET, database: file, plugins: [ours({ otpOptions: { period: 5, sendOTP: () => {} } })] }));
     } finally {
       cleanup();
     }

@@ -100,13 +100,13 @@ describe("plugins this version does not serve", () => {
     assert.equal(typeof auth.api.isUsernameAvailable, "function");
   });
 
-  test("twoFactor() is served now (Better Auth's object and ours); its unserved OTP method is refused", () => {
+  test("twoFactor() is served now (Better Auth's object and ours); its unserved custom backup-code generator is refused", () => {
     for (const make of [twoFactor, ours.twoFactor]) {
       const [auth, warnings] = captureWarn(() => betterAuth(opts({ plugins: [make()] })));
       assert.deepEqual(warnings, []);
       assert.equal(typeof auth.api.enableTwoFactor, "function");
       assert.equal(typeof auth.api.verifyTOTP, "function");
-      assert.throws(() => betterAuth(opts({ plugins: [make({ otpOptions: { sendOTP() {} } })] })), /otpOptions\.sendOTP/);
+      assert.throws(() => betterAuth(opts({ plugins: [make({ backupCodeOptions: { customBackupCodesGenerate: () => [] } })] })), /customBackupCodesGenerate/);
     }
   });
 

@@ -15,8 +15,14 @@ export interface TwoFactorOptions {
   trustDeviceMaxAge?: number;
   accountLockout?: { enabled?: boolean; maxFailedAttempts?: number; durationSeconds?: number };
   totpOptions?: { digits?: 6 | 8; period?: number; disable?: boolean; allowPasswordless?: boolean };
-  /** Not served by better-auth-rs yet: setting `sendOTP` makes `betterAuth()` throw. */
-  otpOptions?: { period?: number; digits?: number; allowedAttempts?: number; storeOTP?: "plain" | "encrypted" | "hashed" };
+  /** The OTP method: `sendOTP` delivers the code (email, SMS); `period` in minutes (3). Custom `storeOTP` functions are not served. */
+  otpOptions?: {
+    sendOTP?: (data: { user: Record<string, any> & { id: string; email: string }; otp: string }, ctx?: unknown) => void | Promise<void>;
+    period?: number;
+    digits?: number;
+    allowedAttempts?: number;
+    storeOTP?: "plain" | "encrypted" | "hashed";
+  };
   backupCodeOptions?: {
     amount?: number;
     length?: number;
@@ -57,6 +63,8 @@ export interface TwoFactorAPI {
   verifyTOTP: Call<{ code: string; trustDevice?: boolean }>;
   generateBackupCodes: Call<{ password?: string }>;
   verifyBackupCode: Call<{ code: string; disableSession?: boolean; trustDevice?: boolean }>;
+  sendTwoFactorOTP: Call<{ trustDevice?: boolean } | undefined>;
+  verifyTwoFactorOTP: Call<{ code: string; trustDevice?: boolean }>;
   generateTOTP: Call<{ secret: string }>;
   viewBackupCodes: Call<{ userId: string }>;
 }

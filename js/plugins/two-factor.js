@@ -3,8 +3,8 @@
  * `better-auth-rs/plugins/two-factor`: the `twoFactor()` plugin descriptor (behaviour in
  * src/plugins/two_factor/: the `twoFactor` table, enable/disable, TOTP, backup codes, the
  * sign-in interception with the `two_factor` and `trust_device` cookies, the account lock-out).
- * The OTP method (`otpOptions.sendOTP`) and custom backup-code/OTP functions are not served:
- * `betterAuth()` refuses them.
+ * `otpOptions.sendOTP` stays in JS and is called by the engine; custom backup-code and OTP
+ * storage functions are not served: `betterAuth()` refuses them.
  */
 const { defineErrorCodes } = require("../errors.js");
 

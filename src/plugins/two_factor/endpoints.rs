@@ -266,7 +266,12 @@ pub async fn enable(call: &mut Call<'_>) -> AuthResult<Value> {
     let (session, user) = require_session(call, Guard::Sensitive).await?;
     check_password(call, &user.id, p.passwordless, b.get("password").and_then(Value::as_str)).await?;
     if b.get("method").and_then(Value::as_str) == Some("otp") {
-        return Err(err("BAD_REQUEST", "OTP_NOT_CONFIGURED"));
+        if !call.ctx.callbacks.has(super::SEND_OTP) {
+            return Err(err("BAD_REQUEST", "OTP_NOT_CONFIGURED"));
+        }
+        let updated = set_enabled(call, &user, true).await?;
+        reissue(call, &session, &updated).await?;
+        return Ok(json!({ "method": "otp" }));
     }
     if p.totp_disabled {
         return Err(err("BAD_REQUEST", "TOTP_NOT_CONFIGURED"));
@@ -491,4 +496,101 @@ pub async fn view_backup_codes(call: &mut Call<'_>) -> AuthResult<Value> {
     let Some(row) = rows::find_by_user(call.ctx.sql().await?, &user_id).await? else { return Err(err("BAD_REQUEST", "BACKUP_CODES_NOT_ENABLED")) };
     let Some(codes) = backup_codes::decode(&row.backup_codes, &secret(call), p.codes_plain)? else { return Err(err("BAD_REQUEST", "INVALID_BACKUP_CODE")) };
     Ok(json!({ "status": true, "backupCodes": codes }))
+}
+
+// ------------------------------------------------------------------------------- OTP
+
+fn otp_key(mode: &Mode) -> String {
+    match mode {
+        Mode::Session(s, u) => format!("{}!{}", u.id, s.id),
+        Mode::SignIn { key, .. } => key.clone(),
+    }
+}
+
+/// `base64url-nopad(SHA-256(otp))` (`"hashed"`).
+fn hash_otp(otp: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(otp.as_bytes()))
+}
+
+/// `POST /two-factor/send-otp` `{ trustDevice? }` → `{ status: true }`.
+pub async fn send_otp(call: &mut Call<'_>) -> AuthResult<Value> {
+    let p = plugin(call)?;
+    let mut issues = Issues::default();
+    match call.body.as_ref() {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            opt_bool(m, "trustDevice", &mut issues);
+        }
+        other => issues.push("", format!("Invalid input: expected object, received {}", crate::json::zod_type_name(other))),
+    }
+    issues.finish()?;
+    if !call.ctx.callbacks.has(super::SEND_OTP) {
+        return Err(AuthError::coded("BAD_REQUEST", "OTP_NOT_CONFIGURED", "otp isn't configured"));
+    }
+    let mode = resolve(call).await?;
+    let code = random_string(p.otp_digits, b"0123456789");
+    let stored = match p.otp_store.as_str() {
+        "hashed" => hash_otp(&code),
+        "encrypted" => encrypt(&secret(call), &code)?,
+        _ => code.clone(),
+    };
+    let ctx = call.ctx;
+    verification::create(call, &format!("2fa-otp-{}", otp_key(&mode)), &format!("{stored}:0"), ctx.now() + p.otp_period_ms).await?;
+    let arg = json!([{ "user": user_json(call, mode.user()), "otp": code }, crate::endpoints::db_hooks::ctx_arg(call)]);
+    ctx.callbacks.call_background(super::SEND_OTP, arg).await;
+    Ok(json!({ "status": true }))
+}
+
+/// `POST /two-factor/verify-otp` `{ code, trustDevice? }`.
+pub async fn verify_otp(call: &mut Call<'_>) -> AuthResult<Value> {
+    let p = plugin(call)?;
+    let b = body(call, |m, i| {
+        req_str(m, "code", i);
+        opt_bool(m, "trustDevice", i);
+    })?;
+    let input = b.get("code").and_then(Value::as_str).unwrap_or_default().to_string();
+    let trust = b.get("trustDevice") == Some(&Value::Bool(true));
+    let mode = resolve(call).await?;
+    let user = mode.user().clone();
+    let row = if mode.is_sign_in() {
+        let r = rows::find_by_user(call.ctx.sql().await?, &user.id).await?;
+        if let Some(r) = &r {
+            assert_not_locked(p, call, r).await?;
+        }
+        r
+    } else {
+        None
+    };
+    let identifier = format!("2fa-otp-{}", otp_key(&mode));
+    let Some(consumed) = verification::consume(call, &identifier).await? else { return Err(err("BAD_REQUEST", "OTP_HAS_EXPIRED")) };
+    let mut parts = consumed.value.split(':');
+    let otp = parts.next().unwrap_or_default().to_string();
+    let attempts = parts.next().and_then(crate::plugins::email_otp::otp::parse_int).unwrap_or(0);
+    if attempts >= p.otp_attempts {
+        return Err(err("BAD_REQUEST", "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE"));
+    }
+    let (stored, given) = match p.otp_store.as_str() {
+        "hashed" => (otp.clone(), hash_otp(&input)),
+        "encrypted" => (decrypt(&secret(call), &otp)?, input.clone()),
+        _ => (otp.clone(), input.clone()),
+    };
+    if bool::from(subtle::ConstantTimeEq::ct_eq(stored.as_bytes(), given.as_bytes())) {
+        if let Some(r) = &row {
+            reset_lock(p, call, r).await?;
+        }
+        if !two_factor_enabled(&user) {
+            let Mode::Session(s, _) = &mode else { return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_CREATE_SESSION")) };
+            let updated = set_enabled(call, &user, true).await?;
+            let session = reissue(call, s, &updated).await?;
+            return Ok(json!({ "token": session.token, "user": user_json(call, &updated) }));
+        }
+        return valid(p, call, &mode, trust).await;
+    }
+    verification::create(call, &identifier, &format!("{otp}:{}", attempts + 1), consumed.expires_at).await?;
+    if let Some(r) = &row {
+        record_lock_failure(p, call, r).await?;
+    }
+    Err(err("UNAUTHORIZED", "INVALID_CODE"))
 }

@@ -125,6 +125,9 @@ pub async fn after_sign_in(p: &TwoFactorPlugin, call: &mut Call<'_>, path: &str,
     {
         methods.push("totp");
     }
+    if ctx.callbacks.has(super::SEND_OTP) {
+        methods.push("otp");
+    }
     *body = json!({ "twoFactorRedirect": true, "twoFactorMethods": methods });
     Ok(())
 }

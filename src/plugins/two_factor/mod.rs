@@ -5,9 +5,11 @@
 //! `/sign-in/phone-number` (the session is withheld behind a signed `two_factor` cookie until a
 //! second factor is verified, unless a `trust_device` cookie vouches for the browser).
 //!
-//! Not served (refused when `betterAuth()` runs, never ignored): the OTP method
-//! (`otpOptions.sendOTP`, `/two-factor/send-otp`, `/two-factor/verify-otp`), custom backup-code
-//! generators and storage functions, and the `schema` option.
+//! The OTP method (`/two-factor/send-otp`, `/two-factor/verify-otp`) calls the app's
+//! `otpOptions.sendOTP` (a JS callback).
+//!
+//! Not served (refused when `betterAuth()` runs, never ignored): custom backup-code generators
+//! and storage functions, custom `storeOTP` functions, and the `schema` option.
 use super::{Descriptor, EndpointFuture, Plugin, PluginEndpoint};
 use crate::config::ConfigError;
 use crate::endpoints::{Call, Output};
@@ -37,6 +39,8 @@ handler!(verify_totp, endpoints::verify_totp);
 handler!(generate_backup_codes, endpoints::generate_backup_codes);
 handler!(verify_backup_code, endpoints::verify_backup_code);
 handler!(generate_totp, endpoints::generate_totp);
+handler!(send_otp, endpoints::send_otp);
+handler!(verify_otp, endpoints::verify_otp);
 handler!(view_backup_codes, endpoints::view_backup_codes);
 
 const ID: &str = "two-factor";
@@ -52,11 +56,13 @@ pub static PLUGIN: Descriptor = Descriptor {
         PluginEndpoint { plugin: ID, api_name: "verifyTOTP", path: "/two-factor/verify-totp", methods: &["POST"], form: false, require_headers: false, handler: verify_totp },
         PluginEndpoint { plugin: ID, api_name: "generateBackupCodes", path: "/two-factor/generate-backup-codes", methods: &["POST"], form: false, require_headers: false, handler: generate_backup_codes },
         PluginEndpoint { plugin: ID, api_name: "verifyBackupCode", path: "/two-factor/verify-backup-code", methods: &["POST"], form: false, require_headers: false, handler: verify_backup_code },
+        PluginEndpoint { plugin: ID, api_name: "sendTwoFactorOTP", path: "/two-factor/send-otp", methods: &["POST"], form: false, require_headers: false, handler: send_otp },
+        PluginEndpoint { plugin: ID, api_name: "verifyTwoFactorOTP", path: "/two-factor/verify-otp", methods: &["POST"], form: false, require_headers: false, handler: verify_otp },
         PluginEndpoint { plugin: ID, api_name: "generateTOTP", path: "", methods: &["POST"], form: false, require_headers: false, handler: generate_totp },
         PluginEndpoint { plugin: ID, api_name: "viewBackupCodes", path: "", methods: &["POST"], form: false, require_headers: false, handler: view_backup_codes },
     ],
-    // functions the engine does not call yet: registered so that `betterAuth()` can refuse them
-    // (see `Plugin::refuse_callbacks`) instead of dropping them silently
+    // `sendOTP` is called; the others are registered only so that `betterAuth()` can refuse
+    // them (see `Plugin::refuse_callbacks`) instead of dropping them silently
     callbacks: &[
         (SEND_OTP, "otpOptions.sendOTP"),
         (STORE_OTP_HASH, "otpOptions.storeOTP.hash"),
@@ -68,7 +74,8 @@ pub static PLUGIN: Descriptor = Descriptor {
     ],
 };
 
-const SEND_OTP: &str = "twoFactor.otpOptions.sendOTP";
+/// `otpOptions.sendOTP({ user, otp }, ctx)`.
+pub const SEND_OTP: &str = "twoFactor.otpOptions.sendOTP";
 const STORE_OTP_HASH: &str = "twoFactor.otpOptions.storeOTP.hash";
 const STORE_OTP_ENCRYPT: &str = "twoFactor.otpOptions.storeOTP.encrypt";
 const STORE_OTP_DECRYPT: &str = "twoFactor.otpOptions.storeOTP.decrypt";
@@ -147,6 +154,14 @@ pub struct TwoFactorPlugin {
     pub codes_length: usize,
     /// `backupCodeOptions.storeBackupCodes === "plain"`
     pub codes_plain: bool,
+    /// `otpOptions.period` (3 minutes), in ms
+    pub otp_period_ms: i64,
+    /// `otpOptions.digits` (6)
+    pub otp_digits: usize,
+    /// `otpOptions.allowedAttempts` (5)
+    pub otp_attempts: i64,
+    /// `otpOptions.storeOTP`: `"plain"`, `"encrypted"` or `"hashed"`
+    pub otp_store: String,
     model_name: Option<String>,
 }
 
@@ -247,6 +262,10 @@ fn parse(listed: Option<&Value>, _all: &Value) -> Result<Option<Arc<dyn Plugin>>
         codes_amount: count(codes, "backupCodeOptions.", "amount", 10)?,
         codes_length: count(codes, "backupCodeOptions.", "length", 10)?,
         codes_plain,
+        otp_period_ms: (num(otp, "otpOptions.", "period")?.filter(|p| *p != 0.0).unwrap_or(3.0) * 60_000.0) as i64,
+        otp_digits: count(otp, "otpOptions.", "digits", 6)?,
+        otp_attempts: num(otp, "otpOptions.", "allowedAttempts")?.filter(|n| *n != 0.0).unwrap_or(5.0) as i64,
+        otp_store: otp.get("storeOTP").and_then(Value::as_str).unwrap_or("plain").to_string(),
         model_name,
     })))
 }
@@ -301,12 +320,12 @@ impl Plugin for TwoFactorPlugin {
     }
 
     fn refuse_callbacks(&self, has: &dyn Fn(&str) -> bool) -> Result<(), ConfigError> {
-        let unserved: Vec<&str> = PLUGIN.callbacks.iter().filter(|(name, _)| has(name)).map(|(_, path)| *path).collect();
+        let unserved: Vec<&str> = PLUGIN.callbacks.iter().filter(|(name, _)| *name != SEND_OTP && has(name)).map(|(_, path)| *path).collect();
         if unserved.is_empty() {
             return Ok(());
         }
         Err(ConfigError(format!(
-            "better-auth-rs does not serve these twoFactor options yet: {} (the OTP method and custom backup-code/OTP functions); remove them, or keep better-auth for now",
+            "better-auth-rs does not serve these twoFactor options yet: {} (custom backup-code and OTP storage functions); remove them, or keep better-auth for now",
             unserved.join(", ")
         )))
     }
@@ -358,7 +377,8 @@ mod tests {
         assert!(opts(json!({ "schema": { "twoFactor": { "fields": { "secret": "s" } } } })).is_err());
         assert!(opts(json!({ "totpOptions": { "digits": 12 } })).is_err());
         let p = opts(json!({ "totpOptions": { "digits": 8 } })).unwrap();
-        assert!(p.refuse_callbacks(&|n| n == SEND_OTP).is_err());
+        assert!(p.refuse_callbacks(&|n| n == SEND_OTP).is_ok());
+        assert!(p.refuse_callbacks(&|n| n == CUSTOM_CODES).is_err());
         assert!(p.refuse_callbacks(&|_| false).is_ok());
         assert_eq!(p.rate_limit_rule("/two-factor/enable"), Some(Rule { window: 10, max: 3 }));
         assert_eq!(p.rate_limit_rule("/sign-in/email"), None);
