@@ -1,6 +1,7 @@
 // The twoFactor plugin (issue 16.1, shared/spec/plugins.md §3): the same request sequences go to
 // the real better-auth (its own `twoFactor()` object, migrated by its own migrator) and to
-// better-auth-rs (the same object), each on a fresh SQLite file; statuses, JSON bodies, cookies
+// better-auth-rs (the same object), each on a fresh database (SQLite, PostgreSQL and MariaDB;
+// BA_RS_TWO_FACTOR_DBS=sqlite,postgres,mysql picks them); statuses, JSON bodies, cookies
 // and rows must be equal. Random values (TOTP secrets, backup codes, challenge and trust-device
 // identifiers) are replaced by placeholders before the runs are compared; TOTP codes are
 // computed here from the secret in the URI (RFC 6238 over HMAC-SHA1, node:crypto).
@@ -16,6 +17,7 @@ import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import { IMPLS, SECRET, BASE_URL, tempDbFile } from "./helpers/impls.mjs";
 import { Ctx, compareRuns, REFERENCE } from "./helpers/observe.mjs";
+import { dialectsFrom, loadImpl, openDatabase } from "./helpers/dialects.mjs";
 
 const require = createRequire(import.meta.url);
 const { twoFactor } = require("better-auth/plugins");
@@ -95,23 +97,39 @@ function scrub(v) {
   );
 }
 
-async function parity(seq, pluginOptions, extra) {
+const DIALECTS = dialectsFrom(process.env.BA_RS_TWO_FACTOR_DBS);
+
+async function parityOn(dialect, seq, pluginOptions = {}, extra = {}) {
   const runs = [];
   for (const kind of IMPLS) {
-    const { file, cleanup } = tempDbFile("two-factor");
-    const { auth, rows, close } = await openAuth(kind, file, pluginOptions, extra);
-    const ctx = new Ctx(kind, auth);
+    const db = await openDatabase(dialect, "twofactor");
     try {
+      const { betterAuth, migrate } = await loadImpl(kind);
+      const options = {
+        secret: SECRET,
+        baseURL: BASE_URL,
+        logger: { disabled: true },
+        emailAndPassword: { enabled: true },
+        plugins: [twoFactor(pluginOptions)],
+        ...extra,
+        database: db.forAuth(kind),
+      };
+      const auth = betterAuth(options);
+      await migrate(options, auth);
+      const ctx = new Ctx(kind, auth);
+      const rows = (sql) => db.query(sql.replaceAll('"', dialect === "mysql" ? "`" : '"'));
       await seq(ctx, rows);
+      ctx.steps = scrub(ctx.steps);
+      runs.push(ctx);
     } finally {
-      close();
-      cleanup();
+      await db.cleanup();
     }
-    ctx.steps = scrub(ctx.steps);
-    runs.push(ctx);
   }
   compareRuns(runs);
-  return runs;
+}
+
+async function parity(seq, pluginOptions, extra) {
+  for (const d of DIALECTS) await parityOn(d, seq, pluginOptions, extra);
 }
 
 /** A cookie jar: Set-Cookie entries applied in order (Max-Age=0 deletes). */
@@ -161,7 +179,7 @@ async function signUpAndEnable(ctx, email = "a@x.com") {
 }
 
 const row = (rows) =>
-  rows(`select verified, failedVerificationCount, lockedUntil is not null as locked, length(secret) as secretLen, backupCodes glob '[0-9a-f]*' as hex from "twoFactor"`);
+  rows(`select "verified", "failedVerificationCount", "lockedUntil" is not null as "locked", length("secret") as "secretLen", "backupCodes" not like '[%' as "hex" from "twoFactor"`);
 
 describe("twoFactor plugin: parity with better-auth", () => {
   test("enable, first verification, sign-in interception, verify-totp, trust device, get-totp-uri", async () => {
@@ -177,7 +195,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       assert.equal(e.json.method, "totp");
       assert.equal(e.json.backupCodes.length, 10);
       assert.match(e.json.totpURI, /^otpauth:\/\/totp\/My%20App:a%40x\.com\?secret=[A-Z2-7]{52}&issuer=My\+App&digits=6&period=30$/);
-      ctx.record("rows after enable", { tf: row(rows), user: rows(`select twoFactorEnabled from "user"`) });
+      ctx.record("rows after enable", { tf: await row(rows), user: await rows(`select "twoFactorEnabled" from "user"`) });
       const key = keyOf(e.json.totpURI);
       // still unverified: sign-in is not intercepted
       const plain = await post(ctx, "sign-in before verification", "/sign-in/email", { email: "a@x.com", password: PW });
@@ -187,7 +205,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       const v = await post(ctx, "verify-totp (session mode)", "/two-factor/verify-totp", { code: totp(key) }, jar);
       assert.equal(v.status, 200, v.text);
       assert.equal(v.json.user.twoFactorEnabled, false, "Better Auth's quirk: the pre-update user");
-      ctx.record("rows after verification", { tf: row(rows), user: rows(`select twoFactorEnabled from "user"`) });
+      ctx.record("rows after verification", { tf: await row(rows), user: await rows(`select "twoFactorEnabled" from "user"`) });
       await post(ctx, "enable again: already enabled", "/two-factor/enable", { password: PW }, jar);
       const uri = await post(ctx, "get-totp-uri", "/two-factor/get-totp-uri", { password: PW }, jar);
       assert.deepEqual(keyOf(uri.json.totpURI), key);
@@ -198,11 +216,11 @@ describe("twoFactor plugin: parity with better-auth", () => {
       const si = await post(ctx, "sign-in (2FA on)", "/sign-in/email", { email: "a@x.com", password: PW, rememberMe: false }, browser);
       assert.deepEqual(si.json, { twoFactorRedirect: true, twoFactorMethods: ["totp"] });
       assert.ok(browser.has("better-auth.two_factor") && !browser.has("better-auth.session_token"));
-      ctx.record("verification rows", rows(`select identifier, value = (select id from "user") as forUser from verification order by identifier like '2fa-attempts-%'`));
+      ctx.record("verification rows", await rows(`select identifier, value = (select id from "user") as "forUser" from verification order by identifier like '2fa-attempts-%'`));
       await post(ctx, "get-session while challenged", "/get-session", undefined, browser);
       await post(ctx, "verify-totp: no cookie", "/two-factor/verify-totp", { code: totp(key) });
       await post(ctx, "verify-totp: wrong code (sign-in)", "/two-factor/verify-totp", { code: wrong(key) }, browser);
-      ctx.record("attempts row", rows(`select value from verification where identifier like '2fa-attempts-%'`));
+      ctx.record("attempts row", await rows(`select value from verification where identifier like '2fa-attempts-%'`));
       const done = await post(ctx, "verify-totp completes sign-in, trust device", "/two-factor/verify-totp", { code: totp(key), trustDevice: true }, browser);
       assert.equal(done.status, 200, done.text);
       assert.ok(browser.has("better-auth.session_token") && browser.has("better-auth.trust_device") && !browser.has("better-auth.two_factor"));
@@ -218,7 +236,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
         json: { email: "a@x.com", password: PW },
         headers: { ...ORIGIN, cookie: "better-auth.trust_device=abc!trust-device-x.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D" },
       });
-      ctx.record("rows at the end", row(rows));
+      ctx.record("rows at the end", await row(rows));
     });
   });
 
@@ -235,7 +253,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       await post(ctx, "sign-in again", "/sign-in/email", { email: "a@x.com", password: PW }, b2);
       await post(ctx, "verify-backup-code: used code", "/two-factor/verify-backup-code", { code: codes[0] }, b2);
       await post(ctx, "verify-backup-code: disableSession", "/two-factor/verify-backup-code", { code: codes[1], disableSession: true }, b2);
-      ctx.record("challenge still there", rows(`select count(*) as n from verification where identifier like '2fa-%' and identifier not like '2fa-attempts-%'`));
+      ctx.record("challenge still there", await rows(`select count(*) as n from verification where identifier like '2fa-%' and identifier not like '2fa-attempts-%'`));
       await post(ctx, "verify-backup-code (session mode)", "/two-factor/verify-backup-code", { code: codes[2] }, jar);
       await post(ctx, "generate-backup-codes: wrong password", "/two-factor/generate-backup-codes", { password: "nope-nope-nope" }, jar);
       const g = await post(ctx, "generate-backup-codes", "/two-factor/generate-backup-codes", { password: PW }, jar);
@@ -244,7 +262,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       await post(ctx, "new code", "/two-factor/verify-backup-code", { code: g.json.backupCodes[0] }, jar);
       await post(ctx, "disable: wrong password", "/two-factor/disable", { password: "nope-nope-nope" }, jar);
       await post(ctx, "disable", "/two-factor/disable", { password: PW }, jar);
-      ctx.record("rows after disable", { tf: rows(`select count(*) as n from "twoFactor"`), user: rows(`select twoFactorEnabled from "user"`) });
+      ctx.record("rows after disable", { tf: await rows(`select count(*) as n from "twoFactor"`), user: await rows(`select "twoFactorEnabled" from "user"`) });
       await post(ctx, "generate-backup-codes: not enabled", "/two-factor/generate-backup-codes", { password: PW }, jar);
       await post(ctx, "get-totp-uri: not enabled", "/two-factor/get-totp-uri", { password: PW }, jar);
       const plain = await post(ctx, "sign-in after disable", "/sign-in/email", { email: "a@x.com", password: PW });
@@ -264,7 +282,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       await post(ctx, "sign-in 2", "/sign-in/email", { email: "a@x.com", password: PW }, b2);
       for (let i = 1; i <= 4; i++) await post(ctx, `challenge 2 failure ${i}`, "/two-factor/verify-totp", { code: wrong(key) }, b2);
       await post(ctx, "challenge 2 backup-code failure (10th)", "/two-factor/verify-backup-code", { code: "aaaaa-bbbbb" }, b2);
-      ctx.record("row after 10 failures", row(rows));
+      ctx.record("row after 10 failures", await row(rows));
       const b3 = new Jar();
       await post(ctx, "sign-in 3", "/sign-in/email", { email: "a@x.com", password: PW }, b3);
       await post(ctx, "locked (right code)", "/two-factor/verify-totp", { code: totp(key) }, b3);
@@ -279,7 +297,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
         await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
         const e = await post(ctx, "enable (skip verification)", "/two-factor/enable", { password: PW }, jar);
         assert.match(e.json.totpURI, /issuer=Issuer&digits=8&period=60$/);
-        ctx.record("rows", { tf: rows(`select verified, backupCodes like '[%' as plain from "twoFactor"`), user: rows(`select twoFactorEnabled from "user"`) });
+        ctx.record("rows", { tf: await rows(`select "verified", "backupCodes" like '[%' as "plain" from "twoFactor"`), user: await rows(`select "twoFactorEnabled" from "user"`) });
         const key = keyOf(e.json.totpURI);
         const b = new Jar();
         const si = await post(ctx, "sign-in", "/sign-in/email", { email: "a@x.com", password: PW }, b);
@@ -326,10 +344,10 @@ describe("twoFactor plugin: the OTP method (otpOptions.sendOTP)", () => {
         await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
         const e = await post(ctx, "enable (otp)", "/two-factor/enable", { password: PW, method: "otp" }, jar);
         assert.deepEqual(e.json, { method: "otp" });
-        ctx.record("rows after enable", { tf: rows(`select count(*) as n from "twoFactor"`), user: rows(`select twoFactorEnabled from "user"`) });
+        ctx.record("rows after enable", { tf: await rows(`select count(*) as n from "twoFactor"`), user: await rows(`select "twoFactorEnabled" from "user"`) });
         await post(ctx, "send-otp (session mode)", "/two-factor/send-otp", {}, jar);
         ctx.record("sent", { count: sent.length > 0, digits: /^\d{6}$/.test(lastOtp()) });
-        ctx.record("otp row", rows(`select length(value) as len, substr(value, -2) as tail from verification where identifier like '2fa-otp-%'`));
+        ctx.record("otp row", await rows(`select length(value) as len, value like '%:0' as "zero" from verification where identifier like '2fa-otp-%'`));
         await post(ctx, "verify-otp (session mode)", "/two-factor/verify-otp", { code: lastOtp() }, jar);
         const b = new Jar();
         const si = await post(ctx, "sign-in", "/sign-in/email", { email: "a@x.com", password: PW }, b);
@@ -340,7 +358,7 @@ describe("twoFactor plugin: the OTP method (otpOptions.sendOTP)", () => {
         const good = lastOtp();
         const bad = good === "000000" ? "111111" : "000000";
         await post(ctx, "verify-otp: wrong", "/two-factor/verify-otp", { code: bad }, b);
-        ctx.record("counter", rows(`select substr(value, -2) as tail from verification where identifier like '2fa-otp-%'`));
+        ctx.record("counter", await rows(`select value like '%:1' as "one" from verification where identifier like '2fa-otp-%'`));
         const ok = await post(ctx, "verify-otp", "/two-factor/verify-otp", { code: good, trustDevice: true }, b);
         assert.equal(ok.status, 200, ok.text);
         assert.ok(b.has("better-auth.session_token") && b.has("better-auth.trust_device"));
@@ -364,7 +382,7 @@ describe("twoFactor plugin: the OTP method (otpOptions.sendOTP)", () => {
       await post(ctx, "send-otp: 2FA off", "/two-factor/send-otp", {}, jar);
       const v = await post(ctx, "verify-otp: enables", "/two-factor/verify-otp", { code: lastOtp() }, jar);
       assert.equal(v.json.user.twoFactorEnabled, true);
-      ctx.record("user", rows(`select twoFactorEnabled from "user"`));
+      ctx.record("user", await rows(`select "twoFactorEnabled" from "user"`));
       await post(ctx, "send-otp: no session, no cookie", "/two-factor/send-otp", {});
     }, otpOptions());
     await parity(async (ctx) => {
