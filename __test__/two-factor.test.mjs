@@ -188,6 +188,7 @@ describe("twoFactor plugin: parity with better-auth", () => {
       await post(ctx, "sign-up", "/sign-up/email", { name: "A", email: "a@x.com", password: PW }, jar);
       await post(ctx, "enable: no password", "/two-factor/enable", {}, jar);
       await post(ctx, "enable: wrong password", "/two-factor/enable", { password: "nope-nope-nope" }, jar);
+      await post(ctx, "enable: overlong password", "/two-factor/enable", { password: "x".repeat(200) }, jar);
       await post(ctx, "enable: otp without sendOTP", "/two-factor/enable", { password: PW, method: "otp" }, jar);
       await post(ctx, "enable: no session", "/two-factor/enable", { password: PW });
       const e = await post(ctx, "enable", "/two-factor/enable", { password: PW, issuer: "My App" }, jar);
@@ -261,6 +262,8 @@ describe("twoFactor plugin: parity with better-auth", () => {
       await post(ctx, "old code after regeneration", "/two-factor/verify-backup-code", { code: codes[3] }, jar);
       await post(ctx, "new code", "/two-factor/verify-backup-code", { code: g.json.backupCodes[0] }, jar);
       await post(ctx, "disable: wrong password", "/two-factor/disable", { password: "nope-nope-nope" }, jar);
+      await post(ctx, "disable: overlong password", "/two-factor/disable", { password: "x".repeat(200) }, jar);
+      await post(ctx, "generate-backup-codes: overlong password", "/two-factor/generate-backup-codes", { password: "x".repeat(200) }, jar);
       await post(ctx, "disable", "/two-factor/disable", { password: PW }, jar);
       ctx.record("rows after disable", { tf: await rows(`select count(*) as n from "twoFactor"`), user: await rows(`select "twoFactorEnabled" from "user"`) });
       await post(ctx, "generate-backup-codes: not enabled", "/two-factor/generate-backup-codes", { password: PW }, jar);

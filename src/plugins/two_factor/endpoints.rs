@@ -55,7 +55,7 @@ fn totp_not_configured() -> AuthError {
 
 /// `shouldRequirePassword` + `validatePassword`: a password is required unless passwordless is
 /// allowed and the user has no credential password; a missing or wrong one is 400
-/// `INVALID_PASSWORD`.
+/// `INVALID_PASSWORD`, an overlong one 400 `PASSWORD_TOO_LONG`.
 async fn check_password(call: &Call<'_>, user_id: &str, passwordless: bool, password: Option<&str>) -> AuthResult<()> {
     let ctx = call.ctx;
     let hash = ctx.store().await?.find_credential_account(user_id).await?.and_then(|a| a.password);
@@ -64,6 +64,9 @@ async fn check_password(call: &Call<'_>, user_id: &str, passwordless: bool, pass
     }
     let invalid = || AuthError::base("BAD_REQUEST", "INVALID_PASSWORD");
     let Some(password) = password else { return Err(invalid()) };
+    if crate::endpoints::js_len(password) > ctx.config.email_and_password.max_password_length {
+        return Err(AuthError::base("BAD_REQUEST", "PASSWORD_TOO_LONG"));
+    }
     let Some(hash) = hash else { return Err(invalid()) };
     if !ctx.verify_password(&hash, password).await? {
         return Err(invalid());
