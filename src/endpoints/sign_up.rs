@@ -157,35 +157,13 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         scope: None,
     };
     // `user.validateUserInfo`: the app's gate on new users (fails closed, 403 with its code)
-    if ctx.callbacks.has("user.validateUserInfo") {
-        let data = json!({ "user": super::db_hooks::user_create_data(&user), "source": { "method": "email-password", "action": "create-user" } });
-        let refusal = match ctx.callbacks.call("user.validateUserInfo", json!([data, super::db_hooks::ctx_arg(call)])).await {
-            Err(e) if e.is_unavailable() => return Err(e),
-            Err(e) => {
-                eprintln!("[better-auth-rs] validateUserInfo callback threw: {e}");
-                Some(AuthError::coded("FORBIDDEN", "validation_failed", "User validation failed"))
-            }
-            Ok(Some(r)) => match r.get("error").filter(|v| crate::origin::truthy(v)) {
-                Some(code) => {
-                    let code = match code {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let message = r.get("errorDescription").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).unwrap_or_else(|| code.clone());
-                    Some(AuthError::coded("FORBIDDEN", &code, message))
-                }
-                None => None,
-            },
-            Ok(None) => None,
-        };
-        if let Some(e) = refusal {
-            // Better Auth answers a refused sign-up with the generic answer when it would hide
-            // duplicates anyway
-            if generic_duplicate {
-                return Ok(synthetic(now));
-            }
-            return Err(e);
-        }
+    match super::users::validate_user_info(call, &user, "email-password").await {
+        Ok(()) => {}
+        Err(e) if e.is_unavailable() => return Err(e),
+        // Better Auth answers a refused sign-up with the generic answer when it would hide
+        // duplicates anyway
+        Err(_) if generic_duplicate => return Ok(synthetic(now)),
+        Err(e) => return Err(e),
     }
     if let Some(data) = super::db_hooks::before(call, "user", "create", super::db_hooks::user_create_data(&user)).await? {
         if let Value::Object(d) = data {
