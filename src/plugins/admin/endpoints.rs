@@ -174,57 +174,10 @@ async fn find_user(call: &Call<'_>, id: &str) -> AuthResult<User> {
     call.ctx.store().await?.find_user_by_id(id).await?.ok_or_else(|| AuthError::base("NOT_FOUND", "USER_NOT_FOUND"))
 }
 
-/// `internalAdapter.updateUser` with the `user.update` hooks.
-async fn update(call: &Call<'_>, id: &str, mut update: UserUpdate) -> AuthResult<Option<User>> {
-    let ctx = call.ctx;
-    if db_hooks::any(call, "user", "update") {
-        let mut data = Map::new();
-        if let Some(n) = &update.name {
-            data.insert("name".into(), Value::String(n.clone()));
-        }
-        if let Some(e) = &update.email {
-            data.insert("email".into(), Value::String(e.clone()));
-        }
-        if let Some(v) = update.email_verified {
-            data.insert("emailVerified".into(), Value::Bool(v));
-        }
-        if let Some(i) = &update.image {
-            data.insert("image".into(), i.clone().map(Value::String).unwrap_or(Value::Null));
-        }
-        for (k, v) in &update.extra {
-            data.insert(k.clone(), v.clone());
-        }
-        match db_hooks::before(call, "user", "update", Value::Object(data)).await? {
-            None => return Ok(None),
-            Some(Value::Object(d)) => {
-                let mut u = User::default();
-                db_hooks::merge_user(&mut u, &d);
-                if d.contains_key("name") {
-                    update.name = Some(u.name);
-                }
-                if d.contains_key("email") {
-                    update.email = Some(u.email);
-                }
-                if d.contains_key("emailVerified") {
-                    update.email_verified = Some(u.email_verified);
-                }
-                if d.contains_key("image") {
-                    update.image = Some(u.image);
-                }
-                for f in ctx.config.schema.user.extra_fields() {
-                    if let Some(v) = d.get(&f.key) {
-                        update.extra.insert(f.key.clone(), v.clone());
-                    }
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    let updated = ctx.store().await?.update_user(id, &update, ctx.now()).await.map_err(store_err)?;
-    if let Some(u) = &updated {
-        db_hooks::after(call, "user", "update", db_hooks::user_data(call, u)).await?;
-    }
-    Ok(updated)
+/// `internalAdapter.updateUser` with the `user.update` hooks (an email already taken is the
+/// admin plugin's 400).
+async fn update(call: &Call<'_>, id: &str, update: UserUpdate) -> AuthResult<Option<User>> {
+    users::update(call, id, update).await.map_err(store_err)
 }
 
 /// A user's field values from `data` as the adapter writes them (schema fields only, dates as
