@@ -549,7 +549,7 @@ export interface AuthAPI<U = User, S = Session, UIn = {}> {
   /** The session for the request's cookie, or null. */
   getSession<I extends APICallInput<never, { disableCookieCache?: boolean | string; disableRefresh?: boolean | string }>>(
     input: I & { headers: HeadersInit },
-  ): Promise<WithFlags<I, { session: S; user: U } | null>>;
+  ): Promise<WithFlags<I, { session: S; user: U; needsRefresh?: boolean } | null>>;
   /** POST /sign-up/email (`user.additionalFields` with `input` are accepted; required ones must be given). */
   signUpEmail<I extends APICallInput<SignUpEmailBody & UIn>>(input: I & { body: SignUpEmailBody & UIn }): Promise<WithFlags<I, SignUpEmailResult<U>>>;
   /** POST /sign-in/email */
@@ -570,6 +570,8 @@ export interface AuthAPI<U = User, S = Session, UIn = {}> {
   revokeOtherSessions(input: APICallInput & { headers: HeadersInit }): Promise<{ status: boolean }>;
   /** POST /update-user `{ name?, image?, ...additionalFields }`. */
   updateUser(input: APICallInput<Partial<UIn> & { name?: string; image?: string | null; [key: string]: unknown }>): Promise<{ status: boolean }>;
+  /** POST /update-session `{ ...session additionalFields }` (those with `input` not false). */
+  updateSession(input: APICallInput<{ [key: string]: unknown }> & { headers: HeadersInit }): Promise<{ session: S }>;
   /** POST /change-password. */
   changePassword(input: APICallInput<{ newPassword: string; currentPassword: string; revokeOtherSessions?: boolean }>): Promise<{ token: string | null; user: U }>;
   /** POST /verify-password. */

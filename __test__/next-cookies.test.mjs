@@ -202,7 +202,8 @@ describe("nextCookies(): auth.api cookies through next/headers, as better-auth's
         warnings.length = 0;
         const db = tempDbFile("next-cookies-warn");
         files.push(db);
-        const auth = await makeAuth("ours", { dbFile: db.file, plugins });
+        // the warning goes through the logger, as Better Auth's (the harness disables it)
+        const auth = await makeAuth("ours", { dbFile: db.file, plugins, logger: { disabled: false } });
         await auth.api.getSession({ headers: new Headers() });
         await auth.api.getSession({ headers: new Headers() });
         assert.equal(warnings.length, expectWarning ? 1 : 0, JSON.stringify(warnings));
@@ -221,13 +222,17 @@ describe("nextCookies(): auth.api cookies through next/headers, as better-auth's
     } finally {
       console.warn = saved;
     }
-    const [w] = await (async () => {
+    const [w, ...rest] = await (async () => {
       const out = [];
       console.warn = (...a) => out.push(a.join(" "));
       try {
         const db = tempDbFile("next-cookies-warn-2");
         files.push(db);
-        await makeAuth("ours", { dbFile: db.file, plugins: [ourNextJs.nextCookies(), ourPlugins.bearer()] });
+        await makeAuth("ours", { dbFile: db.file, plugins: [ourNextJs.nextCookies(), ourPlugins.bearer()], logger: { disabled: false } });
+        // a disabled logger prints nothing
+        const quiet = tempDbFile("next-cookies-warn-3");
+        files.push(quiet);
+        await makeAuth("ours", { dbFile: quiet.file, plugins: [ourNextJs.nextCookies(), ourPlugins.bearer()] });
       } finally {
         console.warn = saved;
       }
@@ -235,6 +240,7 @@ describe("nextCookies(): auth.api cookies through next/headers, as better-auth's
     })();
     assert.equal(baWarnings.length, 1, JSON.stringify(baWarnings));
     assert.equal(w.replace("[better-auth-rs] ", ""), baWarnings[0].replace("[better-auth] ", ""));
+    assert.equal(rest.length, 0, JSON.stringify(rest));
   });
 
   test("outside Next.js (next not installed) the plugin does nothing", () => {

@@ -169,7 +169,6 @@ describe("options this version does not serve", () => {
     const cases = {
       secrets: { secrets: [{ version: 1, value: "a-rotated-secret-0123456789abcdefghij" }] },
       "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
-      "session.cookieCache.version": { session: { cookieCache: { enabled: true, version: () => "2" } } },
       "additionalFields.validator": { user: { additionalFields: { age: { type: "number", required: false, validator: { input: {} } } } } },
       "jwt.jwks.remoteUrl": { plugins: [baJwt({ jwks: { remoteUrl: "https://keys.example.com/jwks", keyPairConfig: { alg: "ES256" } }, jwt: { sign: async () => "x" } })] },
     };
@@ -197,7 +196,7 @@ describe("options this version does not serve", () => {
   test("cosmetic options start with one warning each, also under NODE_ENV=test", () => {
     underEachNodeEnv((env) => {
       const [, warnings] = captureWarn(() =>
-        betterAuth(opts({ advanced: { trustedProxyHeaders: true }, session: { deferSessionRefresh: true } })),
+        betterAuth(opts({ advanced: { trustedProxyHeaders: true }, onAPIError: { errorURL: "/oops" } })),
       );
       assert.equal(warnings.length, 2, `${env}: ${JSON.stringify(warnings)}`);
       assert.ok(warnings.some((w) => w.includes("`advanced.trustedProxyHeaders`")));

@@ -10,6 +10,7 @@ const { flattenHeaders, toHeaders, fromRequest, toResponse } = require("./reques
 const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks.js");
 const { checkUnserved } = require("./unserved.js");
 const { nextCookiesIntegration } = require("./next-cookies.js");
+const { createLogger } = require("./logger.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -132,7 +133,7 @@ function withoutStaleFieldMappings(plain) {
     const stale = Object.keys(fields).filter((k) => !core.includes(k));
     if (stale.length === 0) continue;
     for (const k of stale) {
-      console.warn(`[better-auth-rs] option \`${model}.fields.${k}\` renames a field ${model} does not have; it is ignored (as Better Auth ignores it)`);
+      createLogger(plain).warn(`[better-auth-rs] option \`${model}.fields.${k}\` renames a field ${model} does not have; it is ignored (as Better Auth ignores it)`);
     }
     plain[model] = { ...plain[model], fields: Object.fromEntries(Object.entries(fields).filter(([k]) => core.includes(k))) };
   }
@@ -238,10 +239,11 @@ function betterAuth(options = {}) {
     err.name = "BetterAuthError";
     throw err;
   }
-  for (const w of warnings) console.warn(w);
+  const logger = createLogger(options);
+  for (const w of warnings) logger.warn(w);
   // nextCookies(): auth.api calls write their Set-Cookie through Next's cookies() (js/next-cookies.js)
   const nextCookies = nextCookiesIntegration(options);
-  if (nextCookies?.warning) console.warn(nextCookies.warning);
+  if (nextCookies?.warning) logger.warn(nextCookies.warning);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
   // Better Auth's `ctx.context.internalAdapter`, the methods hooks commonly call
   const internalAdapter = {};
@@ -255,7 +257,7 @@ function betterAuth(options = {}) {
     internalAdapter,
   });
   if (native.secretIsDefault && process.env.NODE_ENV !== "test" && !process.env.TEST) {
-    console.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");
+    logger.warn("[better-auth-rs] using the default development secret; set BETTER_AUTH_SECRET (or `secret`) before going to production");
   }
 
   const handler = async (request) => {

@@ -30,6 +30,11 @@ function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   if (typeof ep?.sendResetPassword === "function") fns.set("sendResetPassword", ep.sendResetPassword);
   if (typeof ep?.onPasswordReset === "function") fns.set("onPasswordReset", ep.onPasswordReset);
   if (typeof ep?.onExistingUserSignUp === "function") fns.set("onExistingUserSignUp", ep.onExistingUserSignUp);
+  if (typeof options?.logger?.log === "function") {
+    const log = options.logger.log;
+    fns.set("logger.log", (level, message) => log(level, message));
+  }
+  if (typeof options?.session?.cookieCache?.version === "function") fns.set("session.cookieCache.version", options.session.cookieCache.version);
   if (typeof options?.user?.validateUserInfo === "function") fns.set("user.validateUserInfo", options.user.validateUserInfo);
   // the callbacks each engine plugin declares (src/plugins/<name>/: jwt.definePayload, ...)
   for (const [name, fn] of pluginCallbacks(options?.plugins)) fns.set(name, fn);

@@ -88,12 +88,6 @@ const UNSERVED_OPTIONS = [
     effect: "verification identifiers (reset and verification tokens) are stored in plain text, and hashed ones Better Auth wrote are not found",
   },
   {
-    key: "session.cookieCache.version",
-    decision: "refuse",
-    active: (o) => typeof o.session?.cookieCache?.version === "function",
-    effect: "a function as the cookie-cache version is not called: caches it should invalidate stay valid until maxAge",
-  },
-  {
     key: "additionalFields.validator",
     decision: "refuse",
     active: (o) => ["user", "session"].some((m) => fieldsOf(o, m).some(([, f]) => isSet(f.validator))),
@@ -135,12 +129,6 @@ const UNSERVED_OPTIONS = [
     decision: "warn",
     active: (o) => o.session?.preserveSessionInDatabase === true,
     effect: "sessions revoked from secondary storage are removed from the database too",
-  },
-  {
-    key: "session.deferSessionRefresh",
-    decision: "warn",
-    active: (o) => o.session?.deferSessionRefresh === true,
-    effect: "GET /get-session refreshes sessions itself; POST /get-session answers 405",
   },
   {
     key: "additionalFields.transform",

@@ -40,6 +40,11 @@ impl Callbacks {
         self
     }
 
+    /// The bridge, when the user supplied callback `name` (for calls made off the request).
+    pub fn bridge_if(&self, name: &str) -> Option<std::sync::Arc<dyn JsCallbacks>> {
+        if self.has(name) { self.bridge.clone() } else { None }
+    }
+
     /// True when the user supplied callback `name`.
     pub fn has(&self, name: &str) -> bool {
         self.bridge.is_some() && self.names.contains(name)
@@ -50,7 +55,7 @@ impl Callbacks {
     /// on it (a reset for an existing email must look like one for an unknown email).
     pub async fn call_background(&self, name: &str, args: Value) {
         if let Err(e) = self.call(name, args).await {
-            eprintln!("[better-auth-rs] Failed to run background task ({name}): {e}");
+            crate::log::error(&format!("Failed to run background task ({name}): {e}"));
         }
     }
 
@@ -62,7 +67,7 @@ impl Callbacks {
                 Some(t) => match tokio::time::timeout(t, b.call(name, args)).await {
                     Ok(r) => r,
                     Err(_) => {
-                        eprintln!("[better-auth-rs] callback {name} did not settle within {} ms", t.as_millis());
+                        crate::log::error(&format!("callback {name} did not settle within {} ms", t.as_millis()));
                         Err(AuthError::coded(
                             "INTERNAL_SERVER_ERROR",
                             "CALLBACK_TIMEOUT",

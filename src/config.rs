@@ -173,7 +173,8 @@ pub struct CookieCacheConfig {
     pub max_age: i64,
     /// `strategy` (`compact` default, `jwt`, `jwe`).
     pub strategy: crate::cookie_cache::Strategy,
-    /// `version` ("1").
+    /// `version` ("1"); a function given as `version` is the JS callback
+    /// `session.cookieCache.version`, which then decides (see `endpoints::session::cache_version`).
     pub version: String,
 }
 
@@ -188,6 +189,9 @@ pub struct SessionConfig {
     pub fresh_age: i64,
     /// `disableSessionRefresh` (false).
     pub disable_session_refresh: bool,
+    /// `deferSessionRefresh` (false): `GET /get-session` never writes and answers
+    /// `needsRefresh`; `POST /get-session` refreshes.
+    pub defer_session_refresh: bool,
     /// `cookieCache` (off unless `enabled`).
     pub cookie_cache: Option<CookieCacheConfig>,
 }
@@ -271,6 +275,8 @@ pub struct AuthConfig {
     /// `advanced.callbackTimeout` (ms; default 30000; 0 = none): a JS callback that has not
     /// settled by then fails the request with 500 `CALLBACK_TIMEOUT`.
     pub callback_timeout_ms: u64,
+    /// `logger` (`disabled`, `level`; a `log` function is the callback `logger.log`).
+    pub logger: crate::log::LoggerConfig,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -654,6 +660,7 @@ impl AuthConfig {
             update_age: s.uint("updateAge")?.unwrap_or(86_400) as i64,
             fresh_age: s.uint("freshAge")?.unwrap_or(86_400) as i64,
             disable_session_refresh: s.bool("disableSessionRefresh")?.unwrap_or(false),
+            defer_session_refresh: s.bool("deferSessionRefresh")?.unwrap_or(false),
             cookie_cache: {
                 let cc = s.child("cookieCache")?;
                 if cc.bool("enabled")?.unwrap_or(false) {
@@ -885,6 +892,15 @@ impl AuthConfig {
             rate_limit,
             trusted_origins_fn,
             callback_timeout_ms: adv.uint("callbackTimeout")?.unwrap_or(30_000),
+            logger: {
+                let l = o.child("logger")?;
+                // an unknown level publishes everything (Better Auth's indexOf is then -1)
+                let level = match l.get("level") {
+                    Some(Value::String(x)) => crate::log::Level::parse(x).unwrap_or(crate::log::Level::Debug),
+                    _ => crate::log::Level::Warn,
+                };
+                crate::log::LoggerConfig { enabled: !l.bool("disabled")?.unwrap_or(false), level }
+            },
         })
     }
 }

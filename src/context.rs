@@ -89,6 +89,11 @@ impl AuthContext {
             .await
     }
 
+    /// This instance's logger (`logger` option; the app's `logger.log` when given).
+    pub fn logger(&self) -> crate::log::Logger {
+        crate::log::Logger::new(self.config.logger, self.callbacks.bridge_if(crate::log::LOG_CALLBACK))
+    }
+
     /// Attaches the JS callbacks.
     pub fn with_callbacks(mut self, callbacks: Callbacks) -> Self {
         self.callbacks = callbacks;

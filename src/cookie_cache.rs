@@ -322,6 +322,20 @@ pub fn decrypt_jwe(secrets: &[&str], salt: &str, value: &str, now_ms: i64) -> Op
 /// holding a lone UTF-16 surrogate escape (`"\ud800"`), which a Rust string cannot hold, and a
 /// JWE with `"zip":"DEF"` (Better Auth never writes either).
 pub fn decode(strategy: Strategy, secrets: &[&str], value: &str, expected_version: &str, now_ms: i64) -> Option<CacheEntry> {
+    decode_any_version(strategy, secrets, value, now_ms).filter(|e| entry_version(&e.data) == expected_version)
+}
+
+/// The cache's `version || "1"`.
+pub fn entry_version(data: &Value) -> &str {
+    match data.get("version") {
+        Some(Value::String(v)) if !v.is_empty() => v.as_str(),
+        _ => "1",
+    }
+}
+
+/// [`decode`] without the version check, for a `cookieCache.version` function that computes
+/// the expected version from the cached session and user (compare with [`entry_version`]).
+pub fn decode_any_version(strategy: Strategy, secrets: &[&str], value: &str, now_ms: i64) -> Option<CacheEntry> {
     let current = *secrets.first()?;
     if value.is_empty() {
         return None;
@@ -332,11 +346,7 @@ pub fn decode(strategy: Strategy, secrets: &[&str], value: &str, expected_versio
         Strategy::Jwe => claims_with_expiry(decrypt_jwe(secrets, SESSION_DATA_SALT, value, now_ms)?, now_ms),
     };
     let data = parse_payload(payload, now_ms)?;
-    let version = match data.get("version") {
-        Some(Value::String(v)) if !v.is_empty() => v.as_str(),
-        _ => "1",
-    };
-    if version != expected_version || expires_ms < now_ms as f64 {
+    if expires_ms < now_ms as f64 {
         return None;
     }
     let session_expires = data

@@ -240,10 +240,11 @@ pub fn write_cookie_cache(
     session: &serde_json::Value,
     user: &serde_json::Value,
     dont_remember: bool,
+    version: &str,
     now_ms: i64,
 ) {
     let Some(cc) = config.session.cookie_cache.as_ref() else { return };
-    let Ok((value, _)) = crate::cookie_cache::encode(cc.strategy, &config.secret, session, user, &cc.version, now_ms, cc.max_age, dont_remember) else {
+    let Ok((value, _)) = crate::cookie_cache::encode(cc.strategy, &config.secret, session, user, version, now_ms, cc.max_age, dont_remember) else {
         return;
     };
     let def = &cookies.session_data;
@@ -261,11 +262,23 @@ pub fn write_cookie_cache(
 }
 
 /// The `session_data` cache for this request, when it verifies (`{ session, user, ... }`).
-pub fn read_cookie_cache(config: &crate::config::AuthConfig, cookies: &AuthCookies, request: &Headers, now_ms: i64) -> (bool, Option<serde_json::Value>) {
+/// `expected_version`: `None` skips the version check (a `cookieCache.version` function decides
+/// from the cached session and user; compare with `cookie_cache::entry_version`).
+pub fn read_cookie_cache(
+    config: &crate::config::AuthConfig,
+    cookies: &AuthCookies,
+    request: &Headers,
+    expected_version: Option<&str>,
+    now_ms: i64,
+) -> (bool, Option<serde_json::Value>) {
     let Some(cc) = config.session.cookie_cache.as_ref() else { return (false, None) };
     let existing = request.get("cookie").map(parse_cookie_header).unwrap_or_default();
     let Some(value) = crate::cookie_cache::chunk::join(&cookies.session_data.name, &existing) else { return (false, None) };
-    let entry = crate::cookie_cache::decode(cc.strategy, &[config.secret.as_str()], &value, &cc.version, now_ms);
+    let secrets = [config.secret.as_str()];
+    let entry = match expected_version {
+        Some(v) => crate::cookie_cache::decode(cc.strategy, &secrets, &value, v, now_ms),
+        None => crate::cookie_cache::decode_any_version(cc.strategy, &secrets, &value, now_ms),
+    };
     (true, entry.map(|e| e.data))
 }
 

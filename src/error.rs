@@ -181,6 +181,12 @@ impl AuthError {
         if self.is_unavailable() { self } else { fallback }
     }
 
+    /// `self` when it is an error for the client (a thrown `APIError`, the database being
+    /// unavailable), else `fallback`: Better Auth's `if (isAPIError(e)) throw e; throw ...`.
+    pub fn unless_api_error(self, fallback: AuthError) -> AuthError {
+        if matches!(self, AuthError::Api(_)) { self } else { fallback }
+    }
+
     /// A server fault.
     pub fn internal(m: impl Into<String>) -> Self {
         AuthError::Internal(m.into())
@@ -234,7 +240,7 @@ pub fn log_outage(what: &str) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let last = LAST_OUTAGE_LOG.load(std::sync::atomic::Ordering::Relaxed);
     if now >= last + 5 && LAST_OUTAGE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
-        eprintln!("[better-auth-rs] database unavailable: {what}");
+        crate::log::error(&format!("database unavailable: {what}"));
     }
 }
 

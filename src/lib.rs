@@ -19,6 +19,7 @@ pub mod error;
 pub mod http;
 pub mod ip;
 pub mod json;
+pub mod log;
 pub mod jwt;
 pub mod origin;
 pub mod plugins;

@@ -404,7 +404,7 @@ fn log_throttled(msg: &str) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let last = LAST_LOG.load(Ordering::Relaxed);
     if now - last >= 10 && LAST_LOG.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
-        eprintln!("[better-auth-rs] {msg}");
+        crate::log::warn(&msg);
     }
 }
 

@@ -54,7 +54,7 @@ pub fn error_response(err: &AuthError, headers: ResponseHeaders) -> Response {
             Response { status: e.status, status_text: e.status_name.clone(), headers: h, body }
         }
         AuthError::Internal(m) => {
-            eprintln!("[better-auth-rs] internal error: {m}");
+            crate::log::error(&format!("internal error: {m}"));
             Response { status: 500, status_text: "Internal Server Error".into(), headers: Vec::new(), body: Vec::new() }
         }
     }
@@ -185,6 +185,10 @@ fn parse_body(req: &Request, allowed: &[&str], max: usize) -> Result<Option<Valu
 
 /// Handles one HTTP request.
 pub async fn handle(ctx: &AuthContext, req: Request) -> Response {
+    crate::log::scope(ctx.logger(), handle_request(ctx, req)).await
+}
+
+async fn handle_request(ctx: &AuthContext, req: Request) -> Response {
     // `disabledPaths`, checked first as in Better Auth's onRequest: a plain-text 404
     if !ctx.config.disabled_paths.is_empty() && ctx.config.disabled_paths.contains(&crate::rate_limit::normalize_pathname(&req.url, &ctx.config.base_path)) {
         return Response {
@@ -329,6 +333,10 @@ pub struct ApiOutput {
 /// Calls an endpoint directly (the `auth.api` door): same endpoint code, no router-level
 /// origin middleware, as in Better Auth.
 pub async fn call_api(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) -> ApiOutput {
+    crate::log::scope(ctx.logger(), call_api_in_scope(ctx, endpoint, input)).await
+}
+
+async fn call_api_in_scope(ctx: &AuthContext, endpoint: Endpoint, input: ApiInput) -> ApiOutput {
     if !endpoint.enabled(ctx) {
         return ApiOutput { result: Err(AuthError::empty("NOT_FOUND")), headers: ResponseHeaders::default() };
     }

@@ -45,7 +45,7 @@ mod tests {
     use super::*;
 
     fn cfg() -> SessionConfig {
-        SessionConfig { expires_in: 604_800, update_age: 86_400, fresh_age: 86_400, disable_session_refresh: false, cookie_cache: None }
+        SessionConfig { expires_in: 604_800, update_age: 86_400, fresh_age: 86_400, disable_session_refresh: false, defer_session_refresh: false, cookie_cache: None }
     }
 
     #[test]

@@ -133,7 +133,7 @@ async fn story(dialect: Dialect, options: Value) {
     let mut s = better_auth_rs::session::new_session(
         &user.id,
         T0,
-        &better_auth_rs::config::SessionConfig { expires_in: 604_800, update_age: 86_400, fresh_age: 86_400, disable_session_refresh: false, cookie_cache: None },
+        &better_auth_rs::config::SessionConfig { expires_in: 604_800, update_age: 86_400, fresh_age: 86_400, disable_session_refresh: false, defer_session_refresh: false, cookie_cache: None },
         false,
         Some("203.0.113.7".into()),
         None,

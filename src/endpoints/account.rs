@@ -150,7 +150,7 @@ pub async fn update_user(call: &mut Call<'_>) -> AuthResult<Value> {
     if let Some(u) = &updated {
         let dr = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
         let schema = &ctx.config.schema;
-        cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, &session_json(&session, &schema.session), &user_json(u, &schema.user), dr, ctx.now());
+        super::session::write_cache_for(call, &session_json(&session, &schema.session), &user_json(u, &schema.user), dr).await?;
     }
     Ok(json!({ "status": true }))
 }

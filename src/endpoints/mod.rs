@@ -150,6 +150,8 @@ pub enum Endpoint {
     RevokeOtherSessions,
     /// POST /update-user
     UpdateUser,
+    /// POST /update-session
+    UpdateSession,
     /// POST /change-password
     ChangePassword,
     /// POST /verify-password
@@ -194,6 +196,7 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::RevokeSessions, "revokeSessions", "/revoke-sessions", &["POST"], false, true),
     (Endpoint::RevokeOtherSessions, "revokeOtherSessions", "/revoke-other-sessions", &["POST"], false, true),
     (Endpoint::UpdateUser, "updateUser", "/update-user", &["POST"], false, false),
+    (Endpoint::UpdateSession, "updateSession", "/update-session", &["POST"], false, false),
     (Endpoint::ChangePassword, "changePassword", "/change-password", &["POST"], false, false),
     (Endpoint::VerifyPassword, "verifyPassword", "/verify-password", &["POST"], false, false),
     (Endpoint::SetPassword, "setPassword", "", &["POST"], false, false),
@@ -343,6 +346,7 @@ impl Endpoint {
             Endpoint::RevokeSessions => account::revoke_sessions(call).await?,
             Endpoint::RevokeOtherSessions => account::revoke_other_sessions(call).await?,
             Endpoint::UpdateUser => account::update_user(call).await?,
+            Endpoint::UpdateSession => session::update_session(call).await?,
             Endpoint::ChangePassword => account::change_password(call).await?,
             Endpoint::VerifyPassword => account::verify_password(call).await?,
             Endpoint::SetPassword => account::set_password(call).await?,

@@ -18,17 +18,75 @@ fn coerce_bool(v: Option<&Value>) -> bool {
     }
 }
 
+/// The JS callback that is `session.cookieCache.version` when the app gave a function.
+const VERSION_FN: &str = "session.cookieCache.version";
+
+fn version_is_fn(ctx: &crate::context::AuthContext) -> bool {
+    ctx.callbacks.has(VERSION_FN)
+}
+
+/// The cookie-cache version for this session and user: `cookieCache.version` when it is a
+/// string, else what the app's function returns for `(session, user)` (awaited), as Better
+/// Auth's `setCookieCache` and `getSession` compute it.
+pub async fn cache_version(ctx: &crate::context::AuthContext, session: &Value, user: &Value) -> AuthResult<String> {
+    let fixed = ctx.config.session.cookie_cache.as_ref().map_or("1", |c| c.version.as_str());
+    if !version_is_fn(ctx) {
+        return Ok(fixed.to_string());
+    }
+    Ok(match ctx.callbacks.call(VERSION_FN, serde_json::json!([session, user])).await? {
+        Some(Value::String(v)) => v,
+        Some(Value::Number(n)) => n.to_string(),
+        // JavaScript's `undefined || "1"` on the cached side never equals a non-string
+        // expectation; an empty version reads back as "1" and so never matches either
+        _ => String::new(),
+    })
+}
+
+/// Writes the cookie cache for `session` and `user` (JSON as the client sees them), with the
+/// version [`cache_version`] gives: Better Auth's `setCookieCache`.
+pub async fn write_cache_for(call: &mut Call<'_>, session: &Value, user: &Value, dont_remember: bool) -> AuthResult<()> {
+    let ctx = call.ctx;
+    if ctx.config.session.cookie_cache.is_none() {
+        return Ok(());
+    }
+    let version = cache_version(ctx, session, user).await?;
+    cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, session, user, dont_remember, &version, ctx.now());
+    Ok(())
+}
+
+fn session_user_of(data: &Value) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
+    m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
+    Value::Object(m)
+}
+
 /// Whether a `session_data` cookie was sent, and `{ session, user }` from it when it verifies
-/// for this session `token`.
+/// for this session `token` (with a fixed version; see [`cache_hit_async`] for a function).
 fn cache_hit(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, token: &str) -> (bool, Option<Value>) {
-    let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, ctx.now());
-    let hit = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)).map(|data| {
-        let mut m = serde_json::Map::new();
-        m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
-        m.insert("user".into(), data.get("user").cloned().unwrap_or(Value::Null));
-        Value::Object(m)
-    });
+    let version = ctx.config.session.cookie_cache.as_ref().map_or("1", |c| c.version.as_str());
+    let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, Some(version), ctx.now());
+    let hit = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)).map(|d| session_user_of(&d));
     (present, hit)
+}
+
+/// [`cache_hit`], asking the app's `cookieCache.version` function when there is one (Better
+/// Auth checks the token first, then the version, then the expiry).
+async fn cache_hit_async(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, token: &str) -> AuthResult<(bool, Option<Value>)> {
+    if !version_is_fn(ctx) {
+        return Ok(cache_hit(ctx, headers, token));
+    }
+    let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, None, ctx.now());
+    let Some(data) = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)) else {
+        return Ok((present, None));
+    };
+    let session = data.get("session").cloned().unwrap_or(Value::Null);
+    let user = data.get("user").cloned().unwrap_or(Value::Null);
+    let expected = cache_version(ctx, &session, &user).await?;
+    if crate::cookie_cache::entry_version(&data) != expected {
+        return Ok((present, None));
+    }
+    Ok((present, Some(session_user_of(&data))))
 }
 
 /// `auth.api.getSession`'s answer when the cookie cache gives it, computed with cheap crypto
@@ -36,7 +94,7 @@ fn cache_hit(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, 
 /// caller's thread. `None`: the full endpoint must run (no cache configured, hooks present,
 /// `disableCookieCache`, no valid cache cookie for the session cookie).
 pub fn cached_session_sync(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, disable_cookie_cache: bool) -> Option<Value> {
-    if disable_cookie_cache || ctx.config.session.cookie_cache.is_none() {
+    if disable_cookie_cache || ctx.config.session.cookie_cache.is_none() || version_is_fn(ctx) {
         return None;
     }
     if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") {
@@ -53,37 +111,49 @@ pub fn cached_session_sync(ctx: &crate::context::AuthContext, headers: &crate::h
 pub async fn get_session(call: &mut Call<'_>, method: &str) -> AuthResult<Value> {
     call.out.set("cache-control", "no-store");
     call.out.set("pragma", "no-cache");
-    if method == "POST" {
-        // deferSessionRefresh is not enabled (not supported yet)
+    let defer = call.ctx.config.session.defer_session_refresh;
+    if method == "POST" && !defer {
         return Err(AuthError::base("METHOD_NOT_ALLOWED", "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED"));
     }
     let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
     let disable_cache = coerce_bool(call.query.get("disableCookieCache"));
-    resolve(call, disable_cache, disable_refresh).await
+    // with deferSessionRefresh, a GET never writes and tells the client to POST when due
+    resolve(call, disable_cache, disable_refresh, defer && method != "POST").await
 }
 
 /// Better Auth's `getSessionFromCtx` (what its session middlewares and plugin endpoints call):
 /// the `/get-session` logic (cookie cache unless `authoritative`, refresh, cookies written or
-/// cleared) with its errors read as "no session". `{ session, user }` or `None`.
+/// cleared) with its errors read as "no session". `{ session, user }` or `None`. It reads as a
+/// GET does: with `deferSessionRefresh` it never refreshes.
 pub async fn session_from_ctx(call: &mut Call<'_>, authoritative: bool) -> AuthResult<Option<Value>> {
     let disable_cache = authoritative || coerce_bool(call.query.get("disableCookieCache"));
     let disable_refresh = coerce_bool(call.query.get("disableRefresh"));
-    match resolve(call, disable_cache, disable_refresh).await {
+    let defer = call.ctx.config.session.defer_session_refresh;
+    match resolve(call, disable_cache, disable_refresh, defer).await {
         Ok(Value::Null) => Ok(None),
+        Ok(Value::Object(mut m)) => {
+            m.remove("needsRefresh");
+            Ok(Some(Value::Object(m)))
+        }
         Ok(v) => Ok(Some(v)),
         Err(e) if e.is_unavailable() => Err(e),
         Err(_) => Ok(None),
     }
 }
 
-async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool) -> AuthResult<Value> {
+/// `deferred_get`: a GET with `deferSessionRefresh` on — no write (no refresh, an expired row is
+/// kept), and the answer carries `needsRefresh`.
+async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool, deferred_get: bool) -> AuthResult<Value> {
     let ctx = call.ctx;
     let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
         return Ok(Value::Null);
     };
     // the cookie cache: a valid session_data for this token answers without the database
     if ctx.config.session.cookie_cache.is_some() && !disable_cache {
-        let (present, hit) = cache_hit(ctx, &call.headers, &token);
+        let (present, hit) = cache_hit_async(ctx, &call.headers, &token).await.map_err(|e| {
+            log_internal("the cookieCache.version function failed", &e);
+            e.unless_api_error(AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"))
+        })?;
         if let Some(hit) = hit {
             return Ok(hit);
         }
@@ -108,8 +178,10 @@ async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool
         Some((s, u)) if !is_expired(&s, now) => (s, u),
         Some((s, _)) => {
             cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
-            if let Err(e) = store.delete_session(&s.token).await {
-                log_internal("failed to delete an expired session", &e);
+            if !deferred_get {
+                if let Err(e) = store.delete_session(&s.token).await {
+                    log_internal("failed to delete an expired session", &e);
+                }
             }
             return Ok(Value::Null);
         }
@@ -123,13 +195,16 @@ async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool
     if dont_remember || disable_refresh {
         return Ok(session_user_json(&session, &user, &ctx.config.schema));
     }
-    let disable_refresh = disable_refresh || ctx.config.session.disable_session_refresh;
-    if disable_refresh {
-        let body = session_user_json(&session, &user, &ctx.config.schema);
-        write_cache(call, &body);
+    let due = !ctx.config.session.disable_session_refresh && needs_refresh(&session, now, &ctx.config.session);
+    if deferred_get {
+        let mut body = session_user_json(&session, &user, &ctx.config.schema);
+        write_cache(call, &body).await?;
+        if let Value::Object(m) = &mut body {
+            m.insert("needsRefresh".into(), Value::Bool(due));
+        }
         return Ok(body);
     }
-    if needs_refresh(&session, now, &ctx.config.session) {
+    if due {
         let expires_at = now + ctx.config.session.expires_in * 1000;
         let updated = store.refresh_session(&session.token, expires_at, now).await.unwrap_or_else(|e| {
             log_internal("failed to refresh the session", &e);
@@ -152,13 +227,76 @@ async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool
         );
     }
     let body = session_user_json(&session, &user, &ctx.config.schema);
-    write_cache(call, &body);
+    write_cache(call, &body).await?;
     Ok(body)
 }
 
-fn write_cache(call: &mut Call<'_>, body: &Value) {
-    let ctx = call.ctx;
+async fn write_cache(call: &mut Call<'_>, body: &Value) -> AuthResult<()> {
     if let (Some(s), Some(u)) = (body.get("session"), body.get("user")) {
-        cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, s, u, false, ctx.now());
+        write_cache_for(call, s, u, false).await.map_err(|e| {
+            log_internal("the cookieCache.version function failed", &e);
+            e.unless_api_error(AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"))
+        })?;
     }
+    Ok(())
+}
+
+/// `POST /update-session` (`auth.api.updateSession`): sets the session's additional fields
+/// (those with `input` not false), runs `databaseHooks.session.update`, re-sends the session
+/// cookie and the cookie cache, and answers `{ session }`.
+pub async fn update_session(call: &mut Call<'_>) -> AuthResult<Value> {
+    // the body schema (`z.record(z.string(), z.any())`) is checked before the session
+    if !matches!(call.body, Some(Value::Object(_))) {
+        let mut issues = super::Issues::default();
+        issues.expected("", "record", call.body.as_ref());
+        issues.finish()?;
+    }
+    let (session, user) = super::guard::require_session(call, super::guard::Guard::Session).await?;
+    let ctx = call.ctx;
+    let Some(Value::Object(body)) = call.body.as_ref() else {
+        return Err(AuthError::base("BAD_REQUEST", "BODY_MUST_BE_AN_OBJECT"));
+    };
+    let mut fields = super::fields::parse_input(&ctx.config.schema.session, body, false)?;
+    if fields.is_empty() {
+        return Err(AuthError::message_only("BAD_REQUEST", "No fields to update"));
+    }
+    let now = ctx.now();
+    let mut data = fields.clone();
+    data.insert("updatedAt".into(), Value::String(crate::time::to_iso(now)));
+    let proceed = match super::db_hooks::before(call, "session", "update", Value::Object(data)).await? {
+        None => false,
+        Some(Value::Object(d)) => {
+            // what the hook returned replaces the update's fields (as `updateWithHooks` merges it)
+            let mut s = session.clone();
+            super::db_hooks::merge_session(&mut s, &d);
+            for f in ctx.config.schema.session.extra_fields() {
+                if let Some(v) = s.extra.get(&f.key).filter(|_| d.contains_key(&f.key)) {
+                    fields.insert(f.key.clone(), v.clone());
+                }
+            }
+            true
+        }
+        Some(_) => true,
+    };
+    let updated = if proceed {
+        let store = ctx.store().await?;
+        store.update_session(&session.token, &fields, now).await.map_err(|e| {
+            log_internal("failed to update the session", &e);
+            e
+        })?
+    } else {
+        None
+    };
+    let Some(updated) = updated else {
+        // Better Auth: a session row that vanished (or a cancelled update) on a stateful setup
+        cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
+        return Err(AuthError::base("UNAUTHORIZED", "FAILED_TO_GET_SESSION"));
+    };
+    super::db_hooks::after(call, "session", "update", super::db_hooks::session_data(call, &updated)).await?;
+    cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &updated.token, None, ctx.config.session.expires_in);
+    let dr = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
+    let schema = &ctx.config.schema;
+    let sj = crate::json::session_json(&updated, &schema.session);
+    write_cache_for(call, &sj, &crate::json::user_json(&user, &schema.user), dr).await?;
+    Ok(serde_json::json!({ "session": sj }))
 }

@@ -88,15 +88,23 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
             None => {
                 // same work as a real check, so timing does not reveal the account
                 ctx.hash_password(&body.password).await?;
+                crate::log::warn("Password not found");
                 return Err(failed(call, lockout.as_ref()).await);
             }
         },
-        _ => {
+        Some((_, None)) => {
             ctx.hash_password(&body.password).await?;
+            crate::log::warn("User not found");
+            return Err(failed(call, lockout.as_ref()).await);
+        }
+        None => {
+            ctx.hash_password(&body.password).await?;
+            crate::log::warn("User not found");
             return Err(failed(call, lockout.as_ref()).await);
         }
     };
     if !ctx.verify_password(&stored_hash, &body.password).await? {
+        crate::log::warn("Invalid password");
         return Err(failed(call, lockout.as_ref()).await);
     }
     if let Some((_, key)) = &lockout {

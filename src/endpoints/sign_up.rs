@@ -228,5 +228,5 @@ pub(crate) fn log_internal(what: &str, e: &AuthError) {
     if e.is_unavailable() {
         return; // logged (throttled) where the connection error was seen
     }
-    eprintln!("[better-auth-rs] {what}: {e}");
+    crate::log::error(&format!("{what}: {e}"));
 }

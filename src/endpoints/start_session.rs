@@ -55,15 +55,5 @@ pub async fn finish(call: &mut Call<'_>, session: &Session, user: &User, dont_re
     cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &session.token, dont_remember, ctx.config.session.expires_in);
     let dr = dont_remember.unwrap_or_else(|| cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some());
     let schema = &ctx.config.schema;
-    cookies::write_cookie_cache(
-        &mut call.out,
-        &ctx.config,
-        &ctx.cookies,
-        &call.headers,
-        &crate::json::session_json(session, &schema.session),
-        &crate::json::user_json(user, &schema.user),
-        dr,
-        ctx.now(),
-    );
-    Ok(())
+    super::session::write_cache_for(call, &crate::json::session_json(session, &schema.session), &crate::json::user_json(user, &schema.user), dr).await
 }

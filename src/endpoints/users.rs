@@ -80,7 +80,7 @@ pub async fn validate_user_info(call: &Call<'_>, user: &User, method: &str) -> A
     match ctx.callbacks.call("user.validateUserInfo", serde_json::json!([data, db_hooks::ctx_arg(call)])).await {
         Err(e) if e.is_unavailable() => Err(e),
         Err(e) => {
-            eprintln!("[better-auth-rs] validateUserInfo callback threw: {e}");
+            crate::log::error(&format!("validateUserInfo callback threw: {e}"));
             Err(AuthError::coded("FORBIDDEN", "validation_failed", "User validation failed"))
         }
         Ok(Some(r)) => match r.get("error").filter(|v| crate::origin::truthy(v)) {

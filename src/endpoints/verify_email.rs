@@ -41,7 +41,7 @@ pub async fn deliver(call: &Call<'_>, data: Value) {
     if let Some(p) = crate::plugins::verification_email_sender(ctx) {
         let email = data.get("user").and_then(|u| u.get("email")).and_then(Value::as_str).unwrap_or_default();
         if let Err(e) = p.send_verification_email(call, email).await {
-            eprintln!("[better-auth-rs] Failed to run background task (sendVerificationEmail): {e}");
+            crate::log::error(&format!("Failed to run background task (sendVerificationEmail): {e}"));
         }
     }
 }

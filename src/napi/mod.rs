@@ -373,7 +373,7 @@ impl NativeAuth {
                 }
             }
             Err(AuthError::Internal(m)) => {
-                eprintln!("[better-auth-rs] internal error: {m}");
+                crate::log::error(&format!("internal error: {m}"));
                 NativeApiResult {
                     kind: "error".into(),
                     status: 500,

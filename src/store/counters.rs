@@ -137,7 +137,7 @@ async fn prune(store: &SqlStore, n: &Names, now: i64, longest_window_s: u64, loc
         int(now - (lockout_s as i64).saturating_mul(1000)),
     ];
     if let Err(e) = store.exec_sql(sql, params).await {
-        eprintln!("[better-auth-rs] pruning rateLimit rows failed: {e}");
+        crate::log::error(&format!("pruning rateLimit rows failed: {e}"));
     }
 }
 

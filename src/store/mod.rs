@@ -192,6 +192,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Sets `expiresAt`/`updatedAt` of the session with this token. False when no row matched.
     async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool>;
 
+    /// Sets additional fields and `updatedAt` of the session with this token (Better Auth's
+    /// `updateSession`); the updated session, `None` when no row matched.
+    async fn update_session(&self, token: &str, fields: &Map<String, Value>, updated_at: i64) -> AuthResult<Option<Session>>;
+
     /// Replaces the password of the user's credential account.
     async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool>;
 

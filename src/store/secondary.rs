@@ -225,6 +225,21 @@ impl Store for Layered {
         Ok(true)
     }
 
+    async fn update_session(&self, token: &str, fields: &Map<String, Value>, updated_at: i64) -> AuthResult<Option<Session>> {
+        let from_db = if self.store_in_db { self.sql.update_session(token, fields, updated_at).await? } else { None };
+        let Some(v) = self.get(token).await? else { return Ok(from_db) };
+        let mut session = session_from(v.get("session").unwrap_or(&Value::Null));
+        for (k, x) in fields {
+            session.extra.insert(k.clone(), x.clone());
+        }
+        session.updated_at = updated_at;
+        let t = ttl(session.expires_at, self.clock.now_ms());
+        if t > 0 {
+            self.set(token, &json!({ "session": self.session_json(&session), "user": v.get("user").cloned().unwrap_or(Value::Null) }), Some(t)).await?;
+        }
+        Ok(Some(from_db.unwrap_or(session)))
+    }
+
     async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
         self.sql.update_credential_password(user_id, hash, now).await
     }

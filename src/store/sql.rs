@@ -1162,6 +1162,27 @@ impl Store for SqlStore {
         Ok(self.db.exec(&self.q.refresh_session, &params, self.schema.ids).await? > 0)
     }
 
+    async fn update_session(&self, token: &str, fields: &Map<String, Value>, updated_at: i64) -> AuthResult<Option<Session>> {
+        let m = &self.schema.session;
+        let d = self.dialect;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Params = Vec::new();
+        for f in m.extra_fields() {
+            if let Some(v) = fields.get(&f.key) {
+                params.push((Val::from_json(v, f.ty), f.ty));
+                sets.push(format!("{} = {}", d.q(&f.column), d.p(params.len())));
+            }
+        }
+        params.push((Val::Date(updated_at), FieldType::Date));
+        sets.push(format!("{} = {}", d.q(m.col("updatedAt")), d.p(params.len())));
+        params.push((Val::Text(token.to_string()), FieldType::String));
+        let sql = format!("update {} set {} where {} = {}", d.q(&m.table), sets.join(", "), d.q(m.col("token")), d.p(params.len()));
+        if self.db.exec(&Arc::from(sql), &params, self.schema.ids).await? == 0 {
+            return Ok(None);
+        }
+        Ok(self.sessions_where("{col:token} = {p1}", vec![(Val::Text(token.to_string()), FieldType::String)]).await?.pop())
+    }
+
     async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
         let params = vec![
             (Val::Text(hash.to_string()), FieldType::String),

@@ -633,7 +633,7 @@ pub async fn stop_impersonating(call: &mut Call<'_>) -> AuthResult<Value> {
     cookies::set_session_cookie(&mut call.out, &ctx.cookies, &ctx.config.secret, &call.headers, &admin_session.token, Some(dr), ctx.config.session.expires_in);
     let schema = &ctx.config.schema;
     let (sj, uj) = (session_json(&admin_session, &schema.session), user_json(&admin_row, &schema.user));
-    cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, &sj, &uj, dr, ctx.now());
+    crate::endpoints::session::write_cache_for(call, &sj, &uj, dr).await?;
     call.out.set_cookie(&def.name, def.expired());
     Ok(json!({ "session": sj, "user": uj }))
 }

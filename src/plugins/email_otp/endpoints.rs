@@ -197,16 +197,7 @@ pub async fn verify_email_otp(call: &mut Call<'_>) -> AuthResult<Value> {
         let dont_remember = cookies::get_signed_cookie(&call.headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
         let mut shown = current.clone();
         shown.email_verified = true;
-        cookies::write_cookie_cache(
-            &mut call.out,
-            &ctx.config,
-            &ctx.cookies,
-            &call.headers,
-            &session_json(&session, &schema.session),
-            &user_json(&shown, &schema.user),
-            dont_remember,
-            ctx.now(),
-        );
+        crate::endpoints::session::write_cache_for(call, &session_json(&session, &schema.session), &user_json(&shown, &schema.user), dont_remember).await?;
     }
     Ok(json!({ "status": true, "token": null, "user": user_json(&updated, &schema.user) }))
 }
@@ -303,7 +294,7 @@ static FORGET_PASSWORD_WARNED: std::sync::Once = std::sync::Once::new();
 /// `POST /forget-password/email-otp` (deprecated, the same as request-password-reset).
 pub async fn forget_password_email_otp(call: &mut Call<'_>) -> AuthResult<Value> {
     FORGET_PASSWORD_WARNED.call_once(|| {
-        eprintln!("[better-auth-rs] \"/forget-password/email-otp\" is deprecated: use \"/email-otp/request-password-reset\".");
+        crate::log::warn("\"/forget-password/email-otp\" is deprecated: use \"/email-otp/request-password-reset\".");
     });
     request_reset(call).await
 }
@@ -420,6 +411,6 @@ pub async fn change_email_email_otp(call: &mut Call<'_>) -> AuthResult<Value> {
     let mut shown = session_user.clone();
     shown.email = new_email;
     shown.email_verified = true;
-    cookies::write_cookie_cache(&mut call.out, &ctx.config, &ctx.cookies, &call.headers, &session_json(&session, &schema.session), &user_json(&shown, &schema.user), dont_remember, ctx.now());
+    crate::endpoints::session::write_cache_for(call, &session_json(&session, &schema.session), &user_json(&shown, &schema.user), dont_remember).await?;
     Ok(json!({ "success": true }))
 }

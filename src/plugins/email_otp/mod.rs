@@ -260,7 +260,7 @@ impl Plugin for EmailOtpPlugin {
     /// logged).
     async fn send_verification_email(&self, call: &Call<'_>, email: &str) -> AuthResult<()> {
         if let Err(e) = endpoints::send_otp(self, call, email, "email-verification", true).await {
-            eprintln!("[better-auth-rs] Failed to run background task (emailOTP verification email): {e}");
+            crate::log::error(&format!("Failed to run background task (emailOTP verification email): {e}"));
         }
         Ok(())
     }

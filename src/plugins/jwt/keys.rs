@@ -91,7 +91,7 @@ async fn explain(store: &SqlStore, e: AuthError) -> AuthError {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             let last = LAST_TABLE_LOG.load(std::sync::atomic::Ordering::Relaxed);
             if now >= last + 10 && LAST_TABLE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
-                eprintln!("[better-auth-rs] {msg}");
+                crate::log::error(&msg);
             }
             AuthError::internal(msg)
         }
@@ -104,7 +104,7 @@ pub fn log_header_skipped(e: &AuthError) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let last = LAST_TABLE_LOG.load(std::sync::atomic::Ordering::Relaxed);
     if now >= last + 10 && LAST_TABLE_LOG.compare_exchange(last, now, std::sync::atomic::Ordering::Relaxed, std::sync::atomic::Ordering::Relaxed).is_ok() {
-        eprintln!("[better-auth-rs] get-session answered without set-auth-jwt: {e}");
+        crate::log::error(&format!("get-session answered without set-auth-jwt: {e}"));
     }
 }
 
