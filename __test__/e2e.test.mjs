@@ -2,7 +2,9 @@
 // (examples/nextjs: `next build` + `next start`, the official `better-auth/react` client, and
 // server actions calling auth.api with nextCookies(); its admin page with the official
 // adminClient() against the admin plugin: list users, set role, ban/unban, the banned user's
-// sign-in refused) and the Express example page (examples/express), all on better-auth-rs with a
+// sign-in refused; two-factor enabled from its dashboard with the official twoFactorClient() and
+// a sign-in through /two-factor with a TOTP code computed here; a magic-link sign-in whose mail
+// is read from the example's dev mailer) and the Express example page (examples/express), all on better-auth-rs with a
 // temp SQLite file (rows checked there).
 // Needs `apt-get install -y chromium` and `npm ci` in examples/nextjs (done here when missing).
 // SKIP_E2E=1 skips it all. Screenshots go to test-artifacts/.
@@ -597,6 +599,265 @@ describe("Next.js admin page (examples/nextjs/app/admin, the official adminClien
     const failed = (ctx) => ctx.failed.filter((l) => l !== "GET /favicon.ico → 404");
     assert.deepEqual(failed(admin), ["POST /api/auth/admin/ban-user → 400"], diag(admin));
     assert.deepEqual(failed(member), ["GET /api/auth/admin/list-users → 403", "POST /api/auth/sign-in/email → 403"], diag(member));
+  });
+});
+
+/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) of an otpauth:// URI's base32 secret, at `at` ms. */
+function totpOf(uri, at = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const key = [];
+  for (const c of new URL(uri).searchParams.get("secret").replace(/=+$/, "")) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      key.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const h = crypto.createHmac("sha1", Buffer.from(key)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000).padStart(6, "0");
+}
+
+describe("Next.js two-factor (twoFactorClient) and magic link (magicLinkClient, dev mailer) in Chromium", { skip: skipSuites, timeout: 600_000 }, () => {
+  let next; // startNext()'s { server, origin, db, output }
+  let origin;
+  let ctx; // the 2FA user's browser
+  let outbox; // the dev mailer's file (DEV_MAILBOX)
+  const email = uniqueEmail("tf");
+  const name = "Ada Twofactor";
+  let totpURI;
+  let backupCodes;
+
+  before(async () => {
+    outbox = path.join(tmpDir("next-mail"), "outbox.jsonl");
+    next = await startNext("next-2fa", { DEV_MAILBOX: outbox });
+    origin = next.origin;
+    ctx = await newPage();
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await ctx?.context.close().catch(() => {});
+    if (next) killTree(next.server);
+  });
+
+  const diag = (c = ctx) => `\nrequests: ${c.log.join(", ")}\npage errors: ${c.errors.join(" | ")}\nserver: ${next.output().slice(-2000)}`;
+
+  function query(sql, ...args) {
+    const conn = new Database(next.db, { readonly: true });
+    try {
+      return conn.prepare(sql).all(...args);
+    } finally {
+      conn.close();
+    }
+  }
+  const userOf = (e) => query(`SELECT id, name, "emailVerified", "twoFactorEnabled" FROM "user" WHERE email = ?`, e)[0];
+  const twoFactorRows = (e) =>
+    query(`SELECT secret, "backupCodes", verified FROM "twoFactor" WHERE "userId" = (SELECT id FROM "user" WHERE email = ?)`, e);
+
+  /** Waits until `locator` has exactly `expected` as its text; fails with what it has. */
+  async function hasText(c, locator, expected) {
+    try {
+      await locator.filter({ hasText: new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }).waitFor({ timeout: STEP });
+    } catch {
+      const actual = (await locator.count()) ? await locator.first().textContent() : "(absent)";
+      assert.fail(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}${diag(c)}`);
+    }
+  }
+
+  const section = () => ctx.page.getByRole("region", { name: "Two-factor authentication" });
+  const cookieNamed = async (c, n) => (await c.context.cookies()).find((k) => k.name === `better-auth.${n}`);
+
+  async function signIn(password = PASSWORD) {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-in`);
+    const form = page.getByRole("form", { name: "Sign in", exact: true });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Password").fill(password);
+    await form.getByRole("button").click();
+  }
+
+  async function signOut() {
+    await ctx.page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await ctx.page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    assert.equal(await authCookie(ctx.context), undefined, "signed out" + diag());
+  }
+
+  test("sign up; the dashboard shows two-factor off", async () => {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-up`);
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    await hasText(ctx, section().getByTestId("two-factor-status"), "Two-factor authentication is off.");
+    assert.equal(userOf(email).twoFactorEnabled, 0);
+  });
+
+  test("enable: a wrong password is refused; the right one shows the TOTP URI and 10 backup codes, 2FA still off until a code is verified", async () => {
+    await section().getByLabel("Password").fill("not-my-password-1");
+    await section().getByRole("button", { name: "Enable two-factor" }).click();
+    await hasText(ctx, section().getByRole("alert"), "Invalid password");
+    assert.deepEqual(twoFactorRows(email), []);
+
+    await section().getByLabel("Password").fill(PASSWORD);
+    await section().getByRole("button", { name: "Enable two-factor" }).click();
+    const uri = section().getByTestId("totp-uri");
+    await uri.waitFor({ timeout: STEP });
+    totpURI = (await uri.textContent()).trim();
+    assert.match(totpURI, /^otpauth:\/\/totp\/better-auth-rs%20example:[^?]+\?secret=[A-Z2-7]+&issuer=better-auth-rs\+example&digits=6&period=30$/);
+    assert.equal(decodeURIComponent(new URL(totpURI).pathname.split(":").pop()), email);
+    assert.equal(await section().getByTestId("totp-secret").textContent(), new URL(totpURI).searchParams.get("secret"));
+    backupCodes = await section().getByTestId("backup-codes").locator("li").allTextContents();
+    assert.equal(backupCodes.length, 10);
+    for (const c of backupCodes) assert.match(c, /^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$/);
+    await ctx.page.screenshot({ path: path.join(ARTIFACTS, "nextjs-two-factor-setup.png"), fullPage: true });
+    // the row exists (secret and codes encrypted at rest), not verified; the user not yet enabled
+    const rows = twoFactorRows(email);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].verified, 0);
+    assert.ok(!rows[0].secret.includes(new URL(totpURI).searchParams.get("secret")), "secret not stored in clear");
+    assert.ok(!backupCodes.some((c) => rows[0].backupCodes.includes(c)), "backup codes not stored in clear");
+    assert.equal(userOf(email).twoFactorEnabled, 0);
+  });
+
+  // twoFactor()'s rate-limit rule (on under `next start`, as in Better Auth): 3 requests per path
+  // and 10 seconds on /two-factor/*, so this suite sends at most 3 verify-totp in a row (the one
+  // wrong code is tried on /two-factor)
+  test("verify: the computed code turns 2FA on", async () => {
+    await section().getByLabel("Code from your authenticator app").fill(totpOf(totpURI));
+    await section().getByRole("button", { name: "Verify and turn on" }).click();
+    await hasText(ctx, section().getByTestId("two-factor-status"), "Two-factor authentication is on.");
+    assert.equal(userOf(email).twoFactorEnabled, 1);
+    assert.deepEqual(twoFactorRows(email).map((r) => r.verified), [1]);
+    await ctx.page.screenshot({ path: path.join(ARTIFACTS, "nextjs-two-factor-on.png"), fullPage: true });
+  });
+
+  test("sign out, sign in with the password → /two-factor (no session yet); a wrong code is refused", async () => {
+    const { page } = ctx;
+    await signOut();
+    await signIn();
+    await page.waitForURL(`${origin}/two-factor`, { timeout: STEP });
+    assert.equal(await authCookie(ctx.context), undefined, "no session before the second factor" + diag());
+    assert.ok(await cookieNamed(ctx, "two_factor"), "the two_factor challenge cookie" + diag());
+    // not signed in yet: the dashboard sends back to /sign-in
+    const other = await ctx.context.newPage();
+    await other.goto(`${origin}/dashboard`);
+    await other.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    await other.close();
+
+    const wrong = String((Number(totpOf(totpURI)) + 500_000) % 1_000_000).padStart(6, "0");
+    await page.getByLabel("Code from your authenticator app").fill(wrong);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await hasText(ctx, page.locator('form[aria-label="Verify two-factor code"] [role="alert"]'), "Invalid code");
+    assert.equal(await authCookie(ctx.context), undefined);
+  });
+
+  test("the computed code with \"Trust this device\" → dashboard, signed in", async () => {
+    const { page } = ctx;
+    await page.screenshot({ path: path.join(ARTIFACTS, "nextjs-two-factor-page.png"), fullPage: true });
+    await page.getByLabel("Code from your authenticator app").fill(totpOf(totpURI));
+    await page.getByLabel("Trust this device for 30 days").check();
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    assert.equal(await page.getByTestId("user-email").textContent(), email, diag());
+    assert.ok(await authCookie(ctx.context), "session cookie" + diag());
+    assert.equal(await cookieNamed(ctx, "two_factor"), undefined, "the challenge cookie is spent");
+    const trust = await cookieNamed(ctx, "trust_device");
+    assert.ok(trust?.httpOnly, "an HttpOnly trust_device cookie" + diag());
+    assert.ok(trust.expires > Date.now() / 1000 + 29 * 86400, "trusted for 30 days");
+    assert.equal(query(`SELECT count(*) AS n FROM session WHERE "userId" = ?`, userOf(email).id)[0].n, 1);
+  });
+
+  test("the trusted browser signs in without the code; another browser (server-action sign-in) is asked for it and can use a backup code", async () => {
+    const { page } = ctx;
+    await signOut();
+    await signIn();
+    await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    assert.equal(await page.getByTestId("user-email").textContent(), email, diag());
+
+    const fresh = await newPage();
+    try {
+      // the server action's auth.api.signInEmail answers { twoFactorRedirect: true }; nextCookies()
+      // sets the two_factor cookie and the action redirects to /two-factor (app/actions.ts)
+      await fresh.page.goto(`${origin}/sign-in`);
+      const form = fresh.page.getByRole("form", { name: "Sign in with a server action", exact: true });
+      await form.getByLabel("Email").fill(email);
+      await form.getByLabel("Password").fill(PASSWORD);
+      await form.getByRole("button").click();
+      await fresh.page.waitForURL(`${origin}/two-factor`, { timeout: STEP });
+      assert.ok(await cookieNamed(fresh, "two_factor"), "the challenge cookie set by the action" + diag(fresh));
+      assert.equal(await authCookie(fresh.context), undefined, "no session before the second factor");
+      await fresh.page.getByRole("button", { name: "Use a backup code instead" }).click();
+      await fresh.page.getByLabel("Backup code").fill(backupCodes[0]);
+      await fresh.page.getByRole("button", { name: "Verify" }).click();
+      await fresh.page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+      assert.equal(await fresh.page.getByTestId("user-email").textContent(), email, diag(fresh));
+      assert.equal(await cookieNamed(fresh, "trust_device"), undefined, "not trusted unless asked");
+      assert.deepEqual(fresh.errors, [], diag(fresh));
+    } finally {
+      await fresh.context.close();
+    }
+  });
+
+  test("magic link: ask for a link, open it from the dev outbox (/dev/mail) → dashboard, signed in as the new user", async () => {
+    const ml = await newPage();
+    const mlEmail = uniqueEmail("magic");
+    try {
+      const { page } = ml;
+      await page.goto(`${origin}/sign-in`);
+      await page.getByRole("link", { name: "Sign in with a magic link" }).click();
+      await page.waitForURL(`${origin}/sign-in/magic-link`, { timeout: STEP });
+      await page.getByLabel("Email").fill(mlEmail);
+      await page.getByLabel("Name (for a new account)").fill("Mag Link");
+      await page.getByRole("button", { name: "Send me a link" }).click();
+      await hasText(ml, page.getByRole("status").filter({ hasText: "Check your email" }), `Check your email: a sign-in link was sent to ${mlEmail}.`);
+      assert.equal(userOf(mlEmail), undefined, "no user before the link is opened");
+
+      // the dev mailer's outbox: the file, and the page listing it
+      const mails = fs.readFileSync(outbox, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const mail = mails.find((m) => m.to === mlEmail);
+      assert.ok(mail, `a mail to ${mlEmail} in ${outbox}`);
+      const link = new URL(mail.url);
+      assert.equal(`${link.origin}${link.pathname}`, `${origin}/api/auth/magic-link/verify`);
+      assert.equal(link.searchParams.get("callbackURL"), "/dashboard");
+      await page.goto(`${origin}/dev/mail`);
+      const article = page.locator(`article[data-to="${mlEmail}"]`);
+      assert.equal(await article.getByRole("link", { name: "Open the link" }).getAttribute("href"), mail.url);
+      await article.getByRole("link", { name: "Open the link" }).click();
+      await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+      assert.equal(await page.getByTestId("user-email").textContent(), mlEmail, diag(ml));
+      assert.equal(await page.getByTestId("user-name").textContent(), "Mag Link", diag(ml));
+      assert.ok(await authCookie(ml.context), "session cookie" + diag(ml));
+      const user = userOf(mlEmail);
+      assert.equal(user.name, "Mag Link");
+      assert.equal(user.emailVerified, 1, "a magic link proves the address");
+      assert.equal(query(`SELECT count(*) AS n FROM verification WHERE value LIKE ?`, `%${mlEmail}%`)[0].n, 0, "the token is spent");
+
+      // the same link again: back to the magic-link page with the error, signed in still as before
+      await ml.context.clearCookies();
+      await page.goto(mail.url);
+      await page.waitForURL(`${origin}/sign-in/magic-link?error=INVALID_TOKEN`, { timeout: STEP });
+      await hasText(ml, page.locator('form[aria-label="Magic link"] [role="alert"]'), "This sign-in link is invalid or was already used. Ask for a new one.");
+      assert.equal(await authCookie(ml.context), undefined);
+      assert.deepEqual(ml.errors, [], diag(ml));
+      assert.deepEqual(ml.failed.filter((l) => l !== "GET /favicon.ico → 404"), [], diag(ml));
+    } finally {
+      await ml.context.close();
+    }
+  });
+
+  test("no page errors; the only failed requests are the refused password and codes", () => {
+    assert.deepEqual(ctx.errors, [], diag());
+    assert.deepEqual(ctx.failed.filter((l) => l !== "GET /favicon.ico → 404"), [
+      "POST /api/auth/two-factor/enable → 400",
+      "POST /api/auth/two-factor/verify-totp → 401",
+    ], diag());
   });
 });
 

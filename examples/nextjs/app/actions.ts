@@ -12,8 +12,9 @@ import { auth } from "@/lib/auth";
 export type ActionState = { error: string } | null;
 
 export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  let result;
   try {
-    await auth.api.signInEmail({
+    result = await auth.api.signInEmail({
       body: { email: String(form.get("email")), password: String(form.get("password")) },
       headers: await headers(),
     });
@@ -21,6 +22,9 @@ export async function signInAction(_prev: ActionState, form: FormData): Promise<
     if (isAPIError(error)) return { error: error.body?.message ?? error.message };
     throw error;
   }
+  // 2FA on (twoFactor() in lib/auth.ts): no session yet, the `two_factor` challenge cookie is set
+  // instead; the code is asked on /two-factor
+  if (result && "twoFactorRedirect" in result) redirect("/two-factor");
   redirect("/dashboard");
 }
 

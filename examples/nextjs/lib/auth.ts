@@ -2,6 +2,9 @@ import path from "node:path";
 import { betterAuth } from "better-auth-rs";
 import { nextCookies } from "better-auth-rs/next-js";
 import { admin } from "better-auth-rs/plugins"; // was: from "better-auth/plugins"
+import { twoFactor } from "better-auth-rs/plugins/two-factor"; // was: from "better-auth/plugins"
+import { magicLink } from "better-auth-rs/plugins/magic-link"; // was: from "better-auth/plugins"
+import { sendMail } from "./dev-mailer";
 
 // ADMIN_EMAILS=a@x.com,b@y.com: those users get the "admin" role when they sign up (the first
 // admin; after that, admins change roles on /admin).
@@ -15,6 +18,7 @@ const adminEmails = new Set(
 // BETTER_AUTH_SECRET (32+ random characters) must be set for `next build` and `next start`,
 // as with better-auth: the production default secret is refused.
 export const auth = betterAuth({
+  appName: "better-auth-rs example", // the TOTP issuer shown by authenticator apps
   // An SQLite file; the schema is created on first use.
   database: process.env.AUTH_DB ?? path.join(process.cwd(), "auth.db"),
   baseURL: process.env.BETTER_AUTH_URL ?? "http://localhost:3000",
@@ -35,6 +39,21 @@ export const auth = betterAuth({
     // /api/auth/admin/* (list users, set role, ban...; app/admin/page.tsx), user.role and
     // user.banned columns, banned users refused at sign-in (403 BANNED_USER)
     admin(),
+    // /api/auth/two-factor/*: enable from the dashboard (TOTP URI + backup codes), then sign-in
+    // answers { twoFactorRedirect: true } and the client goes to /two-factor for the code
+    twoFactor(),
+    // /api/auth/sign-in/magic-link and /api/auth/magic-link/verify: the link is mailed through
+    // the dev mailer (lib/dev-mailer.ts; captured mails on /dev/mail)
+    magicLink({
+      sendMagicLink: async ({ email, url }) => {
+        await sendMail({
+          to: email,
+          subject: "Your sign-in link",
+          text: `Sign in to the better-auth-rs example: ${url}\nThe link works once, for 5 minutes.`,
+          url,
+        });
+      },
+    }),
     // auth.api calls in server actions (app/actions.ts) set their cookies through next/headers
     nextCookies(), // make sure this is the last plugin in the array
   ],

@@ -16,15 +16,19 @@ export default function SignInPage() {
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const { error } = await authClient.signIn.email({
+    const { data, error } = await authClient.signIn.email({
       email: String(form.get("email")),
       password: String(form.get("password")),
     });
-    setPending(false);
     if (error) {
+      setPending(false);
       setError(error.message ?? error.code ?? error.statusText);
       return;
     }
+    // 2FA on: no session yet; twoFactorClient's onTwoFactorRedirect is taking the browser to
+    // /two-factor (lib/auth-client.ts)
+    if (data && "twoFactorRedirect" in data) return;
+    setPending(false);
     router.push("/dashboard");
     router.refresh();
   }
@@ -42,7 +46,11 @@ export default function SignInPage() {
       </form>
       <h2>Or with a server action</h2>
       <ServerActionSignInForm />
-      <p className="muted">No account yet? <Link href="/sign-up">Sign up</Link></p>
+      <p className="muted">
+        No password? <Link href="/sign-in/magic-link">Sign in with a magic link</Link>
+        <br />
+        No account yet? <Link href="/sign-up">Sign up</Link>
+      </p>
     </>
   );
 }
