@@ -233,3 +233,26 @@ describe("session.cookieCache.version as a function: parity with better-auth", (
     );
   });
 });
+
+describe("an unusable session_data cookie: parity with better-auth", () => {
+  for (const cookieCache of [{ enabled: true }, { enabled: false }]) {
+    test(`garbage, a foreign payload and stale chunks are expired (cookie cache ${cookieCache.enabled ? "on" : "off"})`, async () => {
+      await parity({ session: { cookieCache } }, async (ctx) => {
+        const jar = await signUp(ctx);
+        const token = jar.split("; ").find((c) => c.startsWith("better-auth.session_token="));
+        for (const [label, extra] of [
+          ["garbage", "better-auth.session_data=garbage"],
+          ["base64 of another shape", "better-auth.session_data=eyJzZXNzaW9uIjp7fX0"],
+          ["empty", "better-auth.session_data="],
+          ["stale chunks", "better-auth.session_data.0=abc; better-auth.session_data.1=def"],
+        ]) {
+          const r = await ctx.send(label, "GET", "/get-session", { headers: { cookie: `${token}; ${extra}` } });
+          expectOk(r);
+          assert.equal(r.json.user.email, "a@x.com");
+        }
+        // without a session cookie: with the cache off, the stale cache cookie is still cleaned up
+        await ctx.send("no session cookie, garbage cache", "GET", "/get-session", { headers: { cookie: "better-auth.session_data=garbage" } });
+      });
+    });
+  }
+});

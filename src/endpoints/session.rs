@@ -145,11 +145,26 @@ pub async fn session_from_ctx(call: &mut Call<'_>, authoritative: bool) -> AuthR
 /// kept), and the answer carries `needsRefresh`.
 async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool, deferred_get: bool) -> AuthResult<Value> {
     let ctx = call.ctx;
-    let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
+    let cache_on = ctx.config.session.cookie_cache.is_some();
+    let token = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret);
+    if token.is_none() && cache_on {
+        return Ok(Value::Null);
+    }
+    if !cache_on {
+        // a session_data cookie (or its chunks) left from when the cache was on is cleaned up
+        let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
+        let name = &ctx.cookies.session_data.name;
+        if crate::cookie_cache::chunk::join(name, &existing).is_some_and(|v| !v.is_empty()) {
+            for c in crate::cookie_cache::chunk::clean_plan(name, &existing) {
+                call.out.add_cookie(ctx.cookies.session_data.renamed(&c.name).expired());
+            }
+        }
+    }
+    let Some(token) = token else {
         return Ok(Value::Null);
     };
     // the cookie cache: a valid session_data for this token answers without the database
-    if ctx.config.session.cookie_cache.is_some() && !disable_cache {
+    if cache_on && !disable_cache {
         let (present, hit) = cache_hit_async(ctx, &call.headers, &token).await.map_err(|e| {
             log_internal("the cookieCache.version function failed", &e);
             e.unless_api_error(AuthError::base("INTERNAL_SERVER_ERROR", "FAILED_TO_GET_SESSION"))
@@ -158,11 +173,8 @@ async fn resolve(call: &mut Call<'_>, disable_cache: bool, disable_refresh: bool
             return Ok(hit);
         }
         if present {
-            let existing = call.headers.get("cookie").map(cookies::parse_cookie_header).unwrap_or_default();
-            for c in crate::cookie_cache::chunk::clean_plan(&ctx.cookies.session_data.name, &existing) {
-                let def = ctx.cookies.session_data.renamed(&c.name);
-                call.out.set_cookie(&c.name, def.expired());
-            }
+            // an unreadable, expired or foreign cache is expired (its chunks go with the rewrite)
+            call.out.set_cookie(&ctx.cookies.session_data.name, ctx.cookies.session_data.expired());
         }
     }
     let store = ctx.store().await.map_err(|e| {
