@@ -5,10 +5,12 @@
  * factor; `admin()`: banned users sign in; `disabledPaths`: a disabled endpoint stays open), so
  * `betterAuth()` refuses to start unless the app lists it in `advanced.unservedPlugins` /
  * `advanced.unservedOptions`, knowing its checks will not run. Options whose absence is only
- * cosmetic start with a warning. The table below is the list docs/COMPATIBILITY.md documents.
+ * cosmetic start with a warning. The table below is the list docs/COMPATIBILITY.md documents;
+ * every other Better Auth option given is checked against js/option-paths.js (`tableWarnings`).
  */
 
 const { servedPluginIds } = require("./engine-plugins.js");
+const { BY_PATH, INTERIOR, EXTENSION_PATHS } = require("./option-paths.js");
 
 /**
  * Plugin ids served (the engine's registry, src/plugins/mod.rs, then the JS-only ones); Better
@@ -119,6 +121,12 @@ const UNSERVED_OPTIONS = [
     effect: "`throw`, `onError` and `errorURL` are not used (errors are answered as JSON)",
   },
   {
+    key: "verification.storeInDatabase",
+    decision: "warn",
+    active: (o) => isObject(o.secondaryStorage) && o.verification?.storeInDatabase === false,
+    effect: "verification values are stored in the database, not in secondaryStorage",
+  },
+  {
     key: "emailAndPassword.customSyntheticUser",
     decision: "warn",
     active: (o) => typeof o.emailAndPassword?.customSyntheticUser === "function",
@@ -155,6 +163,66 @@ const UNSERVED_OPTIONS = [
     effect: "only `keyPairConfig` is used (no extra algorithms)",
   },
 ];
+
+/** A plain object (`{}` or `Object.create(null)`): walked into; anything else is a leaf. */
+const isPlain = (v) => v !== null && typeof v === "object" && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
+const unservedMessage = (path, reason) => `[better-auth-rs] option \`${path}\` is not served by this version and is IGNORED: ${reason}`;
+
+/** Keys known at `prefix` (Better Auth's and ours), by lower case, for a case-only "did you mean". */
+let knownKeys;
+function knownKeysAt(prefix) {
+  if (!knownKeys) {
+    knownKeys = new Map();
+    for (const path of [...BY_PATH.keys(), ...EXTENSION_PATHS, ...INTERIOR]) {
+      const i = path.lastIndexOf(".");
+      const parent = i < 0 ? "" : path.slice(0, i);
+      if (!knownKeys.has(parent)) knownKeys.set(parent, new Map());
+      knownKeys.get(parent).set(path.slice(i + 1).toLowerCase(), path.slice(i + 1));
+    }
+  }
+  return knownKeys.get(prefix);
+}
+
+/**
+ * Walks the options the app gave against Better Auth's option table (js/option-paths.js): one
+ * warning per given path that Better Auth knows and this version neither serves nor marks inert
+ * nor leaves to a rule above (nor an `error` entry, which the engine refuses with its own error).
+ * Unknown paths are Better Auth's to ignore, except a key that differs from a known one only by
+ * letter case, which gets a "did you mean".
+ */
+function tableWarnings(options) {
+  const out = [];
+  const walk = (obj, prefix) => {
+    for (const key of Object.keys(obj)) {
+      const value = obj[key];
+      if (value === undefined || value === null) continue;
+      const path = prefix ? `${prefix}.${key}` : key;
+      const entry = BY_PATH.get(path);
+      if (entry) {
+        if (entry.status === "unserved" && !(entry.harmless && entry.harmless.some((h) => Object.is(h, value)))) {
+          out.push(unservedMessage(path, entry.reason));
+        }
+        continue;
+      }
+      if (INTERIOR.has(path)) {
+        if (isPlain(value)) walk(value, path);
+        continue;
+      }
+      const known = knownKeysAt(prefix)?.get(key.toLowerCase());
+      if (known && known !== key) {
+        const suggestion = prefix ? `${prefix}.${known}` : known;
+        out.push(`[better-auth-rs] option \`${path}\` is not a Better Auth option and is ignored; did you mean \`${suggestion}\`?`);
+      }
+    }
+  };
+  try {
+    if (isPlain(options)) walk(options, "");
+  } catch {
+    // a throwing getter: what was found so far; never a reason not to start
+  }
+  return out;
+}
 
 function badOption(message) {
   const err = new Error(message);
@@ -228,9 +296,10 @@ function checkUnserved(options) {
     if (rule.decision === "refuse" && !optInOptions.has(rule.key)) {
       refusedOptions.push(`\`${rule.key}\`: ${rule.effect}`);
     } else {
-      warnings.push(`[better-auth-rs] option \`${rule.key}\` is not served by this version and is IGNORED: ${rule.effect}`);
+      warnings.push(unservedMessage(rule.key, rule.effect));
     }
   }
+  warnings.push(...tableWarnings(options));
   if (refusedOptions.length > 0) {
     const keys = UNSERVED_OPTIONS.filter((r) => refusedOptions.some((m) => m.startsWith(`\`${r.key}\``))).map((r) => r.key);
     problems.push(
@@ -245,4 +314,4 @@ function checkUnserved(options) {
   return { warnings, ignoredPlugins };
 }
 
-module.exports = { checkUnserved, servedPlugins, UNSERVED_OPTIONS };
+module.exports = { checkUnserved, servedPlugins, tableWarnings, UNSERVED_OPTIONS };
