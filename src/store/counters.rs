@@ -149,6 +149,9 @@ pub async fn consume(store: &SqlStore, key: &str, rule: Rule, now: i64, new_id: 
     let window_ms = (rule.window as i64).saturating_mul(1000);
     for _ in 0..3 {
         if bump(store, &n, &key, window_ms, now, Some(rule.max)).await? {
+            // Better Auth prunes after a window resets; we prune (at most once a minute) after
+            // any counted request, which covers that case without a read to tell it apart
+            prune(store, &n, now, longest_window_s, lockout_s).await;
             return Ok(Decision::ALLOW);
         }
         if insert_first(store, &n, &key, now, new_id.clone()).await? {
