@@ -50,3 +50,32 @@ test("idle rate-limit rows are pruned after a counted request; recent ones stay 
   ]);
   if (left.ours && left["better-auth"]) assert.deepEqual(left.ours, left["better-auth"]);
 });
+
+test("rateLimit.fields: renamed columns are used for counting (parity with better-auth)", async () => {
+  const got = {};
+  for (const kind of IMPLS) {
+    const { file, cleanup } = tempDbFile("rl-fields");
+    const db = new Database(file);
+    for (const s of CORE.slice(0, 4)) db.exec(s);
+    db.exec(`create table "rate_limits" ("id" text not null primary key, "rate_key" text not null unique, "hits" integer not null, "last_request" bigint not null)`);
+    db.close();
+    const auth = await makeAuth(kind, {
+      dbFile: file,
+      rateLimit: { enabled: true, storage: "database", modelName: "rate_limits", fields: { key: "rate_key", count: "hits", lastRequest: "last_request" }, customRules: { "/ok": { window: 60, max: 2 } } },
+      advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for"] } },
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await auth.handler(new Request(`${BASE_URL}/api/auth/ok`, { headers: { "x-forwarded-for": "203.0.113.8" } }))).status);
+      const raw = new Database(file, { readonly: true });
+      got[kind] = { statuses, rows: raw.prepare(`select "rate_key", "hits" from "rate_limits"`).all() };
+      raw.close();
+    } finally {
+      auth.close();
+      cleanup();
+    }
+  }
+  const ours = got.ours ?? got["better-auth"];
+  assert.deepEqual(ours, { statuses: [200, 200, 429], rows: [{ rate_key: "203.0.113.8|/ok", hits: 2 }] });
+  if (got.ours && got["better-auth"]) assert.deepEqual(got.ours, got["better-auth"]);
+});

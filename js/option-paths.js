@@ -152,10 +152,7 @@ const OPTION_PATHS = [
   served("rateLimit.storage", "src/rate_limit.rs"),
   served("rateLimit.customStorage", "js/callbacks.js"),
   served("rateLimit.modelName", "src/rate_limit.rs"),
-  unserved(
-    "rateLimit.fields",
-    "the rateLimit table's columns are always `key`, `count` and `lastRequest`; with renamed columns every database rate-limit (and account-lockout) query fails and the request is let through",
-  ),
+  served("rateLimit.fields", "src/config.rs → src/store/schema.rs (column names of the rateLimit table)"),
 
   served("advanced.ipAddress.ipAddressHeaders", "src/config.rs"),
   served("advanced.ipAddress.disableIpTracking", "src/config.rs"),

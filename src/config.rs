@@ -707,7 +707,11 @@ impl AuthConfig {
         let rl_storage_db = rl_opts.string("storage")? == Some("database") && rl_opts.get("customStorage").is_none();
         if rl_storage_db || email_and_password.lockout.is_some() {
             let table = rl_opts.string("modelName")?.unwrap_or("rateLimit");
-            schema = schema.with_rate_limit(table);
+            let columns = match rl_opts.get("fields") {
+                Some(Value::Object(m)) => m.clone(),
+                _ => Map::new(),
+            };
+            schema = schema.with_rate_limit_fields(table, &columns);
         }
         let schema = std::sync::Arc::new(schema);
 

@@ -68,3 +68,12 @@ betterAuth({ database: "auth.db", plugins: [baMagicLink({ sendMagicLink() {} }),
 const client = createAuthClient({ baseURL: "http://localhost:3000", plugins: [magicLinkClient(), emailOTPClient()] });
 void client.signIn.magicLink({ email: "a@example.com" });
 void client.emailOtp.sendVerificationOtp({ email: "a@example.com", type: "sign-in" });
+
+// twoFactor(): the user gets `twoFactorEnabled`, as with Better Auth's own plugin object
+import { twoFactor } from "better-auth-rs/plugins/two-factor";
+const tfAuth = betterAuth({ plugins: [twoFactor({ issuer: "App" })] });
+export async function twoFactorUser(headers: Headers) {
+  const s = await tfAuth.api.getSession({ headers });
+  const enabled: boolean | null | undefined = s?.user.twoFactorEnabled;
+  return enabled;
+}

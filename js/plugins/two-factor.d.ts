@@ -49,8 +49,24 @@ export declare const TWO_FACTOR_ERROR_CODES: ErrorCodes<
   | "ACCOUNT_TEMPORARILY_LOCKED"
 >;
 
+/** The columns the plugin adds, as on Better Auth's plugin object (so `session.user.twoFactorEnabled` is typed). */
+export type TwoFactorSchema = {
+  user: { fields: { twoFactorEnabled: { type: "boolean"; required: false; defaultValue: false; input: false } } };
+  twoFactor: {
+    fields: {
+      secret: { type: "string"; required: true; returned: false; index: true };
+      backupCodes: { type: "string"; required: true; returned: false };
+      userId: { type: "string"; required: true; returned: false; references: { model: "user"; field: "id" }; index: true };
+      verified: { type: "boolean"; required: false; defaultValue: true; input: false };
+      failedVerificationCount: { type: "number"; required: false; defaultValue: 0; input: false; returned: false };
+      lockedUntil: { type: "date"; required: false; input: false; returned: false };
+    };
+  };
+};
+
 export declare function twoFactor(options?: TwoFactorOptions): PluginDescriptor<"two-factor", TwoFactorOptions> & {
   $ERROR_CODES: typeof TWO_FACTOR_ERROR_CODES;
+  schema: TwoFactorSchema;
 };
 
 type Call<B> = (ctx: { body: B; headers?: HeadersInit; asResponse?: boolean; returnHeaders?: boolean }) => Promise<any>;

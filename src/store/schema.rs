@@ -385,8 +385,19 @@ impl Schema {
     }
 
     /// Adds the `rateLimit` table under its `modelName`.
-    pub fn with_rate_limit(mut self, table: &str) -> Self {
-        self.rate_limit = Some(Model { key: "rateLimit", table: table.into(), fields: rate_limit_fields() });
+    pub fn with_rate_limit(self, table: &str) -> Self {
+        self.with_rate_limit_fields(table, &Map::new())
+    }
+
+    /// [`Schema::with_rate_limit`] with `rateLimit.fields` (logical name → column name).
+    pub fn with_rate_limit_fields(mut self, table: &str, columns: &Map<String, Value>) -> Self {
+        let mut fields = rate_limit_fields();
+        for f in &mut fields {
+            if let Some(Value::String(c)) = columns.get(&f.key).filter(|c| c.as_str().is_some_and(|c| !c.is_empty())) {
+                f.column = c.clone();
+            }
+        }
+        self.rate_limit = Some(Model { key: "rateLimit", table: table.into(), fields });
         self
     }
 

@@ -521,8 +521,9 @@ fn hash_otp(otp: &str) -> String {
 pub async fn send_otp(call: &mut Call<'_>) -> AuthResult<Value> {
     let p = plugin(call)?;
     let mut issues = Issues::default();
+    // the body is optional, but a JSON `null` is not an object (zod's `.optional()`)
     match call.body.as_ref() {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::Object(m)) => {
             opt_bool(m, "trustDevice", &mut issues);
         }
