@@ -96,6 +96,12 @@ const UNSERVED_OPTIONS = [
     effect: "`validator` of user/session additionalFields is not run: input it would reject is stored",
   },
   {
+    key: "jwt.adapter",
+    decision: "refuse",
+    active: (o) => isObject(jwtPluginOptions(o)?.adapter) && Object.values(jwtPluginOptions(o).adapter).some((v) => typeof v === "function"),
+    effect: "the jwt plugin's `adapter` (getJwks / createJwk) is not called: signing keys would be generated into and read from the jwks table instead of your key storage",
+  },
+  {
     key: "jwt.jwks.remoteUrl",
     decision: "refuse",
     active: (o) => isSet(jwtPluginOptions(o)?.jwks?.remoteUrl) || typeof jwtPluginOptions(o)?.jwt?.sign === "function",
