@@ -453,6 +453,34 @@ function defineSuite(dialect) {
       expectOk(await ctx.post("right", "/email-otp/verify-email", { email: "enc@x.com", otp: mail.otp }));
     }, { otp: { storeOTP: "encrypted", resendStrategy: "reuse" } });
 
+    {
+      const calls = [];
+      parity("resendStrategy reuse runs databaseHooks.verification.update (before may change expiresAt)", async (ctx) => {
+        calls.length = 0;
+        await ctx.signUp("hk@x.com");
+        const { mail } = await ctx.sendOtp("send", "hk@x.com", "email-verification");
+        const again = await ctx.sendOtp("resend (reuse)", "hk@x.com", "email-verification");
+        assert.equal(again.mail.otp, mail.otp);
+        ctx.record("hook calls", calls.map(([w, keys, t]) => [w, keys, t]));
+        assert.deepEqual(calls.map((c) => c[0]), ["before", "after"]);
+        const rows = await ctx.db.query(`select * from ${ctx.db.ident("verification")}`);
+        assert.ok(rows.some((r) => new Date(toMs(r.expiresAt)).getUTCFullYear() === 2099), "the before hook's expiresAt was written");
+      }, {
+        otp: { resendStrategy: "reuse" },
+        databaseHooks: {
+          verification: {
+            update: {
+              before: async (data) => {
+                calls.push(["before", Object.keys(data).sort().join(","), data.expiresAt instanceof Date]);
+                return { data: { expiresAt: new Date(Date.UTC(2099, 0, 1)) } };
+              },
+              after: async (row) => calls.push(["after", Object.keys(row).sort().join(","), row.expiresAt instanceof Date]),
+            },
+          },
+        },
+      });
+    }
+
     parity("storeOTP encrypted rows are Better Auth's: a row written by the other side decrypts", async (ctx) => {
       await ctx.signUp("x@x.com");
       // a row written with Better Auth's symmetricEncrypt for the same secret

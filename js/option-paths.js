@@ -37,11 +37,7 @@ for (const model of MODELS) {
   for (const op of ["create", "update", "delete"]) {
     for (const when of ["before", "after"]) {
       const path = `databaseHooks.${model}.${op}.${when}`;
-      DB_HOOKS.push(
-        model === "verification" && op === "update"
-          ? unserved(path, "not called: the one verification update (the email-otp plugin re-sending a still-valid code) writes without it")
-          : served(path, "js/callbacks.js → src/endpoints/db_hooks.rs"),
-      );
+      DB_HOOKS.push(served(path, "js/callbacks.js → src/endpoints/db_hooks.rs"));
     }
   }
 }

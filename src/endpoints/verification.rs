@@ -66,9 +66,28 @@ pub async fn delete_all(call: &Call<'_>, identifier: &str) -> AuthResult<()> {
 }
 
 /// `updateVerificationByIdentifier(identifier, { expiresAt })`.
-pub async fn update_expiry(call: &Call<'_>, identifier: &str, expires_at: i64) -> AuthResult<()> {
+pub async fn update_expiry(call: &Call<'_>, identifier: &str, mut expires_at: i64) -> AuthResult<()> {
     let ctx = call.ctx;
-    ctx.store().await?.update_verification_expiry(identifier, expires_at, ctx.now()).await?;
+    // `updateVerificationByIdentifier` runs `databaseHooks.verification.update` (a before hook
+    // may cancel it or change `expiresAt`)
+    let hooked = db_hooks::any(call, "verification", "update");
+    if hooked {
+        let data = serde_json::json!({ "expiresAt": crate::time::to_iso(expires_at) });
+        match db_hooks::before(call, "verification", "update", data).await? {
+            None => return Ok(()),
+            Some(serde_json::Value::Object(d)) => {
+                if let Some(ms) = d.get("expiresAt").and_then(serde_json::Value::as_str).and_then(crate::time::parse_date) {
+                    expires_at = ms;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    let store = ctx.store().await?;
+    store.update_verification_expiry(identifier, expires_at, ctx.now()).await?;
+    if hooked && let Some(v) = store.find_verification(identifier).await? {
+        db_hooks::after(call, "verification", "update", db_hooks::verification_json(&v)).await?;
+    }
     Ok(())
 }
 
