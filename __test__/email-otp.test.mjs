@@ -460,7 +460,7 @@ function defineSuite(dialect) {
         await ctx.signUp("hk@x.com");
         const { mail } = await ctx.sendOtp("send", "hk@x.com", "email-verification");
         const again = await ctx.sendOtp("resend (reuse)", "hk@x.com", "email-verification");
-        assert.equal(again.mail.otp, mail.otp);
+        assert.equal(again.mail?.otp, mail.otp, `${again.r?.status} ${again.r?.text}`);
         ctx.record("hook calls", calls.map(([w, keys, t]) => [w, keys, t]));
         assert.deepEqual(calls.map((c) => c[0]), ["before", "after"]);
         const rows = await ctx.db.query(`select * from ${ctx.db.ident("verification")}`);
@@ -478,7 +478,9 @@ function defineSuite(dialect) {
             },
           },
         },
-      });
+        // Better Auth answers this resend with a 500 on MySQL (its verification update with a
+        // before hook fails there); only better-auth-rs runs the sequence on MySQL
+      }, { refFailsOn: ["mysql"] });
     }
 
     parity("storeOTP encrypted rows are Better Auth's: a row written by the other side decrypts", async (ctx) => {
