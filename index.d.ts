@@ -383,14 +383,16 @@ export interface BetterAuthOptions {
     before?: (ctx: any) => Awaitable<unknown>;
     after?: (ctx: any) => Awaitable<unknown>;
   };
-  /** Sessions (and rate-limit counters) in a key-value store, as Better Auth's. */
-  secondaryStorage?: {
-    get: (key: string) => Awaitable<unknown>;
-    set: (key: string, value: string, ttl?: number) => Awaitable<unknown>;
-    delete: (key: string) => Awaitable<unknown>;
-    increment?: (key: string, ttl: number) => Awaitable<number>;
-    [key: string]: unknown;
-  };
+  /** Sessions (and rate-limit counters) in a key-value store, as Better Auth's; or `redisStorage(...)` from better-auth-rs/redis (served in Rust). */
+  secondaryStorage?:
+    | {
+        get: (key: string) => Awaitable<unknown>;
+        set: (key: string, value: string, ttl?: number) => Awaitable<unknown>;
+        delete: (key: string) => Awaitable<unknown>;
+        increment?: (key: string, ttl: number) => Awaitable<number>;
+        [key: string]: unknown;
+      }
+    | import("./js/redis").RedisSecondaryStorage;
   session?: ModelOptions<"expiresAt" | "token" | "createdAt" | "updatedAt" | "ipAddress" | "userAgent" | "userId"> & {
     /** Extra columns, returned on the session (`auth.$Infer.Session["session"]`). */
     additionalFields?: Record<string, DBFieldAttribute>;

@@ -277,6 +277,8 @@ pub struct AuthConfig {
     pub callback_timeout_ms: u64,
     /// `logger` (`disabled`, `level`; a `log` function is the callback `logger.log`).
     pub logger: crate::log::LoggerConfig,
+    /// `secondaryStorage: redisStorage(...)` (`better-auth-rs/redis`): Redis spoken to from Rust.
+    pub redis: Option<std::sync::Arc<crate::store::redis::RedisStorage>>,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -896,6 +898,18 @@ impl AuthConfig {
             rate_limit,
             trusted_origins_fn,
             callback_timeout_ms: adv.uint("callbackTimeout")?.unwrap_or(30_000),
+            redis: match o.get("secondaryStorage").and_then(|s| s.get("__betterAuthRsRedis")) {
+                None => None,
+                Some(r) => {
+                    let url = r.get("url").and_then(Value::as_str).ok_or_else(|| ConfigError("Invalid better-auth-rs option `secondaryStorage`: redisStorage() needs `url` or `client`".into()))?;
+                    let prefix = match r.get("keyPrefix") {
+                        None | Some(Value::Null) => "better-auth:",
+                        Some(Value::String(p)) => p.as_str(),
+                        Some(other) => return Err(bad("secondaryStorage.keyPrefix", "a string", other)),
+                    };
+                    Some(std::sync::Arc::new(crate::store::redis::RedisStorage::new(url, prefix).map_err(|e| ConfigError(e.to_string()))?))
+                }
+            },
             logger: {
                 let l = o.child("logger")?;
                 // an unknown level publishes everything (Better Auth's indexOf is then -1)

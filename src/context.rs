@@ -66,14 +66,21 @@ impl AuthContext {
         let sql = self.sql().await?;
         self.layered
             .get_or_try_init(|| async {
-                let s: Arc<dyn Store> = if self.callbacks.has("secondaryStorage.get") {
-                    Arc::new(store::secondary::Layered::new(sql.clone(), self.callbacks.clone(), self.clock.clone(), self.config.session_in_db))
-                } else {
-                    sql.clone()
+                let s: Arc<dyn Store> = match self.secondary() {
+                    Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), sec, self.clock.clone(), self.config.session_in_db)),
+                    None => sql.clone(),
                 };
                 Ok::<_, AuthError>(s)
             })
             .await
+    }
+
+    /// The secondary storage, when one is configured: `redisStorage` (Rust) or a JS object.
+    pub fn secondary(&self) -> Option<store::secondary::Secondary> {
+        if let Some(r) = &self.config.redis {
+            return Some(store::secondary::Secondary::Redis(r.clone()));
+        }
+        self.callbacks.has("secondaryStorage.get").then(|| store::secondary::Secondary::Js(self.callbacks.clone()))
     }
 
     /// The SQL store itself (migrations, plugin tables).

@@ -378,8 +378,10 @@ async fn consume(ctx: &AuthContext, key: &str, rule: Rule) -> AuthResult<Decisio
             crate::store::counters::consume(sql, key, rule, now, id, ctx.config.rate_limit.longest_window(), lockout).await
         }
         Storage::SecondaryStorage => {
-            let v = ctx.callbacks.call("secondaryStorage.increment", serde_json::json!([key, rule.window])).await?;
-            let count = v.as_ref().and_then(Value::as_f64).unwrap_or(0.0);
+            let count = match ctx.secondary() {
+                Some(sec) => sec.increment(key, rule.window).await?.unwrap_or(0.0),
+                None => 0.0,
+            };
             if count <= rule.max as f64 {
                 Ok(Decision::ALLOW)
             } else {

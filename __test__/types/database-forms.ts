@@ -26,3 +26,7 @@ void forms;
 
 // @ts-expect-error a number is no database
 betterAuth({ database: 5432 });
+
+// better-auth-rs/redis: a Redis secondaryStorage served in Rust
+import { redisStorage } from "better-auth-rs/redis";
+export const withRedis = betterAuth({ secondaryStorage: redisStorage({ url: "redis://127.0.0.1:6379", keyPrefix: "app:" }), rateLimit: { storage: "secondary-storage" } });

@@ -10,6 +10,7 @@ pub mod counters;
 pub mod js_sqlite;
 pub mod migrate;
 pub mod query;
+pub mod redis;
 pub mod schema;
 pub mod secondary;
 pub mod sql;

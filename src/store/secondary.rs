@@ -14,10 +14,65 @@ use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
+/// Where the secondary storage lives: the app's JS object (`get`/`set`/`delete`/`increment`
+/// called through the callbacks) or Redis, spoken to from Rust (`better-auth-rs/redis`).
+#[derive(Clone)]
+pub enum Secondary {
+    /// A JS `secondaryStorage` object.
+    Js(Callbacks),
+    /// `redisStorage({ url | client, keyPrefix })`.
+    Redis(Arc<super::redis::RedisStorage>),
+}
+
+impl Secondary {
+    /// The stored value (JSON text is parsed; other values as the JS object returned them).
+    pub async fn get(&self, key: &str) -> AuthResult<Option<Value>> {
+        Ok(match self {
+            Secondary::Js(cb) => match cb.call("secondaryStorage.get", json!([key])).await? {
+                Some(Value::String(s)) => serde_json::from_str(&s).ok(),
+                Some(Value::Null) | None => None,
+                Some(other) => Some(other),
+            },
+            Secondary::Redis(r) => r.get(key).await?.and_then(|s| serde_json::from_str(&s).ok()),
+        })
+    }
+
+    /// Stores `value` as JSON text, with a TTL in seconds when given.
+    pub async fn set(&self, key: &str, value: &Value, ttl: Option<i64>) -> AuthResult<()> {
+        match self {
+            Secondary::Js(cb) => {
+                let args = match ttl {
+                    Some(t) => json!([key, value.to_string(), t]),
+                    None => json!([key, value.to_string()]),
+                };
+                cb.call("secondaryStorage.set", args).await.map(|_| ())
+            }
+            Secondary::Redis(r) => r.set(key, &value.to_string(), ttl).await,
+        }
+    }
+
+    /// Deletes `key`.
+    pub async fn delete(&self, key: &str) -> AuthResult<()> {
+        match self {
+            Secondary::Js(cb) => cb.call("secondaryStorage.delete", json!([key])).await.map(|_| ()),
+            Secondary::Redis(r) => r.delete(key).await,
+        }
+    }
+
+    /// `increment(key, ttl)`: the counter after this hit (`None`: the JS object has no
+    /// `increment`).
+    pub async fn increment(&self, key: &str, ttl: u64) -> AuthResult<Option<f64>> {
+        match self {
+            Secondary::Js(cb) => Ok(cb.call("secondaryStorage.increment", json!([key, ttl])).await?.as_ref().and_then(Value::as_f64)),
+            Secondary::Redis(r) => Ok(Some(r.increment(key, ttl).await? as f64)),
+        }
+    }
+}
+
 /// Sessions in secondary storage, everything else in the SQL store.
 pub struct Layered {
     sql: Arc<SqlStore>,
-    callbacks: Callbacks,
+    secondary: Secondary,
     clock: Arc<dyn Clock>,
     store_in_db: bool,
 }
@@ -88,29 +143,21 @@ pub(crate) fn user_from(v: &Value) -> User {
 }
 
 impl Layered {
-    /// Sessions through `callbacks`' `secondaryStorage.*`, the rest through `sql`.
-    pub fn new(sql: Arc<SqlStore>, callbacks: Callbacks, clock: Arc<dyn Clock>, store_in_db: bool) -> Self {
-        Self { sql, callbacks, clock, store_in_db }
+    /// Sessions in `secondary`, the rest through `sql`.
+    pub fn new(sql: Arc<SqlStore>, secondary: Secondary, clock: Arc<dyn Clock>, store_in_db: bool) -> Self {
+        Self { sql, secondary, clock, store_in_db }
     }
 
     async fn get(&self, key: &str) -> AuthResult<Option<Value>> {
-        Ok(match self.callbacks.call("secondaryStorage.get", json!([key])).await? {
-            Some(Value::String(s)) => serde_json::from_str(&s).ok(),
-            Some(Value::Null) | None => None,
-            Some(other) => Some(other),
-        })
+        self.secondary.get(key).await
     }
 
     async fn set(&self, key: &str, value: &Value, ttl: Option<i64>) -> AuthResult<()> {
-        let args = match ttl {
-            Some(t) => json!([key, value.to_string(), t]),
-            None => json!([key, value.to_string()]),
-        };
-        self.callbacks.call("secondaryStorage.set", args).await.map(|_| ())
+        self.secondary.set(key, value, ttl).await
     }
 
     async fn delete(&self, key: &str) -> AuthResult<()> {
-        self.callbacks.call("secondaryStorage.delete", json!([key])).await.map(|_| ())
+        self.secondary.delete(key).await
     }
 
     fn session_json(&self, s: &Session) -> Value {

@@ -1,0 +1,2 @@
+import m from "./redis.js";
+export const { redisStorage } = m;
