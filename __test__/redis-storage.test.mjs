@@ -138,6 +138,41 @@ describe("redisStorage: a mixed fleet", () => {
   });
 });
 
+describe("redisStorage: the session index under concurrency", () => {
+  test("50 concurrent sign-ins on two instances: the active-session index lists all of them; revoke-other-sessions leaves one", async () => {
+    const p = prefix("index");
+    const { file, cleanup } = tempDbFile("redis-index");
+    const opts = { dbFile: file, secondaryStorage: ours.redisStorage({ url: URL_, keyPrefix: p }), rateLimit: { enabled: false }, emailAndPassword: { password: { hash: async (pw) => `plain:${pw}`, verify: async ({ hash, password }) => hash === `plain:${password}` } } };
+    const a = await makeAuth("ours", opts);
+    const b = await makeAuth("ours", opts);
+    try {
+      const post = (auth, path, body, headers = {}) => auth.handler(new Request(`http://localhost:3000/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json", ...ORIGIN, ...headers }, body: JSON.stringify(body) }));
+      const up = await post(a, "/sign-up/email", { name: "C", email: "c@x.com", password: PW });
+      assert.equal(up.status, 200);
+      const userId = (await up.json()).user.id;
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => post(i % 2 ? a : b, "/sign-in/email", { email: "c@x.com", password: PW })));
+      assert.deepEqual([...new Set(results.map((r) => r.status))], [200]);
+      const index = JSON.parse(await admin.get(`${p}active-sessions-${userId}`));
+      assert.equal(index.length, 51, "sign-up's session and the 50 sign-ins");
+      assert.deepEqual(Object.keys(index[0]), ["token", "expiresAt"]);
+      const sorted = [...index].sort((x, y) => x.expiresAt - y.expiresAt);
+      assert.deepEqual(index, sorted);
+      const jar = cookieHeader(results[7].headers.getSetCookie());
+      assert.equal((await post(b, "/revoke-other-sessions", {}, { cookie: jar })).status, 200);
+      const after = JSON.parse(await admin.get(`${p}active-sessions-${userId}`));
+      assert.equal(after.length, 1);
+      const sessionKeys = (await admin.keys(`${p}*`)).filter((k) => /:[A-Za-z0-9]{32}$/.test(k));
+      assert.equal(sessionKeys.length, 1);
+    } finally {
+      a.close();
+      b.close();
+      cleanup();
+      const keys = await admin.keys(`${p}*`);
+      if (keys.length) await admin.del(...keys);
+    }
+  });
+});
+
 describe("redisStorage: rate limiting, client settings, failures", () => {
   test("rate-limit counters live in Redis (secondary-storage), shared by both packages", async () => {
     const p = prefix("rl");

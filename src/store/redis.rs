@@ -16,12 +16,52 @@ end
 return value
 "#;
 
+/// The per-user session index (`active-sessions-<userId>`: `[{token, expiresAt}]` sorted by
+/// expiry, TTL until the last one expires) updated in one step: entries expired or named in
+/// ARGV[4] (a JSON array) are dropped, ARGV[2] (a token, or "") is added with expiry ARGV[3].
+/// Written as Better Auth's `JSON.stringify` writes it (`token` first).
+const UPDATE_INDEX: &str = r#"
+local now = tonumber(ARGV[1])
+local addTok = ARGV[2]
+local addExp = tonumber(ARGV[3])
+local rm = {}
+for _, t in ipairs(cjson.decode(ARGV[4])) do rm[t] = true end
+if addTok ~= "" then rm[addTok] = true end
+local list = {}
+local raw = redis.call("GET", KEYS[1])
+if raw then
+  local ok, parsed = pcall(cjson.decode, raw)
+  if ok and type(parsed) == "table" then
+    for _, r in ipairs(parsed) do
+      if type(r) == "table" and type(r.token) == "string" and type(r.expiresAt) == "number" and r.expiresAt > now and not rm[r.token] then
+        table.insert(list, { token = r.token, expiresAt = r.expiresAt })
+      end
+    end
+  end
+end
+if addTok ~= "" then table.insert(list, { token = addTok, expiresAt = addExp }) end
+table.sort(list, function(a, b) return a.expiresAt < b.expiresAt end)
+local ttl = 0
+if #list > 0 then ttl = math.floor((list[#list].expiresAt - now) / 1000) end
+if ttl <= 0 then
+  redis.call("DEL", KEYS[1])
+  return 0
+end
+local parts = {}
+for i, r in ipairs(list) do
+  parts[i] = '{"token":' .. cjson.encode(r.token) .. ',"expiresAt":' .. string.format("%.0f", r.expiresAt) .. '}'
+end
+redis.call("SET", KEYS[1], "[" .. table.concat(parts, ",") .. "]", "EX", ttl)
+return #list
+"#;
+
 /// A Redis secondary storage.
 pub struct RedisStorage {
     client: redis::Client,
     conn: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
     prefix: String,
     increment: redis::Script,
+    update_index: redis::Script,
 }
 
 impl std::fmt::Debug for RedisStorage {
@@ -45,7 +85,13 @@ impl RedisStorage {
     /// not built in) under `prefix`. Connects on first use.
     pub fn new(url: &str, prefix: &str) -> AuthResult<Self> {
         let client = redis::Client::open(url).map_err(|e| AuthError::internal(format!("redisStorage: invalid url: {e}")))?;
-        Ok(Self { client, conn: tokio::sync::OnceCell::new(), prefix: prefix.to_string(), increment: redis::Script::new(INCREMENT) })
+        Ok(Self {
+            client,
+            conn: tokio::sync::OnceCell::new(),
+            prefix: prefix.to_string(),
+            increment: redis::Script::new(INCREMENT),
+            update_index: redis::Script::new(UPDATE_INDEX),
+        })
     }
 
     async fn conn(&self) -> AuthResult<redis::aio::ConnectionManager> {
@@ -84,6 +130,14 @@ impl RedisStorage {
         }
     }
 
+    /// `SET ... EX ttl XX`: writes only over an existing key (a refresh must not bring back a
+    /// session revoked meanwhile). False when the key was gone.
+    pub async fn set_existing(&self, key: &str, value: &str, ttl: i64) -> AuthResult<bool> {
+        let mut c = self.conn().await?;
+        let r: Option<String> = redis::cmd("SET").arg(self.key(key)).arg(value).arg("EX").arg(ttl.max(1)).arg("XX").query_async(&mut c).await.map_err(failed)?;
+        Ok(r.is_some())
+    }
+
     /// `DEL`.
     pub async fn delete(&self, key: &str) -> AuthResult<()> {
         let mut c = self.conn().await?;
@@ -95,5 +149,15 @@ impl RedisStorage {
     pub async fn increment(&self, key: &str, ttl: u64) -> AuthResult<i64> {
         let mut c = self.conn().await?;
         self.increment.key(self.key(key)).arg(ttl.max(1)).invoke_async(&mut c).await.map_err(failed)
+    }
+
+    /// Updates the session index at `key` atomically: drops expired entries and `remove`, adds
+    /// `add` (token, expiry ms). Concurrent sign-ins on any number of instances all stay listed.
+    pub async fn update_index(&self, key: &str, remove: &[&str], add: Option<(&str, i64)>, now: i64) -> AuthResult<()> {
+        let mut c = self.conn().await?;
+        let (tok, exp) = add.unwrap_or(("", 0));
+        let remove = serde_json::to_string(remove).map_err(|e| AuthError::internal(format!("redis: {e}")))?;
+        let _: i64 = self.update_index.key(self.key(key)).arg(now).arg(tok).arg(exp).arg(remove).invoke_async(&mut c).await.map_err(failed)?;
+        Ok(())
     }
 }

@@ -51,6 +51,15 @@ impl Secondary {
         }
     }
 
+    /// Overwrites `key` only if it still exists (Redis: atomically; a JS storage cannot say,
+    /// so it is written). False when the key was gone.
+    pub async fn set_existing(&self, key: &str, value: &Value, ttl: i64) -> AuthResult<bool> {
+        match self {
+            Secondary::Js(_) => self.set(key, value, Some(ttl)).await.map(|_| true),
+            Secondary::Redis(r) => r.set_existing(key, &value.to_string(), ttl).await,
+        }
+    }
+
     /// Deletes `key`.
     pub async fn delete(&self, key: &str) -> AuthResult<()> {
         match self {
@@ -187,6 +196,24 @@ impl Layered {
         }
     }
 
+    /// Drops `remove` and expired entries from the user's session index and adds `add`: one
+    /// atomic script on Redis, a read and a write on a JS storage.
+    async fn update_refs(&self, user_id: &str, remove: &[&str], add: Option<(&str, i64)>, now: i64) -> AuthResult<()> {
+        if let Secondary::Redis(r) = &self.secondary {
+            return r.update_index(&format!("active-sessions-{user_id}"), remove, add, now).await;
+        }
+        let mut refs: Vec<(String, i64)> = self
+            .references(user_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.1 > now && !remove.contains(&r.0.as_str()) && add.is_none_or(|(t, _)| t != r.0))
+            .collect();
+        if let Some((t, e)) = add {
+            refs.push((t.to_string(), e));
+        }
+        self.set_references(user_id, refs, now).await
+    }
+
     async fn revoked_before(&self, user_id: &str) -> AuthResult<i64> {
         Ok(match self.get(&format!("revoked-sessions-before-{user_id}")).await? {
             Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
@@ -227,9 +254,7 @@ impl Store for Layered {
             self.sql.create_session(s).await?;
         }
         let now = self.clock.now_ms();
-        let mut refs: Vec<(String, i64)> = self.references(&s.user_id).await?.into_iter().filter(|r| r.1 > now && r.0 != s.token).collect();
-        refs.push((s.token.clone(), s.expires_at));
-        self.set_references(&s.user_id, refs, now).await?;
+        self.update_refs(&s.user_id, &[], Some((&s.token, s.expires_at)), now).await?;
         let user = self.sql.find_user_by_id(&s.user_id).await?.map(|u| crate::json::user_json(&u, &self.sql.schema().user)).unwrap_or(Value::Null);
         let t = ttl(s.expires_at, now);
         if t > 0 {
@@ -264,10 +289,12 @@ impl Store for Layered {
         let now = self.clock.now_ms();
         let t = ttl(expires_at, now);
         if t > 0 {
-            self.set(token, &json!({ "session": self.session_json(&session), "user": v.get("user").cloned().unwrap_or(Value::Null) }), Some(t)).await?;
-            let mut refs: Vec<(String, i64)> = self.references(&session.user_id).await?.into_iter().filter(|r| r.0 != token && r.1 > now).collect();
-            refs.push((token.to_string(), expires_at));
-            self.set_references(&session.user_id, refs, now).await?;
+            let value = json!({ "session": self.session_json(&session), "user": v.get("user").cloned().unwrap_or(Value::Null) });
+            // a session revoked between the read and this write stays revoked
+            if !self.secondary.set_existing(token, &value, t).await? {
+                return Ok(self.store_in_db);
+            }
+            self.update_refs(&session.user_id, &[], Some((token, expires_at)), now).await?;
         }
         Ok(true)
     }
@@ -295,8 +322,7 @@ impl Store for Layered {
         if let Some(v) = self.get(token).await? {
             let user_id = s_of(v.pointer("/session/userId")).unwrap_or_default();
             let now = self.clock.now_ms();
-            let refs: Vec<(String, i64)> = self.references(&user_id).await?.into_iter().filter(|r| r.1 > now && r.0 != token).collect();
-            self.set_references(&user_id, refs, now).await?;
+            self.update_refs(&user_id, &[token], None, now).await?;
         }
         self.delete(token).await?;
         if self.store_in_db {
@@ -379,16 +405,15 @@ impl Store for Layered {
                 self.set_references(user_id, Vec::new(), now).await?;
             }
             Some(keep) => {
-                let mut kept = Vec::new();
-                for (t, e) in refs {
-                    if t == keep {
-                        kept.push((t, e));
-                    } else {
+                let mut removed = Vec::new();
+                for (t, _) in refs {
+                    if t != keep {
                         self.delete(&t).await?;
+                        removed.push(t);
                         n += 1;
                     }
                 }
-                self.set_references(user_id, kept.into_iter().filter(|r| r.1 > now).collect(), now).await?;
+                self.update_refs(user_id, &removed.iter().map(String::as_str).collect::<Vec<_>>(), None, now).await?;
             }
         }
         if self.store_in_db {
