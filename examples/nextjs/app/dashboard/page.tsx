@@ -6,11 +6,6 @@ import { signOutAction } from "@/app/actions";
 import { SignOutButton } from "./sign-out-button";
 import { TwoFactorSection } from "./two-factor-section";
 
-// The cast works around a typing gap of better-auth-rs/plugins/two-factor: its twoFactor() type
-// does not declare the user.twoFactorEnabled column yet, so session.user lacks it in TypeScript
-// (with better-auth's own twoFactor() it is typed). The value is there at run time either way.
-const twoFactorEnabled = (user: object) => (user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
-
 export default async function DashboardPage() {
   const session = await auth.api.getSession({ headers: await headers() });
   if (!session) redirect("/sign-in");
@@ -30,7 +25,7 @@ export default async function DashboardPage() {
         </p>
       )}
       {/* the twoFactor plugin's user.twoFactorEnabled (true once a first code is verified) */}
-      <TwoFactorSection enabled={twoFactorEnabled(session.user)} />
+      <TwoFactorSection enabled={session.user.twoFactorEnabled === true} />
       <SignOutButton />
       <form action={signOutAction}>
         <button type="submit">Sign out on the server</button>
