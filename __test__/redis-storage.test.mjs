@@ -173,6 +173,94 @@ describe("redisStorage: the session index under concurrency", () => {
   });
 });
 
+describe("redisStorage: revocations reach every instance's cookie cache", () => {
+  test("sign-out, revoke-other-sessions and update-user on instance A are seen by instance B's cookie cache within 1 s (20 trials)", async () => {
+    const p = prefix("revoke");
+    const { file, cleanup } = tempDbFile("redis-revoke");
+    const opts = (n) => ({ dbFile: file, secondaryStorage: ours.redisStorage({ url: URL_, keyPrefix: p }), session: { cookieCache: { enabled: true, maxAge: 300 } }, rateLimit: { enabled: false }, emailAndPassword: { password: { hash: async (pw) => `plain:${pw}`, verify: async ({ hash, password }) => hash === `plain:${password}` } } });
+    const a = await makeAuth("ours", opts());
+    const b = await makeAuth("ours", opts());
+    const req = (auth, method, path, body, headers = {}) =>
+      auth.handler(new Request(`http://localhost:3000/api/auth${path}`, { method, headers: { ...(body ? { "content-type": "application/json" } : {}), ...ORIGIN, ...headers }, body: body ? JSON.stringify(body) : undefined }));
+    const session = async (auth, jar) => (await req(auth, "GET", "/get-session", null, { cookie: jar })).json();
+    /** ms until B answers `until(body)` for `jar`, polling every 10 ms (fails after 3 s). */
+    const seenBy = async (auth, jar, until) => {
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3000) {
+        if (until(await session(auth, jar))) return Date.now() - t0;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return Infinity;
+    };
+    try {
+      const up = await req(a, "POST", "/sign-up/email", { name: "V", email: "v@x.com", password: PW });
+      assert.equal(up.status, 200);
+      // B's listener catches up on first use; until then B reads the store (fail safe)
+      await seenBy(b, cookieHeader(up.headers.getSetCookie()), (s) => s?.user?.email === "v@x.com");
+      await new Promise((r) => setTimeout(r, 300));
+      const latencies = [];
+      for (let i = 0; i < 20; i++) {
+        const inn = await req(a, "POST", "/sign-in/email", { email: "v@x.com", password: PW });
+        const jar = cookieHeader(inn.headers.getSetCookie());
+        assert.ok(jar.includes("session_data"), jar);
+        // the cache answers on B (the row is there too; what matters is the cookie B is given)
+        assert.equal((await session(b, jar))?.user?.email, "v@x.com");
+        assert.equal((await req(a, "POST", "/sign-out", {}, { cookie: jar })).status, 200);
+        latencies.push(await seenBy(b, jar, (s) => s === null));
+      }
+      latencies.sort((x, y) => x - y);
+      const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1];
+      console.log(`# revocation seen by the other instance: median ${latencies[10]} ms, p99 ${p99} ms`);
+      assert.ok(p99 < 1000, JSON.stringify(latencies));
+
+      // revoke-other-sessions on A: the other session's cache is refused on B
+      const s1 = cookieHeader((await req(a, "POST", "/sign-in/email", { email: "v@x.com", password: PW })).headers.getSetCookie());
+      const s2 = cookieHeader((await req(b, "POST", "/sign-in/email", { email: "v@x.com", password: PW })).headers.getSetCookie());
+      assert.equal((await session(b, s1))?.user?.email, "v@x.com");
+      assert.equal((await req(a, "POST", "/revoke-other-sessions", {}, { cookie: s2 })).status, 200);
+      assert.ok((await seenBy(b, s1, (s) => s === null)) < 1000);
+      assert.equal((await session(b, s2))?.user?.email, "v@x.com", "the kept session still works");
+
+      // update-user on A: B stops serving the old name from the cache
+      assert.equal((await session(b, s2))?.user?.name, "V");
+      assert.equal((await req(a, "POST", "/update-user", { name: "Renamed" }, { cookie: s2 })).status, 200);
+      assert.ok((await seenBy(b, s2, (s) => s?.user?.name === "Renamed")) < 1000);
+    } finally {
+      a.close();
+      b.close();
+      cleanup();
+      const keys = await admin.keys(`${p}*`);
+      if (keys.length) await admin.del(...keys);
+    }
+  });
+});
+
+describe("control: without the channel the cookie cache keeps a revoked session (as Better Auth)", () => {
+  test("a JS secondaryStorage (@better-auth/redis-storage given to better-auth-rs): B serves the signed-out session from its cache", async () => {
+    const p = prefix("control");
+    const { file, cleanup } = tempDbFile("redis-control");
+    const opts = () => ({ dbFile: file, secondaryStorage: storageFor("better-auth", p), session: { cookieCache: { enabled: true, maxAge: 300 } }, rateLimit: { enabled: false } });
+    const a = await makeAuth("ours", opts());
+    const b = await makeAuth("ours", opts());
+    const req = (auth, method, path, body, headers = {}) =>
+      auth.handler(new Request(`http://localhost:3000/api/auth${path}`, { method, headers: { ...(body ? { "content-type": "application/json" } : {}), ...ORIGIN, ...headers }, body: body ? JSON.stringify(body) : undefined }));
+    try {
+      const up = await req(a, "POST", "/sign-up/email", { name: "K", email: "k@x.com", password: PW });
+      const jar = cookieHeader(up.headers.getSetCookie());
+      assert.equal((await req(a, "POST", "/sign-out", {}, { cookie: jar })).status, 200);
+      await new Promise((r) => setTimeout(r, 200));
+      const still = await (await req(b, "GET", "/get-session", null, { cookie: jar })).json();
+      assert.equal(still?.user?.email, "k@x.com", "the cache answered: this is what the channel fixes");
+    } finally {
+      a.close();
+      b.close();
+      cleanup();
+      const keys = await admin.keys(`${p}*`);
+      if (keys.length) await admin.del(...keys);
+    }
+  });
+});
+
 describe("redisStorage: rate limiting, client settings, failures", () => {
   test("rate-limit counters live in Redis (secondary-storage), shared by both packages", async () => {
     const p = prefix("rl");

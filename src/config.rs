@@ -865,6 +865,7 @@ impl AuthConfig {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         };
 
+        let cookie_cache_max_age = session.cookie_cache.as_ref().map(|c| c.max_age);
         Ok(AuthConfig {
             app_name,
             secret,
@@ -907,7 +908,8 @@ impl AuthConfig {
                         Some(Value::String(p)) => p.as_str(),
                         Some(other) => return Err(bad("secondaryStorage.keyPrefix", "a string", other)),
                     };
-                    Some(std::sync::Arc::new(crate::store::redis::RedisStorage::new(url, prefix).map_err(|e| ConfigError(e.to_string()))?))
+                    let cache = cookie_cache_max_age;
+                    Some(std::sync::Arc::new(crate::store::redis::RedisStorage::with_cookie_cache(url, prefix, cache).map_err(|e| ConfigError(e.to_string()))?))
                 }
             },
             logger: {

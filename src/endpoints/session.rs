@@ -54,6 +54,15 @@ pub async fn write_cache_for(call: &mut Call<'_>, session: &Value, user: &Value,
     Ok(())
 }
 
+/// True when a revocation or user change this instance knows of (shared through
+/// `redisStorage`'s channel) invalidates the cache `data` for `token`.
+fn revoked(ctx: &crate::context::AuthContext, token: &str, data: &Value) -> bool {
+    let Some(rev) = ctx.config.redis.as_ref().and_then(|r| r.revocations()) else { return false };
+    let user_id = data.pointer("/user/id").and_then(Value::as_str).unwrap_or_default();
+    let written = data.get("updatedAt").and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))).unwrap_or(0);
+    rev.refuses(token, user_id, written, ctx.now())
+}
+
 fn session_user_of(data: &Value) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("session".into(), data.get("session").cloned().unwrap_or(Value::Null));
@@ -66,7 +75,9 @@ fn session_user_of(data: &Value) -> Value {
 fn cache_hit(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, token: &str) -> (bool, Option<Value>) {
     let version = ctx.config.session.cookie_cache.as_ref().map_or("1", |c| c.version.as_str());
     let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, Some(version), ctx.now());
-    let hit = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)).map(|d| session_user_of(&d));
+    let hit = cached
+        .filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token) && !revoked(ctx, token, d))
+        .map(|d| session_user_of(&d));
     (present, hit)
 }
 
@@ -77,7 +88,7 @@ async fn cache_hit_async(ctx: &crate::context::AuthContext, headers: &crate::htt
         return Ok(cache_hit(ctx, headers, token));
     }
     let (present, cached) = cookies::read_cookie_cache(&ctx.config, &ctx.cookies, headers, None, ctx.now());
-    let Some(data) = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token)) else {
+    let Some(data) = cached.filter(|d| d.pointer("/session/token").and_then(Value::as_str) == Some(token) && !revoked(ctx, token, d)) else {
         return Ok((present, None));
     };
     let session = data.get("session").cloned().unwrap_or(Value::Null);

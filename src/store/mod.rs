@@ -11,6 +11,7 @@ pub mod js_sqlite;
 pub mod migrate;
 pub mod query;
 pub mod redis;
+pub mod revocations;
 pub mod schema;
 pub mod secondary;
 pub mod sql;

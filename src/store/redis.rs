@@ -62,6 +62,13 @@ pub struct RedisStorage {
     prefix: String,
     increment: redis::Script,
     update_index: redis::Script,
+    /// Revocations, shared through the channel `<prefix>__rs:revocations` (and the sorted set
+    /// `<prefix>__rs:revoked` a listener reads to catch up), when the cookie cache is on.
+    revocations: std::sync::Arc<super::revocations::Revocations>,
+    /// How long a revocation matters: `cookieCache.maxAge`, in ms (`None`: no cookie cache, no
+    /// channel).
+    retention_ms: Option<i64>,
+    listening: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for RedisStorage {
@@ -84,6 +91,13 @@ impl RedisStorage {
     /// A storage for `url` (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS is
     /// not built in) under `prefix`. Connects on first use.
     pub fn new(url: &str, prefix: &str) -> AuthResult<Self> {
+        Self::with_cookie_cache(url, prefix, None)
+    }
+
+    /// [`RedisStorage::new`]; with `cache_max_age_s` (the cookie cache is on) revocations and
+    /// user changes are published and listened to, so every instance refuses caches they
+    /// invalidate within about a second.
+    pub fn with_cookie_cache(url: &str, prefix: &str, cache_max_age_s: Option<i64>) -> AuthResult<Self> {
         let client = redis::Client::open(url).map_err(|e| AuthError::internal(format!("redisStorage: invalid url: {e}")))?;
         Ok(Self {
             client,
@@ -91,7 +105,101 @@ impl RedisStorage {
             prefix: prefix.to_string(),
             increment: redis::Script::new(INCREMENT),
             update_index: redis::Script::new(UPDATE_INDEX),
+            revocations: Default::default(),
+            retention_ms: cache_max_age_s.map(|s| s.max(1).saturating_mul(1000)),
+            listening: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// The revocations this instance knows, when they are shared (`None`: no cookie cache).
+    pub fn revocations(&self) -> Option<&super::revocations::Revocations> {
+        self.retention_ms?;
+        self.listen();
+        Some(&self.revocations)
+    }
+
+    fn channel(&self) -> String {
+        format!("{}__rs:revocations", self.prefix)
+    }
+
+    fn revoked_set(&self) -> String {
+        format!("{}__rs:revoked", self.prefix)
+    }
+
+    /// Starts the listener once (inside a tokio runtime): subscribe, catch up from the sorted
+    /// set, then apply every message; on a lost connection the set is marked down (caches are
+    /// refused) until it is back.
+    fn listen(&self) {
+        use std::sync::atomic::Ordering;
+        if self.listening.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            self.listening.store(false, Ordering::SeqCst);
+            return;
+        };
+        let (client, channel, set, rev) = (self.client.clone(), self.channel(), self.revoked_set(), self.revocations.clone());
+        rt.spawn(async move {
+            use futures_util::StreamExt;
+            let mut warned = false;
+            loop {
+                let run = async {
+                    let mut pubsub = client.get_async_pubsub().await?;
+                    pubsub.subscribe(&channel).await?;
+                    // catch up: what was revoked before we listened and still matters
+                    let mut conn = client.get_multiplexed_async_connection().await?;
+                    let now = chrono::Utc::now().timestamp_millis();
+                    let past: Vec<String> = redis::cmd("ZRANGEBYSCORE").arg(&set).arg(now).arg("+inf").query_async(&mut conn).await?;
+                    for m in past {
+                        rev.apply(&m, now);
+                    }
+                    rev.set_live(true);
+                    let mut stream = pubsub.on_message();
+                    while let Some(msg) = stream.next().await {
+                        if let Ok(m) = msg.get_payload::<String>() {
+                            rev.apply(&m, chrono::Utc::now().timestamp_millis());
+                        }
+                    }
+                    Ok::<(), redis::RedisError>(())
+                };
+                let res = run.await;
+                rev.set_live(false);
+                if !warned {
+                    warned = true;
+                    crate::log::error(&format!("redisStorage: the revocation channel is down ({res:?}); cookie caches are checked against the store until it is back"));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+
+    async fn publish(&self, msg: String, until: i64, now: i64) -> AuthResult<()> {
+        self.revocations.apply(&msg, now);
+        let mut c = self.conn().await?;
+        let set = self.revoked_set();
+        let _: () = redis::pipe()
+            .cmd("ZADD").arg(&set).arg(until).arg(&msg).ignore()
+            .cmd("ZREMRANGEBYSCORE").arg(&set).arg("-inf").arg(now).ignore()
+            .cmd("PEXPIRE").arg(&set).arg(until - now).ignore()
+            .cmd("PUBLISH").arg(self.channel()).arg(&msg).ignore()
+            .query_async(&mut c)
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    /// Tells every instance that `token` is revoked (no-op without the cookie cache).
+    pub async fn publish_revoked(&self, token: &str, now: i64) -> AuthResult<()> {
+        let Some(ret) = self.retention_ms else { return Ok(()) };
+        let until = now + ret;
+        self.publish(format!("s {} {until}", super::revocations::token_hash(token)), until, now).await
+    }
+
+    /// Tells every instance that `user_id` changed at `now`: caches written before are refused.
+    pub async fn publish_user_changed(&self, user_id: &str, now: i64) -> AuthResult<()> {
+        let Some(ret) = self.retention_ms else { return Ok(()) };
+        let until = now + ret;
+        self.publish(format!("u {now} {until} {user_id}"), until, now).await
     }
 
     async fn conn(&self) -> AuthResult<redis::aio::ConnectionManager> {

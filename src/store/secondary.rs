@@ -196,6 +196,22 @@ impl Layered {
         }
     }
 
+    /// Publishes a revoked session token to every instance (Redis with the cookie cache on).
+    async fn announce_revoked(&self, token: &str) -> AuthResult<()> {
+        match &self.secondary {
+            Secondary::Redis(r) => r.publish_revoked(token, self.clock.now_ms()).await,
+            Secondary::Js(_) => Ok(()),
+        }
+    }
+
+    /// Publishes that a user changed (or lost every session) now.
+    async fn announce_user_changed(&self, user_id: &str) -> AuthResult<()> {
+        match &self.secondary {
+            Secondary::Redis(r) => r.publish_user_changed(user_id, self.clock.now_ms()).await,
+            Secondary::Js(_) => Ok(()),
+        }
+    }
+
     /// Drops `remove` and expired entries from the user's session index and adds `add`: one
     /// atomic script on Redis, a read and a write on a JS storage.
     async fn update_refs(&self, user_id: &str, remove: &[&str], add: Option<(&str, i64)>, now: i64) -> AuthResult<()> {
@@ -325,6 +341,7 @@ impl Store for Layered {
             self.update_refs(&user_id, &[token], None, now).await?;
         }
         self.delete(token).await?;
+        self.announce_revoked(token).await?;
         if self.store_in_db {
             self.sql.delete_session(token).await?;
         }
@@ -353,6 +370,10 @@ impl Store for Layered {
 
     async fn update_user(&self, id: &str, update: &UserUpdate, now: i64) -> Result<Option<User>, CreateUserError> {
         let updated = self.sql.update_user(id, update, now).await?;
+        if updated.is_some() {
+            // caches of this user on other instances hold the old user
+            self.announce_user_changed(id).await.map_err(CreateUserError::Other)?;
+        }
         if let Some(u) = &updated {
             // the cached user inside every active session follows the update
             let user = crate::json::user_json(u, &self.sql.schema().user);
@@ -403,12 +424,14 @@ impl Store for Layered {
                     n += 1;
                 }
                 self.set_references(user_id, Vec::new(), now).await?;
+                self.announce_user_changed(user_id).await?;
             }
             Some(keep) => {
                 let mut removed = Vec::new();
                 for (t, _) in refs {
                     if t != keep {
                         self.delete(&t).await?;
+                        self.announce_revoked(&t).await?;
                         removed.push(t);
                         n += 1;
                     }
