@@ -333,3 +333,59 @@ describe("redisStorage: rate limiting, client settings, failures", () => {
     }
   });
 });
+
+describe("redisStorage: Redis stopped and started again under load", () => {
+  test("while Redis is down requests fail cleanly (503, no hang, no 500) and the cookie cache is not trusted; afterwards everything works again by itself", async (t) => {
+    const { spawn, execFileSync } = await import("node:child_process");
+    try {
+      execFileSync("redis-server", ["--version"]);
+    } catch {
+      t.skip("redis-server is not installed");
+      return;
+    }
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const startServer = () => {
+      const srv = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      return srv;
+    };
+    const url = `redis://127.0.0.1:${port}`;
+    let srv = startServer();
+    const own = () => new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+    const probe = own();
+    probe.on("error", () => {}); // refused connections while the server is down are expected
+    clients.push(probe);
+    for (let i = 0; i < 50 && (await probe.ping().catch(() => null)) !== "PONG"; i++) await new Promise((r) => setTimeout(r, 100));
+    const { file, cleanup } = tempDbFile("redis-outage");
+    const auth = await makeAuth("ours", { dbFile: file, secondaryStorage: ours.redisStorage({ url, keyPrefix: "o:" }), session: { cookieCache: { enabled: true, maxAge: 300 } }, rateLimit: { enabled: false }, emailAndPassword: { password: { hash: async (pw) => `plain:${pw}`, verify: async ({ hash, password }) => hash === `plain:${password}` } } });
+    const req = (method, p, body, headers = {}) => auth.handler(new Request(`http://localhost:3000/api/auth${p}`, { method, headers: { ...(body ? { "content-type": "application/json" } : {}), ...ORIGIN, ...headers }, body: body ? JSON.stringify(body) : undefined }));
+    try {
+      const up = await req("POST", "/sign-up/email", { name: "O", email: "o@x.com", password: PW });
+      assert.equal(up.status, 200);
+      const jar = cookieHeader(up.headers.getSetCookie());
+      assert.equal((await (await req("GET", "/get-session", null, { cookie: jar })).json())?.user?.email, "o@x.com");
+      srv.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      const during = await Promise.all(Array.from({ length: 10 }, () => req("POST", "/sign-in/email", { email: "o@x.com", password: PW })));
+      assert.ok(Date.now() - t0 < 15_000, "no hang");
+      for (const r of during) assert.equal(r.status, 503, await r.clone().text());
+      const body = await (await req("GET", "/get-session", null, { cookie: jar })).text();
+      // the cache is not trusted while the revocation channel is down: the store is asked, and it is down
+      assert.match(body, /DATABASE_UNAVAILABLE/);
+      srv = startServer();
+      for (let i = 0; i < 50 && (await probe.ping().catch(() => null)) !== "PONG"; i++) await new Promise((r) => setTimeout(r, 100));
+      let ok = null;
+      for (let i = 0; i < 50 && ok !== 200; i++) {
+        ok = (await req("POST", "/sign-in/email", { email: "o@x.com", password: PW })).status;
+        if (ok !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(ok, 200, "recovered by itself");
+      const again = cookieHeader((await req("POST", "/sign-in/email", { email: "o@x.com", password: PW })).headers.getSetCookie());
+      assert.equal((await (await req("GET", "/get-session", null, { cookie: again })).json())?.user?.email, "o@x.com");
+    } finally {
+      auth.close();
+      cleanup();
+      srv.kill("SIGKILL");
+    }
+  });
+});
