@@ -459,6 +459,13 @@ export interface BetterAuthOptions {
      * 0 waits forever (Better Auth's behaviour).
      */
     callbackTimeout?: number;
+    /**
+     * better-auth-rs: with the cookie cache on, share revocations and user changes with the other
+     * instances (Redis pub/sub with `redisStorage`, else PostgreSQL LISTEN/NOTIFY) so they stop
+     * trusting affected `session_data` caches. Default true; `false` behaves as Better Auth (a
+     * revoked session stays valid elsewhere until its cache expires).
+     */
+    revocationChannel?: boolean;
     /** Client IP resolution (session.ipAddress and rate-limit keys). */
     ipAddress?: {
       /** Headers to read, in order. Default ["x-forwarded-for"]. List only headers your proxy sets. */

@@ -1,6 +1,6 @@
 // Several real processes (issue 18): three Node processes, each `betterAuth` + `toNodeHandler`
-// on its own port, one PostgreSQL database, one Redis (`redisStorage`), cookie cache on with
-// maxAge 300. A session made on A works on B and C; after a sign-out on A the old cookies
+// on its own port, one PostgreSQL database, with one Redis (`redisStorage`) or PostgreSQL alone
+// (LISTEN/NOTIFY), cookie cache on with maxAge 300. A session made on A works on B and C; after a sign-out on A the old cookies
 // (session_data included) are refused by B and C within 1 s (p99 over 20 trials, printed); an
 // update-user on A shows on B; a process killed with SIGKILL and restarted refuses what was
 // revoked while it was down (it catches up from Redis).
@@ -20,13 +20,13 @@ const REDIS_URL = process.env.BA_RS_REDIS_URL || "redis://127.0.0.1:6379";
 const ORIGIN = "http://localhost:3000";
 const PW = "correct-horse-battery";
 const tag = `${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
-const dbName = `ba_rs_instances_${tag}`;
+const dbNameOf = (mode) => `ba_rs_instances_${mode}_${tag}`;
 const prefix = `ba-rs-test:instances:${tag}:`;
-const dbUrl = (() => {
+const dbUrl = (mode) => {
   const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
+  u.pathname = `/${dbNameOf(mode)}`;
   return u.toString();
-})();
+};
 
 const CHILD = `
 const http = require("node:http");
@@ -38,7 +38,7 @@ const { redisStorage } = require(${JSON.stringify(path.join(ROOT, "js/redis.js")
     secret: "instances-secret-0123456789-abcdefghijklmnop",
     baseURL: ${JSON.stringify(ORIGIN)},
     database: process.env.DB_URL,
-    secondaryStorage: redisStorage({ url: process.env.REDIS_URL, keyPrefix: process.env.PREFIX }),
+    ...(process.env.USE_REDIS ? { secondaryStorage: redisStorage({ url: process.env.REDIS_URL, keyPrefix: process.env.PREFIX }) } : {}),
     session: { cookieCache: { enabled: true, maxAge: 300 } },
     emailAndPassword: { enabled: true, password: { hash: async (p) => "plain:" + p, verify: async ({ hash, password }) => hash === "plain:" + password } },
     rateLimit: { enabled: false },
@@ -51,9 +51,9 @@ const { redisStorage } = require(${JSON.stringify(path.join(ROOT, "js/redis.js")
 `;
 
 const children = [];
-function start(migrate = false) {
+function start(mode, migrate = false) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", CHILD], { env: { ...process.env, DB_URL: dbUrl, REDIS_URL, PREFIX: prefix, MIGRATE: migrate ? "1" : "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-e", CHILD], { env: { ...process.env, DB_URL: dbUrl(mode), REDIS_URL, PREFIX: prefix, MIGRATE: migrate ? "1" : "", USE_REDIS: mode === "redis" ? "1" : "" }, stdio: ["ignore", "pipe", "pipe"] });
     children.push(child);
     let err = "";
     child.stderr.on("data", (d) => (err += d));
@@ -70,7 +70,7 @@ after(async () => {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await new Promise((r) => setTimeout(r, 200));
-  await admin.query(`drop database if exists "${dbName}" with (force)`).catch(() => {});
+  for (const mode of ["redis", "postgres"]) await admin.query(`drop database if exists "${dbNameOf(mode)}" with (force)`).catch(() => {});
   await admin.end();
   const r = new Redis(REDIS_URL);
   const keys = await r.keys(`${prefix}*`);
@@ -90,13 +90,13 @@ async function within(base, cookie, ok, ms = 3000) {
   return Infinity;
 }
 
-test("three processes on one PostgreSQL and one Redis: sessions shared, revocations and user changes seen everywhere within 1 s, a restarted process catches up", async () => {
+for (const mode of ["redis", "postgres"]) test(`three processes on one PostgreSQL${mode === "redis" ? " and one Redis" : " alone (LISTEN/NOTIFY)"}: sessions shared, revocations and user changes seen everywhere within 1 s, a restarted process catches up`, async () => {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  await admin.query(`create database "${dbName}"`);
+  await admin.query(`create database "${dbNameOf(mode)}"`);
   await admin.end();
-  const A = await start(true);
-  const [B, C] = await Promise.all([start(), start()]);
+  const A = await start(mode, true);
+  const [B, C] = await Promise.all([start(mode), start(mode)]);
 
   const up = await post(A.base, "/sign-up/email", { name: "M", email: "m@x.com", password: PW });
   assert.equal(up.status, 200, await up.clone().text());
@@ -115,7 +115,7 @@ test("three processes on one PostgreSQL and one Redis: sessions shared, revocati
   }
   latencies.sort((x, y) => x - y);
   const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1];
-  console.log(`# sign-out on A refused by B and C: median ${latencies[10]} ms, p99 ${p99} ms (20 trials)`);
+  console.log(`# ${mode}: sign-out on A refused by B and C: median ${latencies[10]} ms, p99 ${p99} ms (20 trials)`);
   assert.ok(p99 < 1000, JSON.stringify(latencies));
 
   // update-user on A shows on B
@@ -129,7 +129,7 @@ test("three processes on one PostgreSQL and one Redis: sessions shared, revocati
   assert.equal((await session(C.base, doomed))?.user?.email, "m@x.com");
   C.child.kill("SIGKILL");
   assert.equal((await post(A.base, "/sign-out", {}, doomed)).status, 200);
-  const C2 = await start();
+  const C2 = await start(mode);
   // a first cache read starts C2's listener; until it has caught up, C2 checks the store
   assert.equal((await session(C2.base, keep))?.user?.name, "Changed");
   await new Promise((r) => setTimeout(r, 500));

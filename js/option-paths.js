@@ -218,6 +218,7 @@ const EXTENSION_PATHS = [
   "advanced.hashConcurrency",
   "advanced.maxBodySize",
   "advanced.callbackTimeout",
+  "advanced.revocationChannel",
   "advanced.unservedPlugins",
   "advanced.unservedOptions",
   "advanced.ipAddress.trustedProxyCount",

@@ -279,6 +279,10 @@ pub struct AuthConfig {
     pub logger: crate::log::LoggerConfig,
     /// `secondaryStorage: redisStorage(...)` (`better-auth-rs/redis`): Redis spoken to from Rust.
     pub redis: Option<std::sync::Arc<crate::store::redis::RedisStorage>>,
+    /// `advanced.revocationChannel` (better-auth-rs; default true): with the cookie cache on,
+    /// revocations and user changes are shared with the other instances (Redis pub/sub with
+    /// `redisStorage`, else PostgreSQL LISTEN/NOTIFY) and refused on their cache hits.
+    pub revocation_channel: bool,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -865,7 +869,8 @@ impl AuthConfig {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         };
 
-        let cookie_cache_max_age = session.cookie_cache.as_ref().map(|c| c.max_age);
+        let revocation_channel = o.child("advanced")?.bool("revocationChannel")?.unwrap_or(true);
+        let cookie_cache_max_age = session.cookie_cache.as_ref().map(|c| c.max_age).filter(|_| revocation_channel);
         Ok(AuthConfig {
             app_name,
             secret,
@@ -899,6 +904,7 @@ impl AuthConfig {
             rate_limit,
             trusted_origins_fn,
             callback_timeout_ms: adv.uint("callbackTimeout")?.unwrap_or(30_000),
+            revocation_channel,
             redis: match o.get("secondaryStorage").and_then(|s| s.get("__betterAuthRsRedis")) {
                 None => None,
                 Some(r) => {

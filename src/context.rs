@@ -27,6 +27,8 @@ pub struct AuthContext {
     pub rate_limit_memory: crate::rate_limit::MemoryStore,
     store: OnceCell<Arc<SqlStore>>,
     layered: OnceCell<Arc<dyn Store>>,
+    /// PostgreSQL's revocation channel, once the store is open (see [`AuthContext::revocations`]).
+    pg_channel: std::sync::OnceLock<Arc<store::pg_channel::PgChannel>>,
 }
 
 impl std::fmt::Debug for AuthContext {
@@ -56,6 +58,7 @@ impl AuthContext {
             rate_limit_memory: crate::rate_limit::MemoryStore::default(),
             store,
             layered: OnceCell::new(),
+            pg_channel: std::sync::OnceLock::new(),
             config,
         }
     }
@@ -70,9 +73,40 @@ impl AuthContext {
                     Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), sec, self.clock.clone(), self.config.session_in_db)),
                     None => sql.clone(),
                 };
+                // on PostgreSQL without Redis, revocations reach the other instances' cookie
+                // caches through LISTEN/NOTIFY
+                let s: Arc<dyn Store> = match (self.pg_channel_expected(), sql.db(), self.config.session.cookie_cache.as_ref()) {
+                    (true, store::sql::Db::Postgres(pool), Some(cc)) => {
+                        let ch = self.pg_channel.get_or_init(|| Arc::new(store::pg_channel::PgChannel::new(pool.clone(), cc.max_age))).clone();
+                        Arc::new(store::announcing::Announcing::new(s, ch))
+                    }
+                    _ => s,
+                };
                 Ok::<_, AuthError>(s)
             })
             .await
+    }
+
+    /// True when revocations go through PostgreSQL's channel: a PostgreSQL database, the
+    /// cookie cache on, and no `redisStorage` (which has its own channel).
+    fn pg_channel_expected(&self) -> bool {
+        self.config.redis.is_none()
+            && self.config.revocation_channel
+            && self.config.session.cookie_cache.is_some()
+            && matches!(self.config.database, crate::config::DatabaseConfig::Postgres { .. })
+    }
+
+    /// The revocations a cookie-cache hit must be checked against: `Ok(None)` when no channel
+    /// applies (one instance's view is all there is), `Err(())` when one applies but is not
+    /// listening yet (the hit must not be trusted).
+    pub fn revocations(&self) -> Result<Option<&store::revocations::Revocations>, ()> {
+        if let Some(r) = &self.config.redis {
+            return Ok(r.revocations());
+        }
+        if !self.pg_channel_expected() {
+            return Ok(None);
+        }
+        self.pg_channel.get().map(|c| Some(c.revocations())).ok_or(())
     }
 
     /// The secondary storage, when one is configured: `redisStorage` (Rust) or a JS object.

@@ -55,9 +55,13 @@ pub async fn write_cache_for(call: &mut Call<'_>, session: &Value, user: &Value,
 }
 
 /// True when a revocation or user change this instance knows of (shared through
-/// `redisStorage`'s channel) invalidates the cache `data` for `token`.
+/// `redisStorage`'s or PostgreSQL's channel) invalidates the cache `data` for `token`.
 fn revoked(ctx: &crate::context::AuthContext, token: &str, data: &Value) -> bool {
-    let Some(rev) = ctx.config.redis.as_ref().and_then(|r| r.revocations()) else { return false };
+    let rev = match ctx.revocations() {
+        Ok(Some(rev)) => rev,
+        Ok(None) => return false,
+        Err(()) => return true,
+    };
     let user_id = data.pointer("/user/id").and_then(Value::as_str).unwrap_or_default();
     let written = data.get("updatedAt").and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))).unwrap_or(0);
     rev.refuses(token, user_id, written, ctx.now())

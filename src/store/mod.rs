@@ -6,11 +6,13 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
+pub mod announcing;
 pub mod counters;
 pub mod js_sqlite;
 pub mod migrate;
 pub mod query;
 pub mod redis;
+pub mod pg_channel;
 pub mod revocations;
 pub mod schema;
 pub mod secondary;

@@ -28,10 +28,22 @@ struct Inner {
 pub struct Revocations {
     inner: Mutex<Inner>,
     live: AtomicBool,
+    /// When the listener last (re)started listening: caches written before may have missed a
+    /// message, so they are not trusted.
+    live_since: std::sync::atomic::AtomicI64,
 }
 
 impl Revocations {
-    /// Marks the channel up (caught up) or down.
+    /// Marks the channel up (listening since `now`) or down.
+    pub fn set_live_at(&self, live: bool, now: i64) {
+        if live {
+            self.live_since.store(now, Ordering::SeqCst);
+        }
+        self.live.store(live, Ordering::SeqCst);
+    }
+
+    /// Marks the channel up or down (without a start time: caches of any age are judged by the
+    /// messages alone — for tests and for channels that catch up by themselves).
     pub fn set_live(&self, live: bool) {
         self.live.store(live, Ordering::SeqCst);
     }
@@ -80,7 +92,7 @@ impl Revocations {
 
     /// True when a cache of `token` for `user_id`, written at `written_ms`, must not be used.
     pub fn refuses(&self, token: &str, user_id: &str, written_ms: i64, now: i64) -> bool {
-        if !self.is_live() {
+        if !self.is_live() || written_ms < self.live_since.load(Ordering::SeqCst) {
             return true;
         }
         let h = token_hash(token);
