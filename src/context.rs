@@ -28,7 +28,7 @@ pub struct AuthContext {
     store: OnceCell<Arc<SqlStore>>,
     layered: OnceCell<Arc<dyn Store>>,
     /// PostgreSQL's revocation channel, once the store is open (see [`AuthContext::revocations`]).
-    pg_channel: std::sync::OnceLock<Arc<store::pg_channel::PgChannel>>,
+    pg_channel: std::sync::OnceLock<Option<Arc<store::pg_channel::PgChannel>>>,
 }
 
 impl std::fmt::Debug for AuthContext {
@@ -77,8 +77,18 @@ impl AuthContext {
                 // caches through LISTEN/NOTIFY
                 let s: Arc<dyn Store> = match (self.pg_channel_expected(), sql.db(), self.config.session.cookie_cache.as_ref()) {
                     (true, store::sql::Db::Postgres(pool), Some(cc)) => {
-                        let ch = self.pg_channel.get_or_init(|| Arc::new(store::pg_channel::PgChannel::new(pool.clone(), cc.max_age))).clone();
-                        Arc::new(store::announcing::Announcing::new(s, ch))
+                        let ch = self.pg_channel.get_or_init(|| {
+                            // the listener keeps one pool connection: a pool of one would starve requests
+                            if pool.options().get_max_connections() < 2 {
+                                crate::log::warn("the PostgreSQL pool has one connection: revocations are not shared with other instances (their cookie caches stay valid until maxAge); allow 2 or more connections");
+                                return None;
+                            }
+                            Some(Arc::new(store::pg_channel::PgChannel::new(pool.clone(), cc.max_age)))
+                        });
+                        match ch {
+                            Some(ch) => Arc::new(store::announcing::Announcing::new(s, ch.clone())),
+                            None => s,
+                        }
                     }
                     _ => s,
                 };
@@ -106,7 +116,11 @@ impl AuthContext {
         if !self.pg_channel_expected() {
             return Ok(None);
         }
-        self.pg_channel.get().map(|c| Some(c.revocations())).ok_or(())
+        match self.pg_channel.get() {
+            Some(Some(c)) => Ok(Some(c.revocations())),
+            Some(None) => Ok(None),
+            None => Err(()),
+        }
     }
 
     /// The secondary storage, when one is configured: `redisStorage` (Rust) or a JS object.
