@@ -401,7 +401,7 @@ describe("known options this version does not serve warn once, by name", () => {
     const [, warnings] = captureWarn(() =>
       betterAuth(opts({
         advanced: { database: { defaultFindManyLimit: 10, validateSchema: true } },
-        onAPIError: { customizeDefaultErrorPage: {}, errorURL: "/oops" },
+        onAPIError: { customizeDefaultErrorPage: {}, throw: true },
       })),
     );
     assert.equal(warnings.length, 4, JSON.stringify(warnings));
@@ -411,7 +411,7 @@ describe("known options this version does not serve warn once, by name", () => {
   });
 
   test("an option a rule covers is warned about by the rule only (no second warning)", () => {
-    const [, warnings] = captureWarn(() => betterAuth(opts({ onAPIError: { errorURL: "/oops", throw: false }, advanced: { trustedProxyHeaders: true } })));
+    const [, warnings] = captureWarn(() => betterAuth(opts({ onAPIError: { errorURL: "/oops", throw: true }, advanced: { trustedProxyHeaders: true } })));
     assert.equal(warnings.length, 2, JSON.stringify(warnings));
   });
 

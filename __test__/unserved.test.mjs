@@ -156,8 +156,14 @@ describe("options this version does not serve", () => {
     });
   });
 
-  test("account.accountLinking: anything but Better Auth's defaults refuses", () => {
-    for (const accountLinking of [{ enabled: false }, { trustedProviders: ["google"] }, { allowDifferentEmails: true }, { disableImplicitLinking: true }]) {
+  test("account.accountLinking: the served keys start; a trustedProviders function or an unknown key refuses", () => {
+    // enabled, trustedProviders (array), disableImplicitLinking, requireLocalEmailVerified and
+    // updateUserInfoOnLink are applied by social sign-in; allowDifferentEmails/allowUnlinkingAll
+    // govern endpoints not served (404)
+    for (const accountLinking of [{ enabled: false }, { trustedProviders: ["google"] }, { allowDifferentEmails: true }, { disableImplicitLinking: true }, { updateUserInfoOnLink: true }]) {
+      captureWarn(() => betterAuth(opts({ account: { accountLinking } })));
+    }
+    for (const accountLinking of [{ trustedProviders: async () => ["google"] }, { somethingNew: true }]) {
       assert.throws(() => betterAuth(opts({ account: { accountLinking } })), isRefusal("`account.accountLinking`"), JSON.stringify(accountLinking));
       captureWarn(() => betterAuth(opts({ account: { accountLinking }, advanced: { unservedOptions: ["account.accountLinking"] } })));
     }
@@ -171,6 +177,8 @@ describe("options this version does not serve", () => {
       "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
       "additionalFields.validator": { user: { additionalFields: { age: { type: "number", required: false, validator: { input: {} } } } } },
       "jwt.adapter": { plugins: [baJwt({ adapter: { getJwks: async () => [], createJwk: async (k) => k } })] },
+      "account.encryptOAuthTokens": { account: { encryptOAuthTokens: true } },
+      "account.storeStateStrategy": { account: { storeStateStrategy: "cookie" } },
       "jwt.jwks.remoteUrl": { plugins: [baJwt({ jwks: { remoteUrl: "https://keys.example.com/jwks", keyPairConfig: { alg: "ES256" } }, jwt: { sign: async () => "x" } })] },
     };
     const refused = UNSERVED_OPTIONS.filter((r) => r.decision === "refuse").map((r) => r.key);
@@ -197,7 +205,7 @@ describe("options this version does not serve", () => {
   test("cosmetic options start with one warning each, also under NODE_ENV=test", () => {
     underEachNodeEnv((env) => {
       const [, warnings] = captureWarn(() =>
-        betterAuth(opts({ advanced: { trustedProxyHeaders: true }, onAPIError: { errorURL: "/oops" } })),
+        betterAuth(opts({ advanced: { trustedProxyHeaders: true }, onAPIError: { throw: true } })),
       );
       assert.equal(warnings.length, 2, `${env}: ${JSON.stringify(warnings)}`);
       assert.ok(warnings.some((w) => w.includes("`advanced.trustedProxyHeaders`")));

@@ -36,6 +36,8 @@ function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   }
   if (typeof options?.session?.cookieCache?.version === "function") fns.set("session.cookieCache.version", options.session.cookieCache.version);
   if (typeof options?.user?.validateUserInfo === "function") fns.set("user.validateUserInfo", options.user.validateUserInfo);
+  const { outboundFetch, usesOAuth } = require("./outbound.js");
+  if (usesOAuth(options)) fns.set("http.fetch", outboundFetch);
   // the callbacks each engine plugin declares (src/plugins/<name>/: jwt.definePayload, ...)
   for (const [name, fn] of pluginCallbacks(options?.plugins)) fns.set(name, fn);
   const ss = options?.secondaryStorage;

@@ -34,6 +34,19 @@ function pluginCallbacks(plugins) {
     const callbacks = p && declared.get(p.id);
     if (!callbacks) continue;
     for (const [name, path] of callbacks) {
+      // `config.*.getUserInfo`: one callback per array element, named with its index
+      // (`generic-oauth.config.0.getUserInfo`)
+      const star = path.indexOf(".*.");
+      if (star > 0) {
+        const list = path.slice(0, star).split(".").reduce((o, k) => (o == null ? undefined : o[k]), p.options);
+        const rest = path.slice(star + 3).split(".");
+        if (!Array.isArray(list)) continue;
+        list.forEach((item, i) => {
+          const fn = rest.reduce((o, k) => (o == null ? undefined : o[k]), item);
+          if (typeof fn === "function") fns.set(name.replace("*", String(i)), fn);
+        });
+        continue;
+      }
       const fn = path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), p.options);
       if (typeof fn === "function") fns.set(name, fn);
     }

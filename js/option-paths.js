@@ -29,7 +29,6 @@ const rule = (path, key = path) => ({ path, status: "rule", rule: key });
 const unserved = (path, reason, harmless) => (harmless ? { path, status: "unserved", reason, harmless } : { path, status: "unserved", reason });
 const error = (path, reason) => ({ path, status: "error", reason });
 
-const OAUTH_ONLY = "applies to OAuth accounts only, which only social sign-in creates; social sign-in is not served (`socialProviders` refuses to start)";
 
 const MODELS = ["user", "session", "account", "verification"];
 const DB_HOOKS = [];
@@ -120,13 +119,11 @@ const OPTION_PATHS = [
   rule("account.accountLinking.allowDifferentEmails", "account.accountLinking"),
   rule("account.accountLinking.allowUnlinkingAll", "account.accountLinking"),
   rule("account.accountLinking.updateUserInfoOnLink", "account.accountLinking"),
-  inert("account.updateAccountOnSignIn", OAUTH_ONLY),
-  inert("account.encryptOAuthTokens", OAUTH_ONLY),
-  inert("account.skipStateCookieCheck", OAUTH_ONLY),
-  // Better Auth also expires the (never written) oauth_state cookie at sign-out under "cookie"
-  inert("account.storeStateStrategy", OAUTH_ONLY),
-  // Better Auth also expires the (never written) account_data cookie at sign-out when true
-  inert("account.storeAccountCookie", OAUTH_ONLY),
+  served("account.updateAccountOnSignIn", "src/oauth/link.rs"),
+  rule("account.encryptOAuthTokens"),
+  served("account.skipStateCookieCheck", "src/oauth/state.rs"),
+  rule("account.storeStateStrategy"),
+  rule("account.storeAccountCookie"),
 
   served("verification.modelName", "src/store/schema.rs"),
   served("verification.fields", "src/store/schema.rs"),
@@ -189,7 +186,7 @@ const OPTION_PATHS = [
 
   rule("onAPIError.throw", "onAPIError"),
   rule("onAPIError.onError", "onAPIError"),
-  rule("onAPIError.errorURL", "onAPIError"),
+  served("onAPIError.errorURL", "src/oauth/endpoints.rs (OAuth error redirects), src/endpoints/health.rs (GET /error)"),
   unserved(
     "onAPIError.customizeDefaultErrorPage",
     "GET /error shows this version's own page (your colors, sizes, font and flags are not applied), and in production it still redirects to `/?error=` instead of showing the customized page",

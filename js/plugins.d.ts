@@ -15,6 +15,7 @@ import type { TwoFactorAPI } from "./plugins/two-factor";
 
 export type { PluginDescriptor } from "./plugins/descriptor";
 export { bearer } from "./plugins/bearer";
+export { genericOAuth, type GenericOAuthConfig, type GenericOAuthOptions, type GenericOAuthPlugin } from "./plugins/generic-oauth";
 export { jwt, type JwtPluginOptions, type JwtAPI } from "./plugins/jwt";
 export {
   admin,

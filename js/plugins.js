@@ -12,6 +12,7 @@ const { magicLink } = require("./plugins/magic-link.js");
 const { emailOTP } = require("./plugins/email-otp.js");
 const { username } = require("./plugins/username.js");
 const { twoFactor } = require("./plugins/two-factor.js");
+const { genericOAuth } = require("./plugins/generic-oauth.js");
 const { createAccessControl, role } = require("./plugins/access.js");
 
-module.exports = { bearer, jwt, admin, username, twoFactor, magicLink, emailOTP, createAccessControl, role };
+module.exports = { bearer, jwt, admin, username, twoFactor, magicLink, emailOTP, genericOAuth, createAccessControl, role };

@@ -1,2 +1,2 @@
 import m from "./plugins.js";
-export const { bearer, jwt, admin, username, twoFactor, magicLink, emailOTP, createAccessControl, role } = m;
+export const { bearer, jwt, admin, username, twoFactor, magicLink, emailOTP, genericOAuth, createAccessControl, role } = m;

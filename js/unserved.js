@@ -69,13 +69,34 @@ const UNSERVED_OPTIONS = [
   {
     key: "account.accountLinking",
     decision: "refuse",
+    // enabled, trustedProviders (an array), disableImplicitLinking, requireLocalEmailVerified and
+    // updateUserInfoOnLink are served (src/oauth/); allowDifferentEmails and allowUnlinkingAll
+    // govern /link-social and /unlink-account, not served (404), so ignoring them lets nothing in
     active: (o) => {
       const al = o.account?.accountLinking;
       if (al === undefined || al === null) return false;
       if (!isObject(al)) return true;
-      return Object.entries(al).some(([k, v]) => !(k in ACCOUNT_LINKING_DEFAULTS) || !sameAsDefault(v, ACCOUNT_LINKING_DEFAULTS[k]));
+      return typeof al.trustedProviders === "function" || Object.keys(al).some((k) => !(k in ACCOUNT_LINKING_DEFAULTS));
     },
-    effect: "account-linking rules are not applied (they govern social sign-in and /link-social, which are not served)",
+    effect: "a function as `trustedProviders` (or an unknown accountLinking key) is not read: implicit account linking would follow the defaults",
+  },
+  {
+    key: "account.encryptOAuthTokens",
+    decision: "refuse",
+    active: (o) => o.account?.encryptOAuthTokens === true,
+    effect: "OAuth access and refresh tokens would be stored in plain text",
+  },
+  {
+    key: "account.storeStateStrategy",
+    decision: "refuse",
+    active: (o) => isSet(o.account?.storeStateStrategy) && o.account.storeStateStrategy !== "database",
+    effect: "the OAuth state would be kept in the verification table instead of the encrypted `oauth_state` cookie",
+  },
+  {
+    key: "account.storeAccountCookie",
+    decision: "warn",
+    active: (o) => o.account?.storeAccountCookie === true,
+    effect: "the `account_data` cookie is not written after social sign-in",
   },
   {
     key: "secrets",
@@ -123,8 +144,8 @@ const UNSERVED_OPTIONS = [
   {
     key: "onAPIError",
     decision: "warn",
-    active: (o) => isObject(o.onAPIError) && (isSet(o.onAPIError.throw) || isSet(o.onAPIError.onError) || isSet(o.onAPIError.errorURL)),
-    effect: "`throw`, `onError` and `errorURL` are not used (errors are answered as JSON)",
+    active: (o) => isObject(o.onAPIError) && (isSet(o.onAPIError.throw) || isSet(o.onAPIError.onError)),
+    effect: "`throw` and `onError` are not used (errors are answered as JSON)",
   },
   {
     key: "verification.storeInDatabase",

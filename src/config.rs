@@ -283,6 +283,8 @@ pub struct AuthConfig {
     /// revocations and user changes are shared with the other instances (Redis pub/sub with
     /// `redisStorage`, else PostgreSQL LISTEN/NOTIFY) and refused on their cache hits.
     pub revocation_channel: bool,
+    /// Social sign-in options (`account.*`, `onAPIError.errorURL`).
+    pub oauth: crate::oauth::OAuthConfig,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -927,6 +929,7 @@ impl AuthConfig {
                 };
                 crate::log::LoggerConfig { enabled: !l.bool("disabled")?.unwrap_or(false), level }
             },
+            oauth: crate::oauth::OAuthConfig::from_options(options)?,
         })
     }
 }

@@ -21,6 +21,7 @@ pub mod ip;
 pub mod json;
 pub mod log;
 pub mod jwt;
+pub mod oauth;
 pub mod origin;
 pub mod plugins;
 pub mod rate_limit;

@@ -113,6 +113,7 @@ async fn story(dialect: Dialect, options: Value) {
         created_at: T0,
         updated_at: T0,
         scope: None,
+        tokens: Default::default(),
     };
     store.create_user_with_credential(&mut user, &mut account).await.unwrap();
     assert!(!user.id.is_empty());

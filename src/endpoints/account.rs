@@ -213,6 +213,7 @@ pub async fn create_credential_account(call: &Call<'_>, user_id: &str, hash: Str
         created_at: now,
         updated_at: now,
         scope: None,
+        tokens: Default::default(),
     };
     super::db_hooks::create_account(call, &mut a).await.map(|_| ())
 }

@@ -139,7 +139,9 @@ pub fn session_data(call: &Call<'_>, s: &Session) -> Value {
 pub(crate) fn account_json(a: &crate::store::Account) -> Value {
     json!({
         "id": a.id, "accountId": a.account_id, "providerId": a.provider_id, "userId": a.user_id,
-        "accessToken": null, "refreshToken": null, "idToken": null, "accessTokenExpiresAt": null, "refreshTokenExpiresAt": null,
+        "accessToken": a.tokens.access_token, "refreshToken": a.tokens.refresh_token, "idToken": a.tokens.id_token,
+        "accessTokenExpiresAt": a.tokens.access_token_expires_at.map(crate::time::to_iso),
+        "refreshTokenExpiresAt": a.tokens.refresh_token_expires_at.map(crate::time::to_iso),
         "scope": a.scope, "password": a.password,
         "createdAt": crate::time::to_iso(a.created_at), "updatedAt": crate::time::to_iso(a.updated_at),
     })

@@ -27,6 +27,13 @@ pub fn error_page(call: &Call<'_>) -> Output {
         "UNKNOWN".to_string()
     };
     let description = q("error_description");
+    if let Some(target) = call.ctx.config.oauth.error_url.as_deref() {
+        let mut p = vec![("error".to_string(), code)];
+        if !description.is_empty() {
+            p.push(("error_description".into(), description));
+        }
+        return Output::Redirect(crate::oauth::append_query_params(target, &p));
+    }
     if call.ctx.config.is_production {
         let mut url = format!("/?error={}", crate::cookies::encode_uri_component(&code));
         if !description.is_empty() {

@@ -180,6 +180,10 @@ pub enum Endpoint {
     Ok,
     /// GET /error
     Error,
+    /// POST /sign-in/social
+    SignInSocial,
+    /// GET|POST /callback/:id
+    OAuthCallback,
     /// An endpoint of a plugin (`src/plugins/`), served while that plugin is on.
     Plugin(&'static crate::plugins::PluginEndpoint),
 }
@@ -211,6 +215,8 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::DeleteUserCallback, "deleteUserCallback", "/delete-user/callback", &["GET"], false, false),
     (Endpoint::Ok, "ok", "/ok", &["GET"], false, false),
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
+    (Endpoint::SignInSocial, "signInSocial", "/sign-in/social", &["POST"], false, false),
+    (Endpoint::OAuthCallback, "callbackOAuth", "/callback/:id", &["GET", "POST"], true, false),
 ];
 
 type Row = (&'static str, &'static str, &'static [&'static str], bool, bool);
@@ -237,7 +243,9 @@ impl Endpoint {
 
     /// The path hooks see as `ctx.path` (`/reset-password/:token` with the token filled in).
     pub fn hook_path(self, call: &Call<'_>) -> String {
-        self.path().replace(":token", call.params.get("token").and_then(Value::as_str).unwrap_or(":token"))
+        self.path()
+            .replace(":token", call.params.get("token").and_then(Value::as_str).unwrap_or(":token"))
+            .replace(":id", call.params.get("id").and_then(Value::as_str).unwrap_or(":id"))
     }
 
     /// Served by this instance (plugin endpoints only when their plugin is on).
@@ -362,6 +370,8 @@ impl Endpoint {
             Endpoint::Plugin(e) => return (e.handler)(call).await,
             Endpoint::Ok => serde_json::json!({ "ok": true }),
             Endpoint::Error => return Ok(health::error_page(call)),
+            Endpoint::SignInSocial => crate::oauth::endpoints::sign_in_social(call).await?,
+            Endpoint::OAuthCallback => return crate::oauth::endpoints::callback(call, method).await,
         };
         Ok(Output::Json(json))
     }

@@ -155,6 +155,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
         created_at: now,
         updated_at: now,
         scope: None,
+        tokens: Default::default(),
     };
     // `user.validateUserInfo`: the app's gate on new users (fails closed, 403 with its code)
     match super::users::validate_user_info(call, &user, "email-password").await {

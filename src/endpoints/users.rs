@@ -65,6 +65,7 @@ pub async fn credential_account(call: &Call<'_>, user_id: &str, hash: String) ->
         created_at: now,
         updated_at: now,
         scope: None,
+        tokens: Default::default(),
     })
 }
 
@@ -72,11 +73,20 @@ pub async fn credential_account(call: &Call<'_>, user_id: &str, hash: String) ->
 /// about to be created by `method` (`"magic-link"`, `"email-otp"`, ...): fails closed, a 403
 /// with the app's code (or `validation_failed` when the callback throws).
 pub async fn validate_user_info(call: &Call<'_>, user: &User, method: &str) -> AuthResult<()> {
+    if !call.ctx.callbacks.has("user.validateUserInfo") {
+        return Ok(());
+    }
+    validate_user_info_with(call, db_hooks::user_create_data(user), serde_json::json!({ "method": method, "action": "create-user" })).await
+}
+
+/// [`validate_user_info`] with the `user` and `source` arguments as given (social sign-in passes
+/// `{ method: "oauth", oauth: { providerId, profile }, action }`).
+pub async fn validate_user_info_with(call: &Call<'_>, user: Value, source: Value) -> AuthResult<()> {
     let ctx = call.ctx;
     if !ctx.callbacks.has("user.validateUserInfo") {
         return Ok(());
     }
-    let data = serde_json::json!({ "user": db_hooks::user_create_data(user), "source": { "method": method, "action": "create-user" } });
+    let data = serde_json::json!({ "user": user, "source": source });
     match ctx.callbacks.call("user.validateUserInfo", serde_json::json!([data, db_hooks::ctx_arg(call)])).await {
         Err(e) if e.is_unavailable() => Err(e),
         Err(e) => {

@@ -24,6 +24,7 @@ use std::sync::Arc;
 pub mod admin;
 pub mod bearer;
 pub mod email_otp;
+pub mod generic_oauth;
 pub mod jwt;
 pub mod magic_link;
 #[cfg(test)]
@@ -32,7 +33,7 @@ pub mod two_factor;
 pub mod username;
 
 /// Every plugin the engine serves, in the order their hooks run and their tables are created.
-pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN, &magic_link::PLUGIN, &email_otp::PLUGIN, &two_factor::PLUGIN];
+pub static REGISTRY: &[&Descriptor] = &[&bearer::PLUGIN, &jwt::PLUGIN, &admin::PLUGIN, &username::PLUGIN, &magic_link::PLUGIN, &email_otp::PLUGIN, &two_factor::PLUGIN, &generic_oauth::PLUGIN];
 
 /// The future a plugin endpoint returns.
 pub type EndpointFuture<'c> = Pin<Box<dyn Future<Output = AuthResult<Output>> + Send + 'c>>;
@@ -188,6 +189,12 @@ pub trait Plugin: Send + Sync + 'static {
     /// `path` is the endpoint's (`/sign-up/email`).
     async fn before_endpoint(&self, _call: &mut Call<'_>, _path: &str) -> AuthResult<()> {
         Ok(())
+    }
+
+    /// Social-sign-in providers the plugin brings (`genericOAuth`), served through
+    /// `/sign-in/social` and `/callback/:id`; earlier plugins' providers shadow later ones'.
+    fn oauth_providers(&self) -> Vec<Arc<dyn crate::oauth::provider::OAuthProvider>> {
+        Vec::new()
     }
 
     /// The plugin's rate-limit rule for a base-path-relative `path` (Better Auth's plugin

@@ -134,6 +134,48 @@ pub struct Account {
     pub updated_at: i64,
     /// `scope` (comma-separated), for `list-accounts`
     pub scope: Option<String>,
+    /// The OAuth token columns (all `None` for credential accounts).
+    pub tokens: AccountTokens,
+}
+
+/// The OAuth token columns of an `account` row (`accessToken`, `refreshToken`, `idToken`, and
+/// the two expiry dates, epoch ms). Tokens are stored as given (already encrypted when
+/// `account.encryptOAuthTokens` is on).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct AccountTokens {
+    /// `accessToken`
+    pub access_token: Option<String>,
+    /// `refreshToken`
+    pub refresh_token: Option<String>,
+    /// `idToken`
+    pub id_token: Option<String>,
+    /// `accessTokenExpiresAt`, epoch ms
+    pub access_token_expires_at: Option<i64>,
+    /// `refreshTokenExpiresAt`, epoch ms
+    pub refresh_token_expires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for AccountTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountTokens").field("access_token_expires_at", &self.access_token_expires_at).finish_non_exhaustive()
+    }
+}
+
+/// Changes to an account row (`None`: unchanged, as Better Auth drops `undefined` values).
+#[derive(Clone, Default)]
+pub struct AccountUpdate {
+    /// `accessToken`
+    pub access_token: Option<String>,
+    /// `refreshToken`
+    pub refresh_token: Option<String>,
+    /// `idToken`
+    pub id_token: Option<String>,
+    /// `accessTokenExpiresAt`
+    pub access_token_expires_at: Option<i64>,
+    /// `refreshTokenExpiresAt`
+    pub refresh_token_expires_at: Option<i64>,
+    /// `scope`
+    pub scope: Option<String>,
 }
 
 impl std::fmt::Debug for Account {
@@ -263,6 +305,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Deletes the account with this id; the number deleted.
     async fn delete_account(&self, id: &str) -> AuthResult<u64>;
+
+    /// The accounts with this provider id and provider-side account id (Better Auth's
+    /// `findAccountByProviderId`), oldest first.
+    async fn find_accounts_by_provider(&self, provider_id: &str, account_id: &str) -> AuthResult<Vec<Account>>;
+
+    /// Applies `update` (and `updatedAt`) to the account with this id; the number updated.
+    async fn update_account(&self, id: &str, update: &AccountUpdate, now: i64) -> AuthResult<u64>;
 }
 
 /// Opens the SQL store for a database option (inside a tokio runtime).

@@ -476,6 +476,14 @@ impl Store for Layered {
     async fn delete_account(&self, id: &str) -> AuthResult<u64> {
         self.sql.delete_account(id).await
     }
+
+    async fn find_accounts_by_provider(&self, provider_id: &str, account_id: &str) -> AuthResult<Vec<Account>> {
+        self.sql.find_accounts_by_provider(provider_id, account_id).await
+    }
+
+    async fn update_account(&self, id: &str, update: &super::AccountUpdate, now: i64) -> AuthResult<u64> {
+        self.sql.update_account(id, update, now).await
+    }
 }
 
 impl Layered {

@@ -826,6 +826,11 @@ impl SqlStore {
                         "userId" => a.user_id = v.text().unwrap_or_default(),
                         "password" => a.password = v.text(),
                         "scope" => a.scope = v.text(),
+                        "accessToken" => a.tokens.access_token = v.text(),
+                        "refreshToken" => a.tokens.refresh_token = v.text(),
+                        "idToken" => a.tokens.id_token = v.text(),
+                        "accessTokenExpiresAt" => a.tokens.access_token_expires_at = v.date(),
+                        "refreshTokenExpiresAt" => a.tokens.refresh_token_expires_at = v.date(),
                         "createdAt" => a.created_at = v.date().unwrap_or_default(),
                         "updatedAt" => a.updated_at = v.date().unwrap_or_default(),
                         _ => {}
@@ -919,7 +924,12 @@ impl SqlStore {
                 "scope" => a.scope.clone().map(Val::Text).unwrap_or(Val::Null),
                 "createdAt" => Val::Date(a.created_at),
                 "updatedAt" => Val::Date(a.updated_at),
-                _ => continue, // OAuth columns stay NULL
+                "accessToken" => a.tokens.access_token.clone().map(Val::Text).unwrap_or(Val::Null),
+                "refreshToken" => a.tokens.refresh_token.clone().map(Val::Text).unwrap_or(Val::Null),
+                "idToken" => a.tokens.id_token.clone().map(Val::Text).unwrap_or(Val::Null),
+                "accessTokenExpiresAt" => a.tokens.access_token_expires_at.map(Val::Date).unwrap_or(Val::Null),
+                "refreshTokenExpiresAt" => a.tokens.refresh_token_expires_at.map(Val::Date).unwrap_or(Val::Null),
+                _ => continue,
             };
             v.push((f, val));
         }
@@ -1013,6 +1023,7 @@ impl Store for SqlStore {
                 created_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
                 updated_at: acc.next().and_then(|v| v.date()).unwrap_or_default(),
                 scope: None,
+                tokens: Default::default(),
             }),
         };
         Ok(Some((user, account)))
@@ -1040,8 +1051,13 @@ impl Store for SqlStore {
         }
         let id_stmt = if generated { Some(stmts.len() - 1) } else { None };
         if let Some(account) = account.as_deref_mut() {
+            // a credential account's accountId is the user id; an OAuth account keeps the
+            // provider's
+            let credential = account.provider_id == "credential";
             account.user_id = user.id.clone();
-            account.account_id = user.id.clone();
+            if credential {
+                account.account_id = user.id.clone();
+            }
             if let Some(id) = self.new_id() {
                 account.id = id;
             }
@@ -1049,7 +1065,8 @@ impl Store for SqlStore {
             let issuer_field;
             if self.account_has_issuer.load(Ordering::Relaxed) {
                 issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-                values.push((&issuer_field, Val::Text("local:credential".into())));
+                let issuer = if credential { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) };
+                values.push((&issuer_field, Val::Text(issuer)));
             }
             let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
             let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
@@ -1058,7 +1075,8 @@ impl Store for SqlStore {
                 .zip(&keys)
                 .map(|((v, t), k)| match (id_stmt, k.as_str()) {
                     // the user id the database generated, as userId (typed) and accountId (text)
-                    (Some(i), "userId" | "accountId") => (Param::FirstColumnOf(i), t),
+                    (Some(i), "userId") => (Param::FirstColumnOf(i), t),
+                    (Some(i), "accountId") if credential => (Param::FirstColumnOf(i), t),
                     _ => (Param::Val(v), t),
                 })
                 .collect();
@@ -1071,7 +1089,9 @@ impl Store for SqlStore {
             user.id = id.clone();
             if let Some(account) = account {
                 account.user_id = id.clone();
-                account.account_id = id;
+                if account.provider_id == "credential" {
+                    account.account_id = id;
+                }
             }
         }
         // additional fields left out took their column defaults: read them back, as Better
@@ -1449,6 +1469,43 @@ impl Store for SqlStore {
         let m = &self.schema.account;
         let sql = format!("delete from {} where {}", self.dialect.q(&m.table), self.expand(m, "{col:id} = {p1}"));
         self.exec_raw(sql, vec![(Val::Id(id.to_string()), FieldType::Id)]).await
+    }
+
+    async fn find_accounts_by_provider(&self, provider_id: &str, account_id: &str) -> AuthResult<Vec<Account>> {
+        self.accounts_where(
+            "{col:accountId} = {p1} and {col:providerId} = {p2}",
+            vec![(Val::Text(account_id.to_string()), FieldType::String), (Val::Text(provider_id.to_string()), FieldType::String)],
+        )
+        .await
+    }
+
+    async fn update_account(&self, id: &str, update: &super::AccountUpdate, now: i64) -> AuthResult<u64> {
+        let m = &self.schema.account;
+        let d = self.dialect;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Params = Vec::new();
+        let mut push = |key: &str, v: Val, t: FieldType| {
+            params.push((v, t));
+            sets.push(format!("{} = {}", d.q(m.col(key)), d.p(params.len())));
+        };
+        let text = |v: &Option<String>| v.clone().map(Val::Text);
+        for (key, v) in [("accessToken", text(&update.access_token)), ("refreshToken", text(&update.refresh_token)), ("idToken", text(&update.id_token))] {
+            if let Some(v) = v {
+                push(key, v, FieldType::String);
+            }
+        }
+        for (key, v) in [("accessTokenExpiresAt", update.access_token_expires_at), ("refreshTokenExpiresAt", update.refresh_token_expires_at)] {
+            if let Some(v) = v {
+                push(key, Val::Date(v), FieldType::Date);
+            }
+        }
+        if let Some(s) = &update.scope {
+            push("scope", Val::Text(s.clone()), FieldType::String);
+        }
+        push("updatedAt", Val::Date(now), FieldType::Date);
+        params.push((Val::Id(id.to_string()), FieldType::Id));
+        let sql = format!("update {} set {} where {} = {}", d.q(&m.table), sets.join(", "), d.q(m.col("id")), d.p(params.len()));
+        self.exec_raw(sql, params).await
     }
 }
 

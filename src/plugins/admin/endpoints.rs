@@ -724,6 +724,7 @@ pub async fn set_user_password(call: &mut Call<'_>) -> AuthResult<Value> {
             created_at: now,
             updated_at: now,
             scope: None,
+            tokens: Default::default(),
         };
         db_hooks::create_account(call, &mut a).await?;
     }

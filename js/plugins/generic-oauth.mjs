@@ -1,0 +1,2 @@
+import m from "./generic-oauth.js";
+export const { genericOAuth } = m;

@@ -1,0 +1,175 @@
+//! Social sign-in (OAuth 2.0 / OpenID Connect) as Better Auth 1.7.25 does it (spec oauth.md):
+//! the providers ([`provider`]), outbound HTTP through the app's `fetch` ([`fetch`]), the OAuth
+//! state ([`state`]), the token and userinfo legs ([`flow`]), ID-token verification
+//! ([`id_token`]), `handleOAuthUserInfo` ([`link`]) and the endpoints `POST /sign-in/social` and
+//! `GET|POST /callback/:id` ([`endpoints`]). Providers come from plugins
+//! ([`crate::plugins::Plugin::oauth_providers`]: `genericOAuth`).
+use crate::config::ConfigError;
+use serde_json::Value;
+
+pub mod endpoints;
+pub mod fetch;
+pub mod flow;
+pub mod id_token;
+pub mod link;
+pub mod provider;
+pub mod state;
+
+/// The OAuth-related options (`account.*`, `onAPIError.errorURL`) after defaults.
+#[derive(Debug, Clone)]
+pub struct OAuthConfig {
+    /// `onAPIError.errorURL`: where state errors redirect (else `<baseURL>/error`).
+    pub error_url: Option<String>,
+    /// `account.accountLinking.enabled` (default true).
+    pub linking_enabled: bool,
+    /// `account.accountLinking.trustedProviders` (an array).
+    pub trusted_providers: Vec<String>,
+    /// `account.accountLinking.disableImplicitLinking`.
+    pub disable_implicit_linking: bool,
+    /// `account.accountLinking.requireLocalEmailVerified` (default true).
+    pub require_local_email_verified: bool,
+    /// `account.accountLinking.updateUserInfoOnLink`.
+    pub update_user_info_on_link: bool,
+    /// `account.updateAccountOnSignIn` (default true).
+    pub update_account_on_sign_in: bool,
+    /// `account.skipStateCookieCheck`.
+    pub skip_state_cookie_check: bool,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        Self {
+            error_url: None,
+            linking_enabled: true,
+            trusted_providers: Vec::new(),
+            disable_implicit_linking: false,
+            require_local_email_verified: true,
+            update_user_info_on_link: false,
+            update_account_on_sign_in: true,
+            skip_state_cookie_check: false,
+        }
+    }
+}
+
+fn flag(v: Option<&Value>, key: &str, default: bool) -> Result<bool, ConfigError> {
+    match v {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(crate::config::bad(key, "a boolean", other)),
+    }
+}
+
+impl OAuthConfig {
+    /// Reads the options object.
+    pub fn from_options(o: &Value) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        let account = o.get("account");
+        let al = account.and_then(|a| a.get("accountLinking"));
+        let get = |k: &str| al.and_then(|a| a.get(k));
+        c.linking_enabled = flag(get("enabled"), "account.accountLinking.enabled", true)?;
+        c.disable_implicit_linking = flag(get("disableImplicitLinking"), "account.accountLinking.disableImplicitLinking", false)?;
+        c.require_local_email_verified = flag(get("requireLocalEmailVerified"), "account.accountLinking.requireLocalEmailVerified", true)?;
+        c.update_user_info_on_link = flag(get("updateUserInfoOnLink"), "account.accountLinking.updateUserInfoOnLink", false)?;
+        match get("trustedProviders") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(a)) => c.trusted_providers = a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(other) => return Err(crate::config::bad("account.accountLinking.trustedProviders", "an array of provider ids", other)),
+        }
+        c.update_account_on_sign_in = flag(account.and_then(|a| a.get("updateAccountOnSignIn")), "account.updateAccountOnSignIn", true)?;
+        c.skip_state_cookie_check = flag(account.and_then(|a| a.get("skipStateCookieCheck")), "account.skipStateCookieCheck", false)?;
+        c.error_url = o.get("onAPIError").and_then(|e| e.get("errorURL")).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        Ok(c)
+    }
+}
+
+/// Better Auth's `generateRandomString` alphabet for OAuth values (`a-z`, `0-9`, `A-Z`, `-_`).
+const STATE_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// `n` random characters of the OAuth alphabet (state 32, code verifier 128, nonce 32).
+pub fn random_value(n: usize) -> String {
+    crate::crypto::random::random_string(n, STATE_ALPHABET)
+}
+
+/// The PKCE S256 challenge: base64url (no padding) of SHA-256 of the verifier.
+pub fn code_challenge(verifier: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// `parseStringBoolean`: `true`/`"true"` → true, `false`/`"false"` → false, else `None`.
+pub fn parse_string_boolean(v: Option<&Value>) -> Option<bool> {
+    match v {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) if s == "true" => Some(true),
+        Some(Value::String(s)) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// URLSearchParams encoding of one component (space → `+`).
+pub fn form_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// `a=1&b=2` with URLSearchParams encoding.
+pub fn form_body(pairs: &[(String, String)]) -> String {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        ser.append_pair(k, v);
+    }
+    ser.finish()
+}
+
+/// Better Auth's `appendQueryParams(url, params)`: the params appended to the URL's query with
+/// `&` (or after `?`); relative URLs stay relative, absolute ones are re-serialised as
+/// `URL.href` does.
+pub fn append_query_params(target: &str, pairs: &[(String, String)]) -> String {
+    let q = form_body(pairs);
+    if q.is_empty() {
+        return target.to_string();
+    }
+    let (base, hash) = match target.find('#') {
+        Some(i) => (&target[..i], &target[i..]),
+        None => (target, ""),
+    };
+    let base = match url::Url::parse(base) {
+        Ok(u) if target.contains("://") => {
+            let s = u.to_string();
+            s.strip_suffix('#').map(str::to_string).unwrap_or(s)
+        }
+        _ => base.to_string(),
+    };
+    let sep = if base.contains('?') {
+        if base.ends_with('?') || base.ends_with('&') { "" } else { "&" }
+    } else {
+        "?"
+    };
+    format!("{base}{sep}{q}{hash}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_node_crypto() {
+        // node -e "crypto.createHash('sha256').update(v).digest('base64url')"
+        assert_eq!(code_challenge("dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk"), "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc");
+    }
+
+    #[test]
+    fn appends_like_better_auth() {
+        let p = |a: &str, b: &str| vec![("error".to_string(), a.to_string()), ("error_description".to_string(), b.to_string())];
+        assert_eq!(append_query_params("/oops?x=1", &p("access_denied", "User said no")), "/oops?x=1&error=access_denied&error_description=User+said+no");
+        assert_eq!(append_query_params("http://h", &[("error".into(), "x".into())]), "http://h/?error=x");
+        assert_eq!(append_query_params("/e", &[("error".into(), "x".into())]), "/e?error=x");
+    }
+
+    #[test]
+    fn random_values_use_the_oauth_alphabet() {
+        let v = random_value(128);
+        assert_eq!(v.len(), 128);
+        assert!(v.bytes().all(|b| STATE_ALPHABET.contains(&b)));
+    }
+}
