@@ -9,6 +9,7 @@
 import "./helpers/env.mjs"; // first: sets NODE_ENV before better-auth loads
 
 import { test, describe, before, after } from "node:test";
+import http from "node:http";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { createAuthClient } from "better-auth/client";
@@ -25,12 +26,29 @@ const API = "/api/auth";
 const PROVIDER_IDS = ["oidc", "oidc-basic", "oidc-nopkce", "oidc-explicit", "oidc-fn", "oidc-nonce-off"];
 
 let op;
+// a misbehaving provider: `bad.token` / `bad.userinfo` choose what its endpoints answer
+const bad = { token: "ok", userinfo: "ok", server: null, url: "" };
 before(async () => {
   op = await startOP({ redirectUris: PROVIDER_IDS.map((id) => `${BASE_URL}${API}/callback/${id}`) });
+  bad.server = http.createServer((req, res) => {
+    const mode = req.url.startsWith("/token") ? bad.token : bad.userinfo;
+    if (mode === "hang") return; // never answers
+    if (mode === "garbage") return res.writeHead(200, { "content-type": "text/html" }).end("<html>not json</html>");
+    if (mode === "error") return res.writeHead(500, { "content-type": "application/json" }).end('{"error":"server_error"}');
+    if (mode === "redirect") return res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" }).end();
+    if (mode === "huge") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "at", pad: "x".repeat(2 * 1024 * 1024) }));
+    if (req.url.startsWith("/token")) return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: "at", token_type: "Bearer", expires_in: 60 }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "u-1", email: "bad@example.com", email_verified: true, name: "Bad" }));
+  });
+  await new Promise((r) => bad.server.listen(0, "127.0.0.1", r));
+  bad.url = `http://127.0.0.1:${bad.server.address().port}`;
 });
 after(async () => {
   await op?.close();
+  bad.server?.closeAllConnections?.();
+  await new Promise((r) => (bad.server ? bad.server.close(r) : r()));
 });
+const badProvider = () => ({ providerId: "bad", authorizationUrl: `${bad.url}/authorize`, tokenUrl: `${bad.url}/token`, userInfoUrl: `${bad.url}/userinfo`, clientId: "c", clientSecret: "s" });
 
 const discovery = () => `${op.issuer}/.well-known/openid-configuration`;
 const oidc = (extra = {}) => ({ providerId: "oidc", discoveryUrl: discovery(), clientId: "ba-client", clientSecret: "ba-secret", scopes: ["email", "profile", "offline_access"], prompt: "consent", ...extra });
@@ -143,7 +161,10 @@ function maskCookie(c) {
 
 function maskJson(v) {
   if (Array.isArray(v)) return v.map(maskJson);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "url" ? maskUrl(x) : maskJson(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, k === "url" ? maskUrl(x) : ["accessToken", "refreshToken", "idToken", "token"].includes(k) && typeof x === "string" && x ? "<token>" : maskJson(x)]),
+    );
   if (typeof v === "string") {
     if (/^[A-Za-z0-9]{32}$/.test(v)) return "<id>";
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return "<date>";
@@ -448,6 +469,120 @@ for (const dialect of DIALECTS) {
         see("id token", observe(await app.req("POST", "/sign-in/social", { body: { provider: "oidc", idToken: { token: acc.idToken, nonce } } })));
         see("sessions", await sessionCount(app));
         void r;
+      });
+    });
+
+    test("a misbehaving provider (bad JSON, errors, redirects) gives the error redirect, no rows (§4.1)", async () => {
+      await story(dialect, async (app, see) => {
+        await app.configure({ config: [badProvider()] });
+        const attempt = async (token, userinfo) => {
+          bad.token = token;
+          bad.userinfo = userinfo;
+          app.jar.clear();
+          const start = await app.req("POST", "/sign-in/social", { body: { provider: "bad", callbackURL: "/d", errorCallbackURL: "/oops" } });
+          const state = new URL(start.json.url).searchParams.get("state");
+          return observe(await app.req("GET", `/callback/bad?state=${state}&code=abc`));
+        };
+        see("token garbage", await attempt("garbage", "ok"));
+        see("token 500", await attempt("error", "ok"));
+        see("token redirect", await attempt("redirect", "ok"));
+        see("userinfo garbage", await attempt("ok", "garbage"));
+        see("userinfo 500", await attempt("ok", "error"));
+        see("users", await userRows(app));
+        see("works when it behaves", await attempt("ok", "ok"));
+        bad.token = bad.userinfo = "ok";
+      });
+    });
+
+    test("ours: a hung or oversized provider answer fails within the time limit, never a hung request", { skip: !IMPLS.includes("ours") }, async () => {
+      const db = await openDatabase(dialect, "oauth");
+      try {
+        const app = await new App("ours", db).configure({ config: [badProvider()] });
+        for (const [token, userinfo, code] of [
+          ["huge", "ok", "invalid_code"],
+          ["ok", "huge", "unable_to_get_user_info"],
+          ["hang", "ok", "invalid_code"],
+        ]) {
+          bad.token = token;
+          bad.userinfo = userinfo;
+          app.jar.clear();
+          const start = await app.req("POST", "/sign-in/social", { body: { provider: "bad", callbackURL: "/d", errorCallbackURL: "/oops" } });
+          const state = new URL(start.json.url).searchParams.get("state");
+          const t0 = Date.now();
+          const r = await app.req("GET", `/callback/bad?state=${state}&code=abc`);
+          assert.equal(r.status, 302, `${token}/${userinfo}`);
+          assert.equal(r.location, `/oops?error=${code}`, `${token}/${userinfo}`);
+          assert.ok(Date.now() - t0 < 15000, "answered within the 10 s limit");
+        }
+        assert.equal((await app.rows("user")).length, 0);
+      } finally {
+        bad.token = bad.userinfo = "ok";
+        await db.cleanup();
+      }
+    });
+
+    test("ours: the genericOAuth descriptor of better-auth-rs/plugins signs in too", { skip: !IMPLS.includes("ours") }, async () => {
+      const { betterAuth } = require("../index.js");
+      const ours = require("../js/plugins.js");
+      const db = await openDatabase(dialect, "oauth");
+      try {
+        const app = new App("ours", db);
+        const m = await loadImpl("ours");
+        const opts = { secret: SECRET, baseURL: BASE_URL, logger: { disabled: true }, database: db.forAuth("ours"), plugins: [ours.genericOAuth({ config: [oidc()] })] };
+        app.auth = betterAuth(opts);
+        await m.migrate(opts, app.auth);
+        const r = await app.browserSignIn({ provider: "oidc", callbackURL: "/d", newUserCallbackURL: "/welcome" });
+        assert.equal(r.done.status, 302);
+        assert.equal(r.done.location, "/welcome");
+        assert.deepEqual((await accountRows(app)).map((a) => [a.providerId, a.accountId, a.scope]), [["oidc", "alice", "openid,email,profile,offline_access"]]);
+      } finally {
+        await db.cleanup();
+      }
+    });
+
+    test("account endpoints: list, get-access-token (with refresh), refresh-token, account-info, unlink (§2.5–§2.9, §7.4 #22)", async () => {
+      await story(dialect, async (app, see) => {
+        await app.configure();
+        see("no session: get-access-token", observe(await app.req("POST", "/get-access-token", { body: { accountId: "x" } })));
+        see("no session: unlink", observe(await app.req("POST", "/unlink-account", { body: { accountId: "x" } })));
+        see("no session: account-info", observe(await app.req("GET", "/account-info?accountId=x")));
+        await app.browserSignIn({ provider: "oidc", callbackURL: "/d" });
+        const [acc] = (await app.rows("account")).filter((a) => a.providerId === "oidc");
+        const id = String(acc.id);
+        see("get-access-token", observe(await app.req("POST", "/get-access-token", { body: { accountId: id } })));
+        see("by providerId", observe(await app.req("POST", "/get-access-token", { body: { providerId: "oidc" } })));
+        see("extra key", observe(await app.req("POST", "/get-access-token", { body: { accountId: id, extra: 1 } })));
+        see("unknown account", observe(await app.req("POST", "/get-access-token", { body: { accountId: "nope" } })));
+        see("cookie selection without the cookie", observe(await app.req("POST", "/get-access-token", { body: { useAccountCookie: true } })));
+        const q = (n) => app.db.ident(n);
+        const past = new Date(Date.now() - 60_000);
+        await app.db.query(`update ${q("account")} set ${q("accessTokenExpiresAt")} = ${app.db.param(1)} where ${q("providerId")} = ${app.db.param(2)}`, [app.db.dialect === "sqlite" ? past.toISOString() : past, "oidc"]);
+        let from = op.log.length;
+        see("expired: refreshed", observe(await app.req("POST", "/get-access-token", { body: { accountId: id } })));
+        see("refresh request", op.log.slice(from).map((t) => maskBody(t.body)));
+        see("accounts after refresh", await accountRows(app));
+        from = op.log.length;
+        see("refresh-token", observe(await app.req("POST", "/refresh-token", { body: { accountId: id } })));
+        see("refresh-token request", op.log.slice(from).map((t) => maskBody(t.body)));
+        see("refresh-token unknown", observe(await app.req("POST", "/refresh-token", { body: { accountId: "nope" } })));
+        see("account-info", observe(await app.req("GET", `/account-info?accountId=${encodeURIComponent(id)}`)));
+        see("account-info cookie flag", observe(await app.req("GET", "/account-info?useAccountCookie=true")));
+        see("unlink the last account", observe(await app.req("POST", "/unlink-account", { body: { accountId: "bogus" } })));
+        see("unlink without accountId", observe(await app.req("POST", "/unlink-account", { body: {} })));
+        // a second account (a password), then unlink the OAuth one
+        const password = await app.req("POST", "/sign-up/email", { body: { email: "second@example.com", password: "correct-horse-battery", name: "x" }, keepJar: false });
+        void password;
+        const [user] = await app.rows("user", `where ${q("email")} = ${app.db.param(1)}`, ["alice@example.com"]);
+        const now = new Date();
+        const nowVal = app.db.dialect === "sqlite" ? now.toISOString() : now;
+        await app.db.query(
+          `insert into ${q("account")} (${q("id")}, ${q("accountId")}, ${q("providerId")}, ${q("userId")}, ${q("password")}, ${q("createdAt")}, ${q("updatedAt")}) values (${[1, 2, 3, 4, 5, 6, 7].map((i) => app.db.param(i)).join(", ")})`,
+          ["credacc0123456789abcdefghijklmno", String(user.id), "credential", user.id, "x", nowVal, nowVal],
+        );
+        see("unlink unknown", observe(await app.req("POST", "/unlink-account", { body: { accountId: "bogus" } })));
+        see("unlink", observe(await app.req("POST", "/unlink-account", { body: { accountId: id } })));
+        see("accounts after unlink", await accountRows(app));
+        see("list-accounts", observe(await app.req("GET", "/list-accounts")));
       });
     });
 

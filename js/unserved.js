@@ -69,9 +69,9 @@ const UNSERVED_OPTIONS = [
   {
     key: "account.accountLinking",
     decision: "refuse",
-    // enabled, trustedProviders (an array), disableImplicitLinking, requireLocalEmailVerified and
-    // updateUserInfoOnLink are served (src/oauth/); allowDifferentEmails and allowUnlinkingAll
-    // govern /link-social and /unlink-account, not served (404), so ignoring them lets nothing in
+    // enabled, trustedProviders (an array), disableImplicitLinking, requireLocalEmailVerified,
+    // updateUserInfoOnLink and allowUnlinkingAll are served (src/oauth/); allowDifferentEmails
+    // governs /link-social, not served (404), so ignoring it lets nothing in
     active: (o) => {
       const al = o.account?.accountLinking;
       if (al === undefined || al === null) return false;

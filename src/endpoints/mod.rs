@@ -184,6 +184,14 @@ pub enum Endpoint {
     SignInSocial,
     /// GET|POST /callback/:id
     OAuthCallback,
+    /// POST /unlink-account
+    UnlinkAccount,
+    /// POST /get-access-token
+    GetAccessToken,
+    /// POST /refresh-token
+    RefreshToken,
+    /// GET /account-info
+    AccountInfo,
     /// An endpoint of a plugin (`src/plugins/`), served while that plugin is on.
     Plugin(&'static crate::plugins::PluginEndpoint),
 }
@@ -217,6 +225,10 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
     (Endpoint::SignInSocial, "signInSocial", "/sign-in/social", &["POST"], false, false),
     (Endpoint::OAuthCallback, "callbackOAuth", "/callback/:id", &["GET", "POST"], true, false),
+    (Endpoint::UnlinkAccount, "unlinkAccount", "/unlink-account", &["POST"], false, false),
+    (Endpoint::GetAccessToken, "getAccessToken", "/get-access-token", &["POST"], false, false),
+    (Endpoint::RefreshToken, "refreshToken", "/refresh-token", &["POST"], false, false),
+    (Endpoint::AccountInfo, "accountInfo", "/account-info", &["GET"], false, false),
 ];
 
 type Row = (&'static str, &'static str, &'static [&'static str], bool, bool);
@@ -372,6 +384,10 @@ impl Endpoint {
             Endpoint::Error => return Ok(health::error_page(call)),
             Endpoint::SignInSocial => crate::oauth::endpoints::sign_in_social(call).await?,
             Endpoint::OAuthCallback => return crate::oauth::endpoints::callback(call, method).await,
+            Endpoint::UnlinkAccount => crate::oauth::accounts::unlink_account(call).await?,
+            Endpoint::GetAccessToken => crate::oauth::accounts::get_access_token(call).await?,
+            Endpoint::RefreshToken => crate::oauth::accounts::refresh_token(call).await?,
+            Endpoint::AccountInfo => crate::oauth::accounts::account_info(call).await?,
         };
         Ok(Output::Json(json))
     }

@@ -205,7 +205,9 @@ async fn token_request(ctx: &AuthContext, p: &ProviderSpec, mut body: Vec<(Strin
     if !r.ok() {
         return Err(AuthError::internal(format!("token endpoint answered {}", r.status)));
     }
-    let data = r.json().filter(Value::is_object).ok_or_else(|| AuthError::internal("token endpoint answer is not a JSON object"))?;
+    // better-fetch hands a body that is not JSON over as text, and getOAuth2Tokens reads no
+    // token from it: the flow then fails later (no user info), as Better Auth's does
+    let data = r.json().unwrap_or_else(|| Value::String(r.body.clone()));
     let mut t = tokens_from(&data, ctx.now());
     if t.access_token_expires_at.is_none()
         && let Some(s) = p.access_token_expires_in
@@ -231,6 +233,21 @@ pub async fn exchange_code(ctx: &AuthContext, p: &ProviderSpec, code: &str, code
         }
     }
     token_request(ctx, p, body).await
+}
+
+/// `refreshAccessToken`: the refresh grant (the answer must carry an access token).
+pub async fn refresh(ctx: &AuthContext, p: &ProviderSpec, refresh_token: &str) -> AuthResult<Tokens> {
+    let mut body: Vec<(String, String)> = vec![("grant_type".into(), "refresh_token".into()), ("refresh_token".into(), refresh_token.into())];
+    for (k, v) in &p.refresh_token_params {
+        if !body.iter().any(|(b, _)| b == k) {
+            body.push((k.clone(), v.clone()));
+        }
+    }
+    let t = token_request(ctx, p, body).await?;
+    if t.access_token.as_deref().is_none_or(str::is_empty) {
+        return Err(AuthError::internal("refresh answer without an access token"));
+    }
+    Ok(t)
 }
 
 /// The decoded (unverified) claims of a JWS, `None` when it is not one.
@@ -419,6 +436,7 @@ mod tests {
             response_mode: None,
             authorization_url_params: vec![],
             token_url_params: vec![],
+            refresh_token_params: vec![],
             authorization_headers: vec![],
             redirect_uri: None,
             access_token_expires_in: None,

@@ -7,6 +7,7 @@
 use crate::config::ConfigError;
 use serde_json::Value;
 
+pub mod accounts;
 pub mod endpoints;
 pub mod fetch;
 pub mod flow;
@@ -30,6 +31,8 @@ pub struct OAuthConfig {
     pub require_local_email_verified: bool,
     /// `account.accountLinking.updateUserInfoOnLink`.
     pub update_user_info_on_link: bool,
+    /// `account.accountLinking.allowUnlinkingAll`.
+    pub allow_unlinking_all: bool,
     /// `account.updateAccountOnSignIn` (default true).
     pub update_account_on_sign_in: bool,
     /// `account.skipStateCookieCheck`.
@@ -45,6 +48,7 @@ impl Default for OAuthConfig {
             disable_implicit_linking: false,
             require_local_email_verified: true,
             update_user_info_on_link: false,
+            allow_unlinking_all: false,
             update_account_on_sign_in: true,
             skip_state_cookie_check: false,
         }
@@ -70,6 +74,7 @@ impl OAuthConfig {
         c.disable_implicit_linking = flag(get("disableImplicitLinking"), "account.accountLinking.disableImplicitLinking", false)?;
         c.require_local_email_verified = flag(get("requireLocalEmailVerified"), "account.accountLinking.requireLocalEmailVerified", true)?;
         c.update_user_info_on_link = flag(get("updateUserInfoOnLink"), "account.accountLinking.updateUserInfoOnLink", false)?;
+        c.allow_unlinking_all = flag(get("allowUnlinkingAll"), "account.accountLinking.allowUnlinkingAll", false)?;
         match get("trustedProviders") {
             None | Some(Value::Null) => {}
             Some(Value::Array(a)) => c.trusted_providers = a.iter().filter_map(Value::as_str).map(str::to_string).collect(),

@@ -67,6 +67,8 @@ pub struct ProviderSpec {
     pub authorization_url_params: Vec<(String, String)>,
     /// `tokenUrlParams`.
     pub token_url_params: Vec<(String, String)>,
+    /// `refreshTokenParams` (an object; sent with the refresh grant).
+    pub refresh_token_params: Vec<(String, String)>,
     /// `authorizationHeaders` (sent to the token endpoint).
     pub authorization_headers: Vec<(String, String)>,
     /// `redirectURI` (replaces `<baseURL>/callback/<id>`).

@@ -78,6 +78,8 @@ pub struct GenericConfig {
     pub authorization_url_params: Vec<(String, String)>,
     /// `tokenUrlParams`.
     pub token_url_params: Vec<(String, String)>,
+    /// `refreshTokenParams` (the object form; a function is refused).
+    pub refresh_token_params: Vec<(String, String)>,
     /// `authorizationHeaders`.
     pub authorization_headers: Vec<(String, String)>,
     /// `accessTokenExpiresIn`.
@@ -190,6 +192,7 @@ fn parse_entry(index: usize, v: &Value) -> Result<GenericConfig, ConfigError> {
         response_mode: opt_string(o, "responseMode", &path)?,
         authorization_url_params: string_map(o, "authorizationUrlParams", &path)?,
         token_url_params: string_map(o, "tokenUrlParams", &path)?,
+        refresh_token_params: string_map(o, "refreshTokenParams", &path)?,
         authorization_headers: string_map(o, "authorizationHeaders", &path)?,
         access_token_expires_in,
         disable_implicit_sign_up: opt_flag(o, "disableImplicitSignUp", false, &path)?,
@@ -244,6 +247,7 @@ impl GenericProvider {
             response_mode: c.response_mode.clone(),
             authorization_url_params: c.authorization_url_params.clone(),
             token_url_params: c.token_url_params.clone(),
+            refresh_token_params: c.refresh_token_params.clone(),
             authorization_headers: c.authorization_headers.clone(),
             redirect_uri: c.redirect_uri.clone(),
             access_token_expires_in: c.access_token_expires_in,
