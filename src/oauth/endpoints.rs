@@ -272,7 +272,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
     if let (Some(iss), Some(expected)) = (q("iss").filter(|i| !i.is_empty()), p.issuer.as_deref().filter(|i| !i.is_empty()))
         && iss != expected
     {
-        eprintln!("[better-auth-rs] OAuth issuer mismatch");
+        crate::log::error("OAuth issuer mismatch");
         return fail("issuer_mismatch", None);
     }
     if p.requires_id_token_nonce && data.id_token_nonce.as_deref().is_none_or(str::is_empty) {
@@ -283,7 +283,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         Ok(t) => t,
         Err(e) if e.is_unavailable() => return Err(e),
         Err(e) => {
-            eprintln!("[better-auth-rs] Failed to validate authorization code: {e}");
+            crate::log::error(&format!("Failed to validate authorization code: {e}"));
             return fail("invalid_code", None);
         }
     };
@@ -292,7 +292,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         Ok(None) => return fail("unable_to_get_user_info", None),
         Err(e @ AuthError::Api(_)) => return Err(e),
         Err(e) => {
-            eprintln!("[better-auth-rs] Unable to get user info: {e}");
+            crate::log::error(&format!("Unable to get user info: {e}"));
             return fail("unable_to_get_user_info", None);
         }
     };
@@ -309,7 +309,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         return fail("unable_to_link_account", None);
     }
     let Some(email) = info.user.get("email").and_then(Value::as_str).filter(|e| !e.is_empty()).map(str::to_string) else {
-        eprintln!("[better-auth-rs] Provider \"{}\" did not return an email address", p.id);
+        crate::log::error(&format!("Provider \"{}\" did not return an email address", p.id));
         return fail("email_not_found", None);
     };
     let mut user = info.user.clone();
@@ -332,7 +332,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         },
         Err(e) if e.is_unavailable() => return Err(e),
         Err(e) => {
-            eprintln!("[better-auth-rs] Better auth was unable to query your database: {e}");
+            crate::log::error(&format!("Better auth was unable to query your database: {e}"));
             let target = ctx.config.oauth.error_url.clone().unwrap_or_else(|| format!("{}/error", call.base_url()));
             return Ok(redirect_error(&target, "internal_server_error", None));
         }

@@ -368,7 +368,7 @@ pub async fn user_info(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, exp
         return resolve_user_info(ctx, p, tokens, None).await;
     };
     if !super::id_token::verify(ctx, p, idt, expected_nonce).await {
-        eprintln!("[better-auth-rs] Provider \"{}\": id_token failed verification against the discovery JWKS or expected nonce", p.id);
+        crate::log::error(&format!("Provider \"{}\": id_token failed verification against the discovery JWKS or expected nonce", p.id));
         return Ok(None);
     }
     let claims = decode_claims(idt);

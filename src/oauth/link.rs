@@ -123,7 +123,7 @@ async fn update_user_info_on_link(call: &Call<'_>, user: &mut User, info: &Map<S
     match users::update(call, &user.id, upd).await {
         Ok(Some(u)) => *user = u,
         Ok(None) => {}
-        Err(_) => eprintln!("[better-auth-rs] Could not update user info on account link"),
+        Err(_) => crate::log::warn("Could not update user info on account link"),
     }
 }
 
@@ -139,7 +139,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
         match store.find_user_by_id(&acc.user_id).await? {
             Some(u) => found = Some((u, Some(acc.clone()), vec![acc])),
             None => {
-                eprintln!("[better-auth-rs] OAuth account references a missing user. Repair the account before retrying authentication.");
+                crate::log::error("OAuth account references a missing user. Repair the account before retrying authentication.");
                 return Ok(Outcome::Failed("unable to link account"));
             }
         }
@@ -176,7 +176,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                         Ok(false) => return Ok(Outcome::Failed("unable to link account")),
                         Err(e @ AuthError::Api(_)) => return Err(e),
                         Err(e) => {
-                            eprintln!("[better-auth-rs] Unable to link account: {e}");
+                            crate::log::error(&format!("Unable to link account: {e}"));
                             return Ok(Outcome::Failed("unable to link account"));
                         }
                     }
@@ -219,7 +219,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                 match users::update(call, &user.id, upd).await {
                     Ok(Some(u)) => user = u,
                     Ok(None) | Err(crate::store::CreateUserError::EmailTaken) => {
-                        eprintln!("[better-auth-rs] Could not update user info during OAuth sign in; preserving existing user for session.");
+                        crate::log::warn("Could not update user info during OAuth sign in; preserving existing user for session.");
                     }
                     Err(crate::store::CreateUserError::Other(e)) => return Err(e),
                 }
@@ -258,7 +258,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                 Ok(false) => return Ok(Outcome::Failed("unable to create user")),
                 Err(e @ AuthError::Api(_)) => return Err(e),
                 Err(e) => {
-                    eprintln!("[better-auth-rs] Unable to create OAuth user: {e}");
+                    crate::log::error(&format!("Unable to create OAuth user: {e}"));
                     return Ok(Outcome::Failed("unable to create user"));
                 }
             }

@@ -72,7 +72,7 @@ pub async fn generate(call: &mut Call<'_>, s: NewState) -> AuthResult<(String, S
         Ok(None) => Err(AuthError::coded("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR", "Unable to create verification")),
         Err(e) if e.is_unavailable() => Err(e),
         Err(e) => {
-            eprintln!("[better-auth-rs] Failed to create verification: {e}");
+            crate::log::error(&format!("Failed to create verification: {e}"));
             Err(AuthError::message_only("INTERNAL_SERVER_ERROR", "Unable to create verification"))
         }
     }
@@ -150,7 +150,7 @@ pub async fn parse(call: &mut Call<'_>, state: &str) -> AuthResult<Result<StateD
     let id = identifier(state);
     let Some(row) = verification::find(call, &id).await? else { return Ok(Err(fail("state_mismatch", None))) };
     let Ok((_, data, oauth_state, expires_at)) = schema_parse(&row.value) else {
-        eprintln!("[better-auth-rs] Failed to parse state");
+        crate::log::error("Failed to parse state");
         return Ok(Err(fail("internal_server_error", None)));
     };
     let flow_error = data.error_url.clone();

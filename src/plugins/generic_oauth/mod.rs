@@ -275,7 +275,7 @@ impl OAuthProvider for GenericProvider {
             match discovery::fetch(ctx, url, &c.discovery_headers).await {
                 Ok(d) => *slot = Some(Arc::new(d)),
                 Err(e) => {
-                    eprintln!("[better-auth-rs] Discovery fetch failed for \"{}\": {e}", c.provider_id);
+                    crate::log::error(&format!("Discovery fetch failed for \"{}\": {e}", c.provider_id));
                     return Ok(None);
                 }
             }
@@ -284,11 +284,11 @@ impl OAuthProvider for GenericProvider {
         drop(slot);
         let spec = self.spec(ctx, Some(&d));
         if spec.authorization_url.is_none() || spec.token_url.is_none() {
-            eprintln!("[better-auth-rs] Provider \"{}\": discovery left no usable authorization endpoint or token exchange. Provider skipped.", c.provider_id);
+            crate::log::error(&format!("Provider \"{}\": discovery left no usable authorization endpoint or token exchange. Provider skipped.", c.provider_id));
             return Ok(None);
         }
         if c.require_id_token_verification && spec.id_token.is_none() {
-            eprintln!("[better-auth-rs] Provider \"{}\": requires verified ID tokens, but discovery did not provide a usable issuer and jwks_uri. Provider skipped.", c.provider_id);
+            crate::log::error(&format!("Provider \"{}\": requires verified ID tokens, but discovery did not provide a usable issuer and jwks_uri. Provider skipped.", c.provider_id));
             return Ok(None);
         }
         Ok(Some(Arc::new(spec)))
@@ -311,7 +311,7 @@ fn parse(listed: Option<&Value>, _all: &Value) -> Result<Option<Arc<dyn Plugin>>
     for (i, v) in list.iter().enumerate() {
         let c = parse_entry(i, v)?;
         if seen.contains(&c.provider_id) {
-            eprintln!("[better-auth-rs] Duplicate provider IDs found: {}", c.provider_id);
+            crate::log::warn(&format!("Duplicate provider IDs found: {}", c.provider_id));
         }
         seen.push(c.provider_id.clone());
         providers.push(Arc::new(GenericProvider { config: c, discovered: tokio::sync::Mutex::new(None) }));
