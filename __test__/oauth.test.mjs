@@ -194,7 +194,7 @@ async function stateRows(app) {
       const shaped = Object.fromEntries(
         Object.entries(v).map(([k, x]) => [
           k,
-          k === "codeVerifier" ? (/^[A-Za-z0-9_-]{128}$/.test(x) ? "<verifier>" : x) : k === "oauthState" || k === "idTokenNonce" ? (/^[A-Za-z0-9_-]{32}$/.test(x) ? "<32>" : x) : k === "expiresAt" ? Math.round((x - new Date(r.createdAt).getTime()) / 1000) : x,
+          k === "codeVerifier" ? (/^[A-Za-z0-9_-]{128}$/.test(x) ? "<verifier>" : x) : k === "oauthState" || k === "idTokenNonce" ? (/^[A-Za-z0-9_-]{32}$/.test(x) ? "<32>" : x) : k === "expiresAt" ? Math.round((x - new Date(r.createdAt).getTime()) / 1000) : k === "link" ? { ...x, userId: "<id>", encryptedSessionToken: /^[0-9a-f]+$/.test(x.encryptedSessionToken) ? `<hex:${x.encryptedSessionToken.length}>` : x.encryptedSessionToken } : x,
         ]),
       );
       return { identifier: r.identifier.replace(/[A-Za-z0-9_-]{32}$/, "<state>"), stateMatches: r.identifier.endsWith(v.oauthState), ttl, value: shaped, keys: Object.keys(v) };
@@ -583,6 +583,34 @@ for (const dialect of DIALECTS) {
         see("unlink", observe(await app.req("POST", "/unlink-account", { body: { accountId: id } })));
         see("accounts after unlink", await accountRows(app));
         see("list-accounts", observe(await app.req("GET", "/list-accounts")));
+      });
+    });
+
+    test("link-social: without a session, linking, unverified provider email, different email (§2.4, §4.6, §7.4 #19–#20)", async () => {
+      await story(dialect, async (app, see) => {
+        await app.configure();
+        see("no session", observe(await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked" } })));
+        see("sign-up carol", (await app.req("POST", "/sign-up/email", { body: { email: "carol@example.com", password: "correct-horse-battery", name: "Carol" } })).status);
+        see("unknown provider", observe(await app.req("POST", "/link-social", { body: { provider: "nope" } })));
+        const start = await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked", errorCallbackURL: "/lerr" } });
+        see("link start", observe(start));
+        see("link state row", await stateRows(app));
+        op.login = "carol";
+        const cb = await throughOP(start.json.url, BASE_URL);
+        see("link callback", observe(await app.req("GET", cb)));
+        see("accounts", await accountRows(app));
+        see("sessions", await sessionCount(app));
+        // the OP signs in another person: the emails differ
+        const other = await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked", errorCallbackURL: "/lerr" } });
+        op.login = "alice";
+        see("different email", observe(await app.req("GET", await throughOP(other.json.url, BASE_URL))));
+        // bob's provider email is unverified and the provider is not trusted
+        app.jar.clear();
+        see("sign-up bob", (await app.req("POST", "/sign-up/email", { body: { email: "bob@example.com", password: "correct-horse-battery", name: "Bob" } })).status);
+        const b = await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked", errorCallbackURL: "/lerr" } });
+        op.login = "bob";
+        see("unverified provider email", observe(await app.req("GET", await throughOP(b.json.url, BASE_URL))));
+        see("accounts after", await accountRows(app));
       });
     });
 

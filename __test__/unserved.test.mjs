@@ -157,10 +157,8 @@ describe("options this version does not serve", () => {
   });
 
   test("account.accountLinking: the served keys start; a trustedProviders function or an unknown key refuses", () => {
-    // enabled, trustedProviders (array), disableImplicitLinking, requireLocalEmailVerified and
-    // updateUserInfoOnLink are applied by social sign-in; allowDifferentEmails/allowUnlinkingAll
-    // govern endpoints not served (404)
-    for (const accountLinking of [{ enabled: false }, { trustedProviders: ["google"] }, { allowDifferentEmails: true }, { disableImplicitLinking: true }, { updateUserInfoOnLink: true }]) {
+    // every key is applied by social sign-in, /link-social and /unlink-account (src/oauth/)
+    for (const accountLinking of [{ enabled: false }, { trustedProviders: ["google"] }, { allowDifferentEmails: true }, { disableImplicitLinking: true }, { updateUserInfoOnLink: true }, { allowUnlinkingAll: true }]) {
       captureWarn(() => betterAuth(opts({ account: { accountLinking } })));
     }
     for (const accountLinking of [{ trustedProviders: async () => ["google"] }, { somethingNew: true }]) {

@@ -69,9 +69,7 @@ const UNSERVED_OPTIONS = [
   {
     key: "account.accountLinking",
     decision: "refuse",
-    // enabled, trustedProviders (an array), disableImplicitLinking, requireLocalEmailVerified,
-    // updateUserInfoOnLink and allowUnlinkingAll are served (src/oauth/); allowDifferentEmails
-    // governs /link-social, not served (404), so ignoring it lets nothing in
+    // every key is served (src/oauth/) except a function as trustedProviders
     active: (o) => {
       const al = o.account?.accountLinking;
       if (al === undefined || al === null) return false;

@@ -184,6 +184,8 @@ pub enum Endpoint {
     SignInSocial,
     /// GET|POST /callback/:id
     OAuthCallback,
+    /// POST /link-social
+    LinkSocial,
     /// POST /unlink-account
     UnlinkAccount,
     /// POST /get-access-token
@@ -225,6 +227,7 @@ const TABLE: &[(Endpoint, &str, &str, &[&str], bool, bool)] = &[
     (Endpoint::Error, "error", "/error", &["GET"], false, false),
     (Endpoint::SignInSocial, "signInSocial", "/sign-in/social", &["POST"], false, false),
     (Endpoint::OAuthCallback, "callbackOAuth", "/callback/:id", &["GET", "POST"], true, false),
+    (Endpoint::LinkSocial, "linkSocialAccount", "/link-social", &["POST"], false, true),
     (Endpoint::UnlinkAccount, "unlinkAccount", "/unlink-account", &["POST"], false, false),
     (Endpoint::GetAccessToken, "getAccessToken", "/get-access-token", &["POST"], false, false),
     (Endpoint::RefreshToken, "refreshToken", "/refresh-token", &["POST"], false, false),
@@ -384,6 +387,7 @@ impl Endpoint {
             Endpoint::Error => return Ok(health::error_page(call)),
             Endpoint::SignInSocial => crate::oauth::endpoints::sign_in_social(call).await?,
             Endpoint::OAuthCallback => return crate::oauth::endpoints::callback(call, method).await,
+            Endpoint::LinkSocial => crate::oauth::link_social::link_social(call).await?,
             Endpoint::UnlinkAccount => crate::oauth::accounts::unlink_account(call).await?,
             Endpoint::GetAccessToken => crate::oauth::accounts::get_access_token(call).await?,
             Endpoint::RefreshToken => crate::oauth::accounts::refresh_token(call).await?,

@@ -303,10 +303,19 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
     if data.callback_url.is_empty() {
         return fail("no_callback_url", None);
     }
-    if data.link.is_some() {
-        // `/link-social` is not served by this version: a link state (written by Better Auth on a
-        // shared database) is refused rather than turned into a sign-in
-        return fail("unable_to_link_account", None);
+    if let Some(link) = data.link.clone() {
+        let ident = OAuthIdentity {
+            provider_id: p.id.clone(),
+            account_id: account_id.clone(),
+            user: info.user.clone(),
+            profile: info.data.clone(),
+            tokens: tokens.clone(),
+            scope: Some(tokens.scopes.join(",")),
+        };
+        return match super::link_social::link_account(call, &link, &ident, &tokens.scopes).await? {
+            Ok(()) => Ok(Output::Redirect(data.callback_url.clone())),
+            Err((code, description)) => fail(&code, description.as_deref()),
+        };
     }
     let Some(email) = info.user.get("email").and_then(Value::as_str).filter(|e| !e.is_empty()).map(str::to_string) else {
         crate::log::error(&format!("Provider \"{}\" did not return an email address", p.id));

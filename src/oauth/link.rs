@@ -109,7 +109,7 @@ async fn set_email_verified(call: &Call<'_>, user: &mut User) -> AuthResult<()> 
 }
 
 /// `applyUpdateUserInfoOnLink`: name, image and additional fields onto the user after a link.
-async fn update_user_info_on_link(call: &Call<'_>, user: &mut User, info: &Map<String, Value>) {
+pub(crate) async fn update_user_info_on_link(call: &Call<'_>, user: &mut User, info: &Map<String, Value>) {
     if !call.ctx.config.oauth.update_user_info_on_link {
         return;
     }

@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod flow;
 pub mod id_token;
 pub mod link;
+pub mod link_social;
 pub mod provider;
 pub mod state;
 
@@ -33,6 +34,8 @@ pub struct OAuthConfig {
     pub update_user_info_on_link: bool,
     /// `account.accountLinking.allowUnlinkingAll`.
     pub allow_unlinking_all: bool,
+    /// `account.accountLinking.allowDifferentEmails` (explicit linking only).
+    pub allow_different_emails: bool,
     /// `account.updateAccountOnSignIn` (default true).
     pub update_account_on_sign_in: bool,
     /// `account.skipStateCookieCheck`.
@@ -49,6 +52,7 @@ impl Default for OAuthConfig {
             require_local_email_verified: true,
             update_user_info_on_link: false,
             allow_unlinking_all: false,
+            allow_different_emails: false,
             update_account_on_sign_in: true,
             skip_state_cookie_check: false,
         }
@@ -74,6 +78,7 @@ impl OAuthConfig {
         c.disable_implicit_linking = flag(get("disableImplicitLinking"), "account.accountLinking.disableImplicitLinking", false)?;
         c.require_local_email_verified = flag(get("requireLocalEmailVerified"), "account.accountLinking.requireLocalEmailVerified", true)?;
         c.update_user_info_on_link = flag(get("updateUserInfoOnLink"), "account.accountLinking.updateUserInfoOnLink", false)?;
+        c.allow_different_emails = flag(get("allowDifferentEmails"), "account.accountLinking.allowDifferentEmails", false)?;
         c.allow_unlinking_all = flag(get("allowUnlinkingAll"), "account.accountLinking.allowUnlinkingAll", false)?;
         match get("trustedProviders") {
             None | Some(Value::Null) => {}
