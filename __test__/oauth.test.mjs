@@ -614,6 +614,35 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test("a provider mocked at globalThis.fetch (the msw / MockAgent seam) is reached by both", async () => {
+      const seen = [];
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (!url.startsWith("https://provider.test/")) return realFetch(input, init);
+        const path = new URL(url).pathname;
+        seen.push([path, init?.method ?? "GET", typeof init?.body === "string" ? maskBody(init.body) : init?.body ? maskBody(String(init.body)) : null]);
+        if (path === "/token") return Response.json({ access_token: "mock-at", token_type: "Bearer", expires_in: 120, scope: "read write" });
+        if (path === "/userinfo") return Response.json({ id: 777, email: "Mocked@Example.com", email_verified: "true", name: "Mocked", picture: "https://img.test/m.png" });
+        return new Response("not found", { status: 404 });
+      };
+      try {
+        await story(dialect, async (app, see) => {
+          seen.length = 0;
+          await app.configure({ config: [{ providerId: "mocked", authorizationUrl: "https://provider.test/authorize", tokenUrl: "https://provider.test/token", userInfoUrl: "https://provider.test/userinfo", clientId: "mc", clientSecret: "ms" }] });
+          const start = await app.req("POST", "/sign-in/social", { body: { provider: "mocked", callbackURL: "/d" } });
+          see("start", observe(start));
+          const state = new URL(start.json.url).searchParams.get("state");
+          see("callback", observe(await app.req("GET", `/callback/mocked?code=c-1&state=${state}`)));
+          see("requests", [...seen]);
+          see("users", await userRows(app));
+          see("accounts", await accountRows(app));
+        });
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+    });
+
     test("skipStateCookieCheck lets a callback without the state cookie through (§7.4 #10)", async () => {
       await story(dialect, async (app, see) => {
         await app.configure({ account: { skipStateCookieCheck: true } });
