@@ -600,6 +600,13 @@ for (const dialect of DIALECTS) {
         see("link callback", observe(await app.req("GET", cb)));
         see("accounts", await accountRows(app));
         see("sessions", await sessionCount(app));
+        // the idToken variant with carol's own token: the linked account is updated
+        const [carolAcc] = (await app.rows("account")).filter((a) => a.providerId === "oidc");
+        const carolIdToken = carolAcc.idToken;
+        const carolNonce = JSON.parse(Buffer.from(carolIdToken.split(".")[1], "base64url").toString()).nonce;
+        see("id token: wrong nonce", observe(await app.req("POST", "/link-social", { body: { provider: "oidc", idToken: { token: carolIdToken, nonce: "wrong" } } })));
+        see("id token: same user", observe(await app.req("POST", "/link-social", { body: { provider: "oidc", idToken: { token: carolIdToken, nonce: carolNonce, accessToken: "at-from-client" } } })));
+        see("accounts after id token", await accountRows(app));
         // the OP signs in another person: the emails differ
         const other = await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked", errorCallbackURL: "/lerr" } });
         op.login = "alice";
@@ -610,6 +617,7 @@ for (const dialect of DIALECTS) {
         const b = await app.req("POST", "/link-social", { body: { provider: "oidc", callbackURL: "/linked", errorCallbackURL: "/lerr" } });
         op.login = "bob";
         see("unverified provider email", observe(await app.req("GET", await throughOP(b.json.url, BASE_URL))));
+        see("id token: linked to another user", observe(await app.req("POST", "/link-social", { body: { provider: "oidc", idToken: { token: carolIdToken, nonce: carolNonce } } })));
         see("accounts after", await accountRows(app));
       });
     });

@@ -36,6 +36,7 @@ pub struct Rules {
 }
 
 /// The outcome: a session, or Better Auth's `result.error` string (with spaces).
+#[allow(clippy::large_enum_variant)] // built once per callback, moved straight out
 pub enum Outcome {
     /// Signed in (`is_register`: the user was created now).
     Session {
@@ -155,7 +156,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
             match linked {
                 None => {
                     let o = &ctx.config.oauth;
-                    let trusted = o.trusted_providers.iter().any(|p| *p == ident.provider_id);
+                    let trusted = o.trusted_providers.contains(&ident.provider_id);
                     if (!trusted && !verified) || (o.require_local_email_verified && !user.email_verified) || !o.linking_enabled || o.disable_implicit_linking {
                         return Ok(Outcome::Failed("account not linked"));
                     }

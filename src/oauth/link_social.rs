@@ -1,4 +1,4 @@
-//! `POST /link-social` (spec §2.4, redirect flow) and the callback's link branch,
+//! `POST /link-social` (spec §2.4: the redirect flow and the `idToken` flow) and the callback's link branch,
 //! `linkOAuthAccount` (§4.6): the state carries `link: { userId, email, encryptedSessionToken }`
 //! (the session token encrypted with the `oauth-link-session-token` purpose key), and the
 //! callback links the provider account to that user while the session is still live.
@@ -71,11 +71,23 @@ pub async fn link_social(call: &mut Call<'_>) -> AuthResult<Value> {
             Map::new()
         }
     };
-    if m.contains_key("idToken") {
-        // the ID-token variant is not served yet: refused rather than treated as a redirect
-        issues.finish()?;
-        return Err(AuthError::coded("NOT_FOUND", "ID_TOKEN_NOT_SUPPORTED", "id_token not supported"));
-    }
+    let id_token = match m.get("idToken") {
+        None => None,
+        Some(Value::Object(o)) => {
+            for k in ["token", "nonce", "accessToken", "refreshToken"] {
+                match o.get(k) {
+                    Some(Value::String(_)) => {}
+                    None if k != "token" => {}
+                    other => issues.expected(&format!("idToken.{k}"), "string", other),
+                }
+            }
+            Some(o.clone())
+        }
+        other => {
+            issues.expected("idToken", "object", other);
+            None
+        }
+    };
     issues.finish()?;
     let (session, user) = require_session(call, Guard::Sensitive).await?;
     let ctx = call.ctx;
@@ -83,6 +95,9 @@ pub async fn link_social(call: &mut Call<'_>) -> AuthResult<Value> {
     let Some(p) = super::provider::find(ctx, &provider).await? else {
         return Err(AuthError::coded("NOT_FOUND", "PROVIDER_NOT_FOUND", "Provider not found"));
     };
+    if let Some(idt) = id_token {
+        return link_with_id_token(call, &p, &user, &idt).await;
+    }
     let callback_url = callback_url.filter(|c| !c.is_empty()).or_else(|| call.base_origin.clone());
     let Some(callback_url) = callback_url else { return Err(AuthError::coded("BAD_REQUEST", "CALLBACK_URL_REQUIRED", "callbackURL is required")) };
     let encrypted = envelope::encrypt(&link_key(&ctx.config.secret), &session.token)?;
@@ -116,6 +131,74 @@ pub async fn link_social(call: &mut Call<'_>) -> AuthResult<Value> {
         call.out.set("location", url.clone());
     }
     Ok(json!({ "url": url, "redirect": !disable_redirect }))
+}
+
+/// The `idToken` variant of `/link-social` (spec §2.4, steps in Better Auth's order).
+async fn link_with_id_token(call: &mut Call<'_>, p: &super::provider::ProviderSpec, user: &crate::store::User, idt: &Map<String, Value>) -> AuthResult<Value> {
+    let ctx = call.ctx;
+    if p.id_token.is_none() {
+        return Err(AuthError::coded("NOT_FOUND", "ID_TOKEN_NOT_SUPPORTED", "id_token not supported"));
+    }
+    let s = |k: &str| idt.get(k).and_then(Value::as_str).map(str::to_string);
+    let token = s("token").unwrap_or_default();
+    if !super::id_token::verify(ctx, p, &token, s("nonce").as_deref()).await {
+        return Err(AuthError::coded("UNAUTHORIZED", "INVALID_TOKEN", "Invalid token"));
+    }
+    let tokens = flow::Tokens { id_token: Some(token.clone()), access_token: s("accessToken"), refresh_token: s("refreshToken"), ..Default::default() };
+    let failed = || AuthError::coded("UNAUTHORIZED", "FAILED_TO_GET_USER_INFO", "Failed to get user info");
+    let info = match flow::decode_claims(&token) {
+        Some(c) => flow::user_info_from_id_token(ctx, p, &tokens, &c).await?,
+        None => None,
+    };
+    let Some(info) = info else { return Err(failed()) };
+    let email = info.user.get("email").and_then(Value::as_str).filter(|e| !e.is_empty()).map(str::to_string);
+    let Some(email) = email else { return Err(AuthError::coded("UNAUTHORIZED", "USER_EMAIL_NOT_FOUND", "User email not found")) };
+    let account_id = flow::account_subject(p, &tokens, &info.data);
+    if !flow::valid_account_id(&account_id) {
+        return Err(failed());
+    }
+    let done = json!({ "url": "", "status": true, "redirect": false });
+    let store = ctx.store().await?;
+    let now = ctx.now();
+    if let Some(existing) = store.find_accounts_by_provider(&p.id, &account_id).await?.into_iter().next() {
+        if existing.user_id != user.id {
+            return Err(AuthError::coded("CONFLICT", "SOCIAL_ACCOUNT_ALREADY_LINKED", "Social account already linked"));
+        }
+        let upd = AccountUpdate { access_token: tokens.access_token.clone(), id_token: Some(token.clone()), refresh_token: tokens.refresh_token.clone(), ..Default::default() };
+        store.update_account(&existing.id, &upd, now).await?;
+        let mut u = user.clone();
+        super::link::update_user_info_on_link(call, &mut u, &info.user).await;
+        return Ok(done);
+    }
+    let o = &ctx.config.oauth;
+    let trusted = o.trusted_providers.contains(&p.id);
+    let verified = super::parse_string_boolean(info.user.get("emailVerified")).unwrap_or(false);
+    if (!trusted && !verified) || !o.linking_enabled {
+        return Err(AuthError::coded("UNAUTHORIZED", "LINKING_NOT_ALLOWED", "Account not linked - linking not allowed"));
+    }
+    if email.to_lowercase() != user.email.to_lowercase() && !o.allow_different_emails {
+        return Err(AuthError::coded("UNAUTHORIZED", "LINKING_DIFFERENT_EMAILS_NOT_ALLOWED", "Account not linked - different emails not allowed"));
+    }
+    let mut acc = Account {
+        id: ctx.generate_id("account").await?,
+        account_id,
+        provider_id: p.id.clone(),
+        user_id: user.id.clone(),
+        password: None,
+        created_at: now,
+        updated_at: now,
+        scope: None,
+        tokens: AccountTokens { access_token: tokens.access_token.clone(), refresh_token: tokens.refresh_token.clone(), id_token: Some(token), ..Default::default() },
+    };
+    let linking_failed = || AuthError::coded("EXPECTATION_FAILED", "LINKING_FAILED", "Account not linked - unable to create account");
+    match db_hooks::create_account(call, &mut acc).await {
+        Ok(_) => {}
+        Err(e) if e.is_unavailable() => return Err(e),
+        Err(_) => return Err(linking_failed()),
+    }
+    let mut u = user.clone();
+    super::link::update_user_info_on_link(call, &mut u, &info.user).await;
+    Ok(done)
 }
 
 /// Why a link failed: the `error` code and, for validation failures, a description.
@@ -169,7 +252,7 @@ pub async fn link_account(call: &mut Call<'_>, link: &Value, ident: &OAuthIdenti
         Err(e) => return Err(e),
     }
     let o = &ctx.config.oauth;
-    let trusted = o.trusted_providers.iter().any(|p| *p == ident.provider_id);
+    let trusted = o.trusted_providers.contains(&ident.provider_id);
     if (!trusted && !verified) || !o.linking_enabled {
         crate::log::error("Unable to link account - untrusted provider");
         return Ok(fail("unable_to_link_account"));

@@ -118,7 +118,10 @@ fn opt_string(m: &Map<String, Value>, k: &str) -> Result<Option<String>, ()> {
     }
 }
 
-fn schema_parse(value: &str) -> Result<(Map<String, Value>, StateData, Option<String>, i64), ()> {
+/// The parsed row: the raw object, the typed state, `oauthState` and `expiresAt`.
+type Parsed = (Map<String, Value>, StateData, Option<String>, i64);
+
+fn schema_parse(value: &str) -> Result<Parsed, ()> {
     let Ok(Value::Object(m)) = serde_json::from_str::<Value>(value) else { return Err(()) };
     let callback_url = opt_string(&m, "callbackURL")?.ok_or(())?;
     let code_verifier = opt_string(&m, "codeVerifier")?.ok_or(())?;
