@@ -279,10 +279,11 @@ pub struct AuthConfig {
     pub logger: crate::log::LoggerConfig,
     /// `secondaryStorage: redisStorage(...)` (`better-auth-rs/redis`): Redis spoken to from Rust.
     pub redis: Option<std::sync::Arc<crate::store::redis::RedisStorage>>,
-    /// `advanced.revocationChannel` (better-auth-rs; default true): with the cookie cache on,
-    /// revocations and user changes are shared with the other instances (Redis pub/sub with
-    /// `redisStorage`, else PostgreSQL LISTEN/NOTIFY) and refused on their cache hits.
-    pub revocation_channel: bool,
+    /// `advanced.revocationChannel` (better-auth-rs): with the cookie cache on, revocations and
+    /// user changes are shared with the other instances and refused on their cache hits. Redis
+    /// pub/sub with `redisStorage` unless `false`; PostgreSQL LISTEN/NOTIFY only when `true`
+    /// (PostgreSQL keeps no history, so a starting instance distrusts every existing cache once).
+    pub revocation_channel: Option<bool>,
     /// Social sign-in options (`account.*`, `onAPIError.errorURL`).
     pub oauth: crate::oauth::OAuthConfig,
 }
@@ -871,8 +872,8 @@ impl AuthConfig {
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         };
 
-        let revocation_channel = o.child("advanced")?.bool("revocationChannel")?.unwrap_or(true);
-        let cookie_cache_max_age = session.cookie_cache.as_ref().map(|c| c.max_age).filter(|_| revocation_channel);
+        let revocation_channel = o.child("advanced")?.bool("revocationChannel")?;
+        let cookie_cache_max_age = session.cookie_cache.as_ref().map(|c| c.max_age).filter(|_| revocation_channel != Some(false));
         Ok(AuthConfig {
             app_name,
             secret,
