@@ -72,32 +72,7 @@ fn parse_body(body: Option<&Value>) -> AuthResult<SignInBody> {
     }
     let request_sign_up = opt_bool(m, "requestSignUp", &mut issues);
     let login_hint = opt_str(m, "loginHint", &mut issues).map(str::to_string);
-    let mut additional_params = Vec::new();
-    match m.get("additionalParams") {
-        None => {}
-        Some(Value::Object(o)) => {
-            let mut reserved = false;
-            for (k, v) in o {
-                match v {
-                    Value::String(s) => additional_params.push((k.clone(), s.clone())),
-                    other => issues.expected(&format!("additionalParams.{k}"), "string", Some(other)),
-                }
-                reserved |= flow::RESERVED_PARAMS.contains(&k.as_str());
-            }
-            if reserved {
-                issues.push("additionalParams", format!("additionalParams cannot include reserved OAuth parameters: {}", flow::RESERVED_PARAMS.join(", ")));
-            }
-        }
-        other => issues.expected("additionalParams", "record", other),
-    }
-    let additional_data = match m.get("additionalData") {
-        None => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        other => {
-            issues.expected("additionalData", "record", other);
-            Map::new()
-        }
-    };
+    let (additional_params, additional_data) = flow::additional_fields(m, &mut issues);
     issues.finish()?;
     Ok(SignInBody {
         provider: provider.unwrap_or_default(),

@@ -10,6 +10,36 @@ use serde_json::{Map, Value, json};
 /// The authorization-URL params that `additionalParams` may not set.
 pub const RESERVED_PARAMS: [&str; 8] = ["state", "client_id", "redirect_uri", "response_type", "code_challenge", "code_challenge_method", "nonce", "scope"];
 
+/// `additionalParams` (a record of strings, no reserved OAuth parameter) and `additionalData`
+/// (a record) of `/sign-in/social` and `/link-social`, their issues recorded as zod reports them.
+pub fn additional_fields(m: &Map<String, Value>, issues: &mut crate::endpoints::Issues) -> (Vec<(String, String)>, Map<String, Value>) {
+    let mut params = Vec::new();
+    match m.get("additionalParams") {
+        None => {}
+        Some(Value::Object(o)) => {
+            for (k, v) in o {
+                match v {
+                    Value::String(s) => params.push((k.clone(), s.clone())),
+                    other => issues.expected(&format!("additionalParams.{k}"), "string", Some(other)),
+                }
+            }
+            if o.keys().any(|k| RESERVED_PARAMS.contains(&k.as_str())) {
+                issues.push("additionalParams", format!("additionalParams cannot include reserved OAuth parameters: {}", RESERVED_PARAMS.join(", ")));
+            }
+        }
+        other => issues.expected("additionalParams", "record", other),
+    }
+    let data = match m.get("additionalData") {
+        None => Map::new(),
+        Some(Value::Object(o)) => o.clone(),
+        other => {
+            issues.expected("additionalData", "record", other);
+            Map::new()
+        }
+    };
+    (params, data)
+}
+
 /// What the sign-in request adds to the authorization URL.
 #[derive(Debug, Default, Clone)]
 pub struct AuthorizationRequest {

@@ -46,31 +46,7 @@ pub async fn link_social(call: &mut Call<'_>) -> AuthResult<Value> {
             Vec::new()
         }
     };
-    let mut additional_params = Vec::new();
-    match m.get("additionalParams") {
-        None => {}
-        Some(Value::Object(o)) => {
-            for (k, v) in o {
-                if let Value::String(s) = v {
-                    additional_params.push((k.clone(), s.clone()));
-                } else {
-                    issues.expected(&format!("additionalParams.{k}"), "string", Some(v));
-                }
-            }
-            if o.keys().any(|k| flow::RESERVED_PARAMS.contains(&k.as_str())) {
-                issues.push("additionalParams", format!("additionalParams cannot include reserved OAuth parameters: {}", flow::RESERVED_PARAMS.join(", ")));
-            }
-        }
-        other => issues.expected("additionalParams", "record", other),
-    }
-    let additional_data = match m.get("additionalData") {
-        None => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        other => {
-            issues.expected("additionalData", "record", other);
-            Map::new()
-        }
-    };
+    let (additional_params, additional_data) = flow::additional_fields(&m, &mut issues);
     let id_token = match m.get("idToken") {
         None => None,
         Some(Value::Object(o)) => {
