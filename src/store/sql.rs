@@ -141,10 +141,17 @@ fn bind_my<'a>(q: Query<'a, MySql, MySqlArguments>, v: &Val, ty: FieldType, ids:
         Val::Int(i) => q.bind(*i),
         Val::Float(f) => q.bind(*f),
         Val::Bool(b) => q.bind(*b),
+        // outside TIMESTAMP's range the binary value would be stored as something else without
+        // an error; as text, the server's strict mode refuses it (Better Auth's 500), so a write
+        // that did not happen is never answered 200
+        Val::Date(d) if !(1_000..=MYSQL_TIMESTAMP_MAX_MS).contains(d) => q.bind(crate::time::to_iso(*d).replace('T', " ").trim_end_matches('Z').to_string()),
         Val::Date(d) => q.bind(utc(*d)),
         Val::Json(j) => q.bind(j.clone()),
     }
 }
+
+/// The last instant a MySQL/MariaDB `TIMESTAMP` holds (2038-01-19 03:14:07.999 UTC).
+const MYSQL_TIMESTAMP_MAX_MS: i64 = 2_147_483_647_999;
 
 // ---------------------------------------------------------------- decoding
 
