@@ -15,14 +15,14 @@ import { createRequire } from "node:module";
 import { createAuthClient } from "better-auth/client";
 import { IMPLS, SECRET, BASE_URL } from "./helpers/impls.mjs";
 import { REFERENCE, sign } from "./helpers/observe.mjs";
-import { dialectsFrom, loadImpl, openDatabase, applySetCookies, jarHeader } from "./helpers/dialects.mjs";
+import { dialectsFrom, loadImpl, openDatabase } from "./helpers/dialects.mjs";
+import { API, App, maskUrl, maskCookie, maskJson, observe, listed, maskBody, stateRows, userRows, accountRows, sessionCount, story as storyOf } from "./helpers/oauth-parity.mjs";
 import { startOP, throughOP } from "./helpers/oidc-op.mjs";
 
 const require = createRequire(import.meta.url);
 const { genericOAuth } = require("better-auth/plugins");
 
 const DIALECTS = dialectsFrom(process.env.BA_RS_OAUTH_DBS || "sqlite");
-const API = "/api/auth";
 const PROVIDER_IDS = ["oidc", "oidc-basic", "oidc-nopkce", "oidc-explicit", "oidc-fn", "oidc-nonce-off"];
 
 let op;
@@ -54,63 +54,11 @@ const discovery = () => `${op.issuer}/.well-known/openid-configuration`;
 const oidc = (extra = {}) => ({ providerId: "oidc", discoveryUrl: discovery(), clientId: "ba-client", clientSecret: "ba-secret", scopes: ["email", "profile", "offline_access"], prompt: "consent", ...extra });
 
 // ---------------------------------------------------------------------------------------------
-// one implementation on one database
+// one implementation on one database, with the generic plugin and the OP
 
-class App {
-  constructor(kind, db) {
-    this.kind = kind;
-    this.db = db;
-    this.jar = new Map();
-  }
-
+class OidcApp extends App {
   async configure({ config = [oidc()], ...options } = {}) {
-    const m = await loadImpl(this.kind);
-    const opts = {
-      secret: SECRET,
-      baseURL: BASE_URL,
-      logger: { disabled: true },
-      trustedOrigins: [BASE_URL],
-      ...options,
-      emailAndPassword: { enabled: true, ...(options.emailAndPassword || {}) },
-      database: this.db.forAuth(this.kind),
-      plugins: [genericOAuth({ config })],
-    };
-    this.auth = m.betterAuth(opts);
-    if (!this.migrated) {
-      await m.migrate(opts, this.auth);
-      this.migrated = true;
-    }
-    return this;
-  }
-
-  cookie() {
-    return this.jar.size ? jarHeader(this.jar) : undefined; // never an empty Cookie header
-  }
-
-  async req(method, path, { body, form = false, cookie = this.cookie(), headers = {}, keepJar = true } = {}) {
-    const h = new Headers(headers);
-    if (cookie) h.set("cookie", cookie);
-    if (method === "POST" && !h.has("origin")) h.set("origin", BASE_URL);
-    let b;
-    if (body !== undefined) {
-      if (form) {
-        h.set("content-type", "application/x-www-form-urlencoded");
-        b = new URLSearchParams(body).toString();
-      } else {
-        h.set("content-type", "application/json");
-        b = JSON.stringify(body);
-      }
-    }
-    const url = path.startsWith("http") ? path : `${BASE_URL}${API}${path}`;
-    const res = await this.auth.handler(new Request(url, { method, headers: h, body: b }));
-    const text = await res.text();
-    let json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {}
-    const setCookies = res.headers.getSetCookie();
-    if (keepJar) applySetCookies(this.jar, setCookies);
-    return { status: res.status, location: res.headers.get("location"), contentType: res.headers.get("content-type"), setCookies, text, json };
+    return super.configure({ ...options, plugins: [genericOAuth({ config })] });
   }
 
   /** POST /sign-in/social, then the OP, then the callback. */
@@ -123,148 +71,9 @@ class App {
     const done = await this.req("GET", cb);
     return { start, cb, done, tokenRequests: op.log.slice(logFrom) };
   }
-
-  async rows(table, where = "", params = []) {
-    const q = (n) => this.db.ident(n);
-    return this.db.query(`select * from ${q(table)} ${where}`, params);
-  }
 }
 
-// ---------------------------------------------------------------------------------------------
-// normalisation
-
-const bool = (v) => v === true || v === 1 || v === "1" || v === "true";
-
-function maskUrl(u) {
-  if (!u) return u;
-  return u
-    .replace(/([?&]state=)[A-Za-z0-9_-]{32}(?=&|$)/, "$1<state>")
-    .replace(/([?&]nonce=)[A-Za-z0-9_-]{32}(?=&|$)/, "$1<nonce>")
-    .replace(/([?&]code_challenge=)[A-Za-z0-9_-]{43}(?=&|$)/, "$1<challenge>")
-    .replace(/([?&]code=)[A-Za-z0-9_-]+(?=&|$)/, "$1<code>")
-    .replace(/([?&]iss=)[^&]+/, "$1<iss>");
-}
-
-function maskCookie(c) {
-  const [pair, ...attrs] = c.split(";");
-  const i = pair.indexOf("=");
-  const name = pair.slice(0, i);
-  const raw = pair.slice(i + 1);
-  let value = raw === "" ? "" : "<value>";
-  if (raw) {
-    const d = decodeURIComponent(raw);
-    const dot = d.lastIndexOf(".");
-    if (dot > 0) value = `<${d.slice(0, dot).length}>.<${d.slice(dot + 1) === sign(d.slice(0, dot)) ? "valid" : "bad"}-sig>`;
-  }
-  return [name, value, attrs.map((a) => a.trim()).join("; ")];
-}
-
-function maskJson(v) {
-  if (Array.isArray(v)) return v.map(maskJson);
-  if (v && typeof v === "object")
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k === "url" ? maskUrl(x) : ["accessToken", "refreshToken", "idToken", "token"].includes(k) && typeof x === "string" && x ? "<token>" : maskJson(x)]),
-    );
-  if (typeof v === "string") {
-    if (/^[A-Za-z0-9]{32}$/.test(v)) return "<id>";
-    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v)) return "<date>";
-  }
-  return v;
-}
-
-function observe(r) {
-  if (!r) return r;
-  return { status: r.status, location: maskUrl(r.location), contentType: r.contentType, cookies: r.setCookies.map(maskCookie), body: r.json !== undefined ? maskJson(r.json) : r.text.length > 0 ? `<${r.text.startsWith("<!DOCTYPE") || r.text.startsWith("<html") ? "html" : "text"}>` : "" };
-}
-
-/** /list-accounts observed with its items in provider order: on MySQL, Better Auth's adapter
- * returns rows in primary-key order (random ids), so the order is not part of the contract. */
-function listed(r) {
-  const o = observe(r);
-  if (Array.isArray(o.body)) o.body = [...o.body].sort((a, b) => String(a.providerId).localeCompare(String(b.providerId)));
-  return o;
-}
-
-function maskBody(b) {
-  return b
-    ?.replace(/(^|&)code=[^&]+/, "$1code=<code>")
-    .replace(/(^|&)code_verifier=[A-Za-z0-9_-]{128}(?=&|$)/, "$1code_verifier=<verifier>")
-    .replace(/(^|&)refresh_token=[^&]+/, "$1refresh_token=<rt>");
-}
-
-async function stateRows(app) {
-  const rows = await app.rows("verification");
-  return rows
-    .filter((r) => r.identifier.startsWith("auth-state:"))
-    .map((r) => {
-      const v = JSON.parse(r.value);
-      const ttl = Math.round((new Date(r.expiresAt).getTime() - new Date(r.createdAt).getTime()) / 1000);
-      const shaped = Object.fromEntries(
-        Object.entries(v).map(([k, x]) => [
-          k,
-          k === "codeVerifier" ? (/^[A-Za-z0-9_-]{128}$/.test(x) ? "<verifier>" : x) : k === "oauthState" || k === "idTokenNonce" ? (/^[A-Za-z0-9_-]{32}$/.test(x) ? "<32>" : x) : k === "expiresAt" ? Math.round((x - new Date(r.createdAt).getTime()) / 1000) : k === "link" ? { ...x, userId: "<id>", encryptedSessionToken: /^[0-9a-f]+$/.test(x.encryptedSessionToken) ? `<hex:${x.encryptedSessionToken.length}>` : x.encryptedSessionToken } : x,
-        ]),
-      );
-      return { identifier: r.identifier.replace(/[A-Za-z0-9_-]{32}$/, "<state>"), stateMatches: r.identifier.endsWith(v.oauthState), ttl, value: shaped, keys: Object.keys(v) };
-    });
-}
-
-async function userRows(app) {
-  const users = await app.rows("user");
-  return users.map((u) => ({ name: u.name, email: u.email, emailVerified: bool(u.emailVerified), image: u.image ?? null })).sort((a, b) => a.email.localeCompare(b.email));
-}
-
-async function accountRows(app) {
-  const accounts = await app.rows("account");
-  const users = await app.rows("user");
-  const emailOf = new Map(users.map((u) => [String(u.id), u.email]));
-  return accounts
-    .map((a) => ({
-      user: emailOf.get(String(a.userId)),
-      providerId: a.providerId,
-      accountId: a.providerId === "credential" ? "<user id>" : a.accountId,
-      scope: a.scope ?? null,
-      accessToken: a.accessToken ? "<set>" : null,
-      refreshToken: a.refreshToken ? "<set>" : null,
-      idToken: a.idToken ? (a.idToken.split(".").length === 3 ? "<jwt>" : "<opaque>") : null,
-      accessTokenExpiresIn: a.accessTokenExpiresAt ? Math.round((new Date(a.accessTokenExpiresAt).getTime() - new Date(a.updatedAt).getTime()) / 60000) : null,
-      refreshTokenExpiresAt: a.refreshTokenExpiresAt ? "<set>" : null,
-      password: a.password ? "<hash>" : null,
-    }))
-    .sort((a, b) => `${a.user}${a.providerId}`.localeCompare(`${b.user}${b.providerId}`));
-}
-
-async function sessionCount(app) {
-  return (await app.rows("session")).length;
-}
-
-// ---------------------------------------------------------------------------------------------
-// runner: the same story on every implementation, then the observations compared
-
-async function story(dialect, fn) {
-  const runs = {};
-  for (const kind of IMPLS) {
-    const db = await openDatabase(dialect, "oauth");
-    try {
-      const app = new App(kind, db);
-      const obs = [];
-      await fn(app, (label, v) => obs.push([label, v]));
-      runs[kind] = obs;
-      if (process.env.BA_RS_OAUTH_DUMP) console.log(kind, JSON.stringify(obs, null, 1));
-    } finally {
-      await db.cleanup();
-    }
-  }
-  const kinds = Object.keys(runs);
-  for (const k of kinds.slice(1)) {
-    const a = runs[kinds[0]];
-    const b = runs[k];
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      assert.deepEqual(b[i], a[i], `${k} vs ${kinds[0]}, step ${a[i]?.[0] ?? b[i]?.[0]}`);
-    }
-  }
-  return runs;
-}
+const story = (dialect, fn) => storyOf(dialect, fn, (kind, db) => new OidcApp(kind, db));
 
 for (const dialect of DIALECTS) {
   describe(`social sign-in via genericOAuth (${dialect})`, () => {
@@ -505,7 +314,7 @@ for (const dialect of DIALECTS) {
     test("ours: a hung or oversized provider answer fails within the time limit, never a hung request", { skip: !IMPLS.includes("ours") }, async () => {
       const db = await openDatabase(dialect, "oauth");
       try {
-        const app = await new App("ours", db).configure({ config: [badProvider()] });
+        const app = await new OidcApp("ours", db).configure({ config: [badProvider()] });
         for (const [token, userinfo, code] of [
           ["huge", "ok", "invalid_code"],
           ["ok", "huge", "unable_to_get_user_info"],
@@ -534,7 +343,7 @@ for (const dialect of DIALECTS) {
       const ours = require("../js/plugins.js");
       const db = await openDatabase(dialect, "oauth");
       try {
-        const app = new App("ours", db);
+        const app = new OidcApp("ours", db);
         const m = await loadImpl("ours");
         const opts = { secret: SECRET, baseURL: BASE_URL, logger: { disabled: true }, database: db.forAuth("ours"), plugins: [ours.genericOAuth({ config: [oidc()] })] };
         app.auth = betterAuth(opts);

@@ -143,14 +143,13 @@ describe("plugins this version does not serve", () => {
 });
 
 describe("options this version does not serve", () => {
-  test("socialProviders refuses to start; with advanced.unservedOptions it starts and warns", () => {
+  test("socialProviders: the served built-ins start without a warning; any other provider stops the start", () => {
     underEachNodeEnv((env) => {
-      const socialProviders = { github: { clientId: "id", clientSecret: "secret" } };
-      assert.throws(() => betterAuth(opts({ socialProviders })), isRefusal("`socialProviders`", "unservedOptions"));
-      const [auth, warnings] = captureWarn(() => betterAuth(opts({ socialProviders, advanced: { unservedOptions: ["socialProviders"] } })));
+      const [auth, warnings] = captureWarn(() => betterAuth(opts({ socialProviders: { github: { clientId: "id", clientSecret: "secret" } } })));
       assert.equal(typeof auth.handler, "function");
-      assert.equal(warnings.length, 1, `${env}: ${JSON.stringify(warnings)}`);
-      assert.match(warnings[0], /`socialProviders`.*IGNORED/);
+      assert.deepEqual(warnings, [], env);
+      // an unserved provider is not an option one can waive: its sign-in would not exist
+      assert.throws(() => betterAuth(opts({ socialProviders: { facebook: { clientId: "id", clientSecret: "secret" } }, advanced: { unservedOptions: ["socialProviders"] } })), /does not serve the social provider "facebook"/);
       // an empty object is not a provider
       captureWarn(() => betterAuth(opts({ socialProviders: {} })));
     });
@@ -175,12 +174,11 @@ describe("options this version does not serve", () => {
       "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
       "additionalFields.validator": { user: { additionalFields: { age: { type: "number", required: false, validator: { input: {} } } } } },
       "jwt.adapter": { plugins: [baJwt({ adapter: { getJwks: async () => [], createJwk: async (k) => k } })] },
-      "account.encryptOAuthTokens": { account: { encryptOAuthTokens: true } },
       "account.storeStateStrategy": { account: { storeStateStrategy: "cookie" } },
       "jwt.jwks.remoteUrl": { plugins: [baJwt({ jwks: { remoteUrl: "https://keys.example.com/jwks", keyPairConfig: { alg: "ES256" } }, jwt: { sign: async () => "x" } })] },
     };
     const refused = UNSERVED_OPTIONS.filter((r) => r.decision === "refuse").map((r) => r.key);
-    assert.deepEqual(Object.keys(cases).sort(), refused.filter((k) => k !== "socialProviders" && k !== "account.accountLinking").sort(), "a case per refused option");
+    assert.deepEqual(Object.keys(cases).sort(), refused.filter((k) => k !== "account.accountLinking").sort(), "a case per refused option");
     for (const [key, extra] of Object.entries(cases)) {
       assert.throws(() => betterAuth(opts(extra)), isRefusal(`\`${key}\``, `unservedOptions: ["${key}"]`), key);
       const advanced = { ...extra.advanced, unservedOptions: [key] };
@@ -211,7 +209,7 @@ describe("options this version does not serve", () => {
   });
 
   test("plugins and options together: one error lists both", () => {
-    assert.throws(() => betterAuth(opts({ plugins: [anonymous()], socialProviders: { google: { clientId: "a", clientSecret: "b" } } })), isRefusal(`"anonymous"`, "`socialProviders`"));
+    assert.throws(() => betterAuth(opts({ plugins: [anonymous()], secrets: [{ version: 1, value: "a-rotated-secret-0123456789abcdefghij" }] })), isRefusal(`"anonymous"`, "`secrets`"));
   });
 });
 

@@ -220,6 +220,7 @@ function warnDeprecatedOriginCheck(options) {
  * @param {import("../index").BetterAuthOptions} options
  */
 function betterAuth(options = {}) {
+  options = require("./social.js").resolveSocialProviders(options);
   // fail closed before anything opens: an ignored plugin or option can drop a check
   const { warnings, ignoredPlugins } = checkUnserved(options);
   const { NativeAuth } = loadBinding();

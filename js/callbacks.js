@@ -38,6 +38,7 @@ function collectCallbacks(options, reviveDates = (x) => x, extras = {}) {
   if (typeof options?.user?.validateUserInfo === "function") fns.set("user.validateUserInfo", options.user.validateUserInfo);
   const { outboundFetch, usesOAuth } = require("./outbound.js");
   if (usesOAuth(options)) fns.set("http.fetch", outboundFetch);
+  for (const [name, fn] of require("./social.js").socialCallbacks(options)) fns.set(name, fn);
   // the callbacks each engine plugin declares (src/plugins/<name>/: jwt.definePayload, ...)
   for (const [name, fn] of pluginCallbacks(options?.plugins)) fns.set(name, fn);
   const ss = options?.secondaryStorage;

@@ -73,7 +73,7 @@ const OPTION_PATHS = [
   served("emailAndPassword.onExistingUserSignUp", "js/callbacks.js"),
   rule("emailAndPassword.customSyntheticUser"),
 
-  rule("socialProviders"),
+  served("socialProviders", "src/oauth/social/ (google, github, discord, microsoft, apple, gitlab; any other provider refuses at start), js/social.js"),
   served("plugins", "js/unserved.js (unserved ids refuse) → src/plugins/"),
 
   served("user.modelName", "src/store/schema.rs"),
@@ -120,7 +120,7 @@ const OPTION_PATHS = [
   rule("account.accountLinking.allowUnlinkingAll", "account.accountLinking"),
   rule("account.accountLinking.updateUserInfoOnLink", "account.accountLinking"),
   served("account.updateAccountOnSignIn", "src/oauth/link.rs"),
-  rule("account.encryptOAuthTokens"),
+  served("account.encryptOAuthTokens", "src/oauth/mod.rs (seal/open: Better Auth's symmetricEncrypt with the secret)"),
   served("account.skipStateCookieCheck", "src/oauth/state.rs"),
   rule("account.storeStateStrategy"),
   rule("account.storeAccountCookie"),

@@ -10,7 +10,7 @@
 const DEFAULT_TIMEOUT_MS = 10000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-async function readLimited(res, maxBytes) {
+async function readLimited(res, maxBytes, encoding = "utf8") {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const chunks = [];
@@ -27,11 +27,12 @@ async function readLimited(res, maxBytes) {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))).toString("utf8");
+  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))).toString(encoding);
 }
 
 /**
- * `({ url, method, headers, body, timeoutMs, maxBytes }) => { status, location, contentType, body }`.
+ * `({ url, method, headers, body, timeoutMs, maxBytes, base64 }) => { status, location, contentType, body }`
+ * (`base64`: the body's bytes base64-encoded, for images).
  * Throws on network errors and time-outs (the engine turns that into the flow's error).
  */
 async function outboundFetch(req) {
@@ -44,7 +45,7 @@ async function outboundFetch(req) {
     redirect: "manual",
     signal: AbortSignal.timeout(req.timeoutMs || DEFAULT_TIMEOUT_MS),
   });
-  const body = await readLimited(res, req.maxBytes || DEFAULT_MAX_BYTES);
+  const body = await readLimited(res, req.maxBytes || DEFAULT_MAX_BYTES, req.base64 ? "base64" : "utf8");
   return { status: res.status, location: res.headers.get("location"), contentType: res.headers.get("content-type"), body };
 }
 

@@ -61,12 +61,6 @@ function jwtPluginOptions(options) {
  */
 const UNSERVED_OPTIONS = [
   {
-    key: "socialProviders",
-    decision: "refuse",
-    active: (o) => isObject(o.socialProviders) && Object.keys(o.socialProviders).length > 0,
-    effect: "social sign-in is not served: no /sign-in/social or /callback route, and the provider's rules (scopes, mapProfileToUser, disableSignUp...) do not apply",
-  },
-  {
     key: "account.accountLinking",
     decision: "refuse",
     // every key is served (src/oauth/) except a function as trustedProviders
@@ -77,12 +71,6 @@ const UNSERVED_OPTIONS = [
       return typeof al.trustedProviders === "function" || Object.keys(al).some((k) => !(k in ACCOUNT_LINKING_DEFAULTS));
     },
     effect: "a function as `trustedProviders` (or an unknown accountLinking key) is not read: implicit account linking would follow the defaults",
-  },
-  {
-    key: "account.encryptOAuthTokens",
-    decision: "refuse",
-    active: (o) => o.account?.encryptOAuthTokens === true,
-    effect: "OAuth access and refresh tokens would be stored in plain text",
   },
   {
     key: "account.storeStateStrategy",

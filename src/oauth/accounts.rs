@@ -98,15 +98,15 @@ async fn valid_access_token(call: &Call<'_>, acc: &Account) -> AuthResult<Map<St
         return Err(AuthError::coded("BAD_REQUEST", "PROVIDER_NOT_SUPPORTED", format!("Provider {} is not supported.", acc.provider_id)));
     };
     let fail = || AuthError::coded("BAD_REQUEST", "FAILED_TO_GET_ACCESS_TOKEN", "Failed to get a valid access token");
-    let t = &acc.tokens;
+    let t = &super::open_tokens(ctx, &acc.tokens).map_err(|_| fail())?;
     let expired = t.access_token_expires_at.is_some_and(|e| e - ctx.now() < 5000);
     let mut fresh: Option<Tokens> = None;
     if let (Some(rt), true, true) = (t.refresh_token.as_deref().filter(|r| !r.is_empty()), expired, p.token_url.is_some()) {
         let n = flow::refresh(ctx, &p, rt).await.map_err(|_| fail())?;
         let upd = AccountUpdate {
-            access_token: n.access_token.clone(),
+            access_token: super::seal(ctx, &n.access_token)?,
             access_token_expires_at: n.access_token_expires_at,
-            refresh_token: n.refresh_token.clone().or_else(|| t.refresh_token.clone()),
+            refresh_token: super::seal(ctx, &n.refresh_token.clone().or_else(|| t.refresh_token.clone()))?,
             refresh_token_expires_at: n.refresh_token_expires_at.or(t.refresh_token_expires_at),
             id_token: n.id_token.clone().filter(|s| !s.is_empty()).or_else(|| t.id_token.clone()),
             scope: None,
@@ -144,7 +144,7 @@ pub async fn refresh_token(call: &mut Call<'_>) -> AuthResult<Value> {
     let Some(p) = super::provider::find(ctx, &acc.provider_id).await? else {
         return Err(AuthError::coded("BAD_REQUEST", "PROVIDER_NOT_SUPPORTED", format!("Provider {} is not supported.", acc.provider_id)));
     };
-    let t = &acc.tokens;
+    let t = &super::open_tokens(ctx, &acc.tokens)?;
     let Some(rt) = t.refresh_token.clone().filter(|r| !r.is_empty()) else {
         return Err(AuthError::coded("BAD_REQUEST", "REFRESH_TOKEN_NOT_FOUND", "Refresh token not found"));
     };
@@ -154,8 +154,8 @@ pub async fn refresh_token(call: &mut Call<'_>) -> AuthResult<Value> {
     let refresh_expires = n.refresh_token_expires_at.or(t.refresh_token_expires_at);
     let id_token = n.id_token.clone().filter(|s| !s.is_empty()).or_else(|| t.id_token.clone());
     let upd = AccountUpdate {
-        access_token: n.access_token.clone(),
-        refresh_token: Some(refresh.clone()),
+        access_token: super::seal(ctx, &n.access_token)?,
+        refresh_token: super::seal(ctx, &Some(refresh.clone()))?,
         access_token_expires_at: n.access_token_expires_at,
         refresh_token_expires_at: refresh_expires,
         id_token: id_token.clone(),

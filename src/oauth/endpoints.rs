@@ -134,7 +134,7 @@ pub async fn sign_in_social(call: &mut Call<'_>) -> AuthResult<Value> {
 /// The `idToken` flow of `/sign-in/social`.
 async fn id_token_sign_in(call: &mut Call<'_>, p: &super::provider::ProviderSpec, b: &SignInBody, idt: &Map<String, Value>) -> AuthResult<Value> {
     let ctx = call.ctx;
-    if p.id_token.is_none() {
+    if !p.supports_id_token_sign_in() {
         return Err(AuthError::coded("NOT_FOUND", "ID_TOKEN_NOT_SUPPORTED", "id_token not supported"));
     }
     let token = idt.get("token").and_then(Value::as_str).unwrap_or("");
@@ -142,7 +142,13 @@ async fn id_token_sign_in(call: &mut Call<'_>, p: &super::provider::ProviderSpec
     if !super::id_token::verify(ctx, p, token, nonce).await {
         return Err(AuthError::coded("UNAUTHORIZED", "INVALID_TOKEN", "Invalid token"));
     }
-    let tokens = flow::Tokens { id_token: Some(token.to_string()), access_token: idt.get("accessToken").and_then(Value::as_str).map(str::to_string), ..Default::default() };
+    let tokens = flow::Tokens {
+        id_token: Some(token.to_string()),
+        access_token: idt.get("accessToken").and_then(Value::as_str).map(str::to_string),
+        refresh_token: idt.get("refreshToken").and_then(Value::as_str).map(str::to_string),
+        user: idt.get("user").filter(|u| !u.is_null()).cloned(),
+        ..Default::default()
+    };
     let claims = flow::decode_claims(token);
     let info = match claims {
         Some(c) => flow::user_info_from_id_token(ctx, p, &tokens, &c).await?,
@@ -254,7 +260,7 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
         return fail("nonce_binding_missing", None);
     }
     let redirect_uri = format!("{}/callback/{}", call.base_url(), p.id);
-    let tokens = match flow::exchange_code(ctx, &p, &code, &data.code_verifier, q("device_id").as_deref(), &redirect_uri).await {
+    let mut tokens = match flow::exchange_code(ctx, &p, &code, &data.code_verifier, q("device_id").as_deref(), &redirect_uri).await {
         Ok(t) => t,
         Err(e) if e.is_unavailable() => return Err(e),
         Err(e) => {
@@ -262,6 +268,8 @@ pub async fn callback(call: &mut Call<'_>, method: &str) -> AuthResult<Output> {
             return fail("invalid_code", None);
         }
     };
+    // `safeJSONParse(query.user)`: Apple's name on first consent
+    tokens.user = q("user").and_then(|u| serde_json::from_str::<Value>(&u).ok());
     let info = match flow::user_info(ctx, &p, &tokens, data.id_token_nonce.as_deref()).await {
         Ok(Some(i)) => i,
         Ok(None) => return fail("unable_to_get_user_info", None),

@@ -40,6 +40,16 @@ impl HttpResponse {
 
 /// Sends one request. Network errors and time-outs are errors.
 pub async fn send(ctx: &AuthContext, method: &str, url: &str, headers: &[(String, String)], body: Option<String>) -> AuthResult<HttpResponse> {
+    send_as(ctx, method, url, headers, body, false).await
+}
+
+/// `GET url` for bytes: the body base64-encoded for a 2xx answer, else `None`.
+pub async fn get_base64(ctx: &AuthContext, url: &str, headers: &[(String, String)]) -> AuthResult<Option<String>> {
+    let r = send_as(ctx, "GET", url, headers, None, true).await?;
+    Ok(r.ok().then_some(r.body))
+}
+
+async fn send_as(ctx: &AuthContext, method: &str, url: &str, headers: &[(String, String)], body: Option<String>, base64: bool) -> AuthResult<HttpResponse> {
     if !ctx.callbacks.has(CALLBACK) {
         return Err(AuthError::internal("outbound HTTP is not available (no fetch bridge)"));
     }
@@ -47,7 +57,7 @@ pub async fn send(ctx: &AuthContext, method: &str, url: &str, headers: &[(String
     for (k, v) in headers {
         h.insert(k.to_ascii_lowercase(), Value::String(v.clone()));
     }
-    let req = json!({ "url": url, "method": method, "headers": h, "body": body, "timeoutMs": TIMEOUT_MS, "maxBytes": MAX_BYTES });
+    let req = json!({ "url": url, "method": method, "headers": h, "body": body, "timeoutMs": TIMEOUT_MS, "maxBytes": MAX_BYTES, "base64": base64 });
     let fut = ctx.callbacks.call(CALLBACK, json!([req]));
     // the JS side aborts at TIMEOUT_MS; this bounds a fetch replacement that ignores the signal
     let reply = match tokio::time::timeout(std::time::Duration::from_millis(TIMEOUT_MS + 2_000), fut).await {

@@ -1,7 +1,7 @@
 //! The provider legs of a flow (spec §4.1–§4.4, §5.7): the authorization URL, the code
 //! exchange with the provider's client authentication, and the user info (ID-token claims or
 //! the userinfo endpoint, or the app's `getUserInfo`), with `mapProfileToUser`.
-use super::provider::{ClientAuth, ProviderSpec};
+use super::provider::{ClientAuth, Kind, ProviderSpec};
 use super::{fetch, form_body, form_encode, parse_string_boolean};
 use crate::context::AuthContext;
 use crate::error::{AuthError, AuthResult};
@@ -66,16 +66,34 @@ fn set(params: &mut Vec<(String, String)>, k: &str, v: String) {
     }
 }
 
+/// The scopes of an authorization URL: generic providers put the request's first (and
+/// `openid` first of all for OIDC); Discord puts its defaults, the request's, then the
+/// config's; the other built-ins their defaults, the config's, then the request's.
+pub fn request_scopes(p: &ProviderSpec, request: &[String]) -> Vec<String> {
+    match p.kind {
+        Kind::Generic => {
+            let mut scopes: Vec<String> = request.iter().chain(p.scopes.iter()).cloned().collect();
+            if p.is_oidc && !scopes.iter().any(|s| s == "openid") {
+                scopes.insert(0, "openid".into());
+            }
+            scopes
+        }
+        Kind::Discord { .. } => p.default_scopes.iter().chain(request.iter()).chain(p.scopes.iter()).cloned().collect(),
+        _ => p.default_scopes.iter().chain(p.scopes.iter()).chain(request.iter()).cloned().collect(),
+    }
+}
+
 /// `createAuthorizationURL` for a provider (generic OAuth's parameters and order).
 pub fn authorization_url(p: &ProviderSpec, r: &AuthorizationRequest) -> AuthResult<String> {
     let Some(endpoint) = p.authorization_url.as_deref() else {
         return Err(AuthError::coded("BAD_REQUEST", "INVALID_OAUTH_CONFIGURATION", "Invalid OAuth configuration"));
     };
-    let client_id = p.client_ids.first().ok_or_else(|| AuthError::internal("OAuth provider requires clientId"))?;
-    let mut scopes: Vec<String> = r.scopes.iter().chain(p.scopes.iter()).cloned().collect();
-    if p.is_oidc && !scopes.iter().any(|s| s == "openid") {
-        scopes.insert(0, "openid".into());
+    let client_id = p.client_ids.first().filter(|c| !c.is_empty()).ok_or_else(|| AuthError::internal("OAuth provider requires clientId"))?;
+    if p.requires_client_secret && p.client_secret.as_deref().is_none_or(str::is_empty) {
+        crate::log::error(&format!("Client Id and Client Secret are required for provider \"{}\". Make sure to provide them in the options.", p.id));
+        return Err(AuthError::internal("CLIENT_ID_AND_SECRET_REQUIRED"));
     }
+    let scopes = request_scopes(p, &r.scopes);
     let mut params: Vec<(String, String)> = Vec::new();
     set(&mut params, "response_type", p.response_type.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "code".into()));
     set(&mut params, "client_id", client_id.clone());
@@ -89,14 +107,21 @@ pub fn authorization_url(p: &ProviderSpec, r: &AuthorizationRequest) -> AuthResu
             set(&mut params, k, v.to_string());
         }
     };
+    opt("display", &p.display);
     opt("login_hint", &r.login_hint);
     opt("nonce", &r.nonce);
     opt("prompt", &p.prompt);
+    opt("hd", &p.hd_param);
     opt("access_type", &p.access_type);
     opt("response_mode", &p.response_mode);
     if p.pkce {
         set(&mut params, "code_challenge_method", "S256".into());
         set(&mut params, "code_challenge", super::code_challenge(&r.code_verifier));
+    }
+    if let Kind::Discord { permissions: Some(perm) } = &p.kind
+        && scopes.iter().any(|s| s == "bot")
+    {
+        set(&mut params, "permissions", perm.clone());
     }
     for (k, v) in p.authorization_url_params.iter().chain(r.additional_params.iter()) {
         if !RESERVED_PARAMS.contains(&k.as_str()) {
@@ -139,6 +164,9 @@ pub struct Tokens {
     pub id_token: Option<String>,
     /// The whole answer.
     pub raw: Value,
+    /// The callback's `user` parameter, parsed (Apple's first-consent name), or the
+    /// `idToken.user` of an ID-token sign-in.
+    pub user: Option<Value>,
 }
 
 fn js_truthy_number(v: Option<&Value>) -> Option<f64> {
@@ -173,6 +201,7 @@ pub fn tokens_from(data: &Value, now: i64) -> Tokens {
         scopes,
         id_token: str_of(data.get("id_token")),
         raw: data.clone(),
+        user: None,
     }
 }
 
@@ -193,6 +222,7 @@ impl Tokens {
         put("scopes", Some(Value::Array(self.scopes.iter().cloned().map(Value::String).collect())));
         put("idToken", self.id_token.clone().map(Value::String));
         put("raw", Some(self.raw.clone()));
+        put("user", self.user.clone());
         Value::Object(m)
     }
 }
@@ -218,6 +248,7 @@ fn client_auth(p: &ProviderSpec, body: &mut Vec<(String, String)>, headers: &mut
 }
 
 async fn token_request(ctx: &AuthContext, p: &ProviderSpec, mut body: Vec<(String, String)>) -> AuthResult<Tokens> {
+
     let Some(url) = p.token_url.as_deref() else {
         return Err(AuthError::coded("BAD_REQUEST", "TOKEN_URL_NOT_FOUND", "Invalid OAuth configuration. Token URL not found."));
     };
@@ -238,6 +269,10 @@ async fn token_request(ctx: &AuthContext, p: &ProviderSpec, mut body: Vec<(Strin
     // better-fetch hands a body that is not JSON over as text, and getOAuth2Tokens reads no
     // token from it: the flow then fails later (no user info), as Better Auth's does
     let data = r.json().unwrap_or_else(|| Value::String(r.body.clone()));
+    // GitHub answers 200 with `{ error }` for a bad code
+    if p.kind == Kind::Github && data.get("error").is_some() {
+        return Err(AuthError::internal(format!("GitHub OAuth token exchange failed: {}", data.get("error").map(Value::to_string).unwrap_or_default())));
+    }
     let mut t = tokens_from(&data, ctx.now());
     if t.access_token_expires_at.is_none()
         && let Some(s) = p.access_token_expires_in
@@ -253,6 +288,9 @@ pub async fn exchange_code(ctx: &AuthContext, p: &ProviderSpec, code: &str, code
     if p.pkce && !code_verifier.is_empty() {
         body.push(("code_verifier".into(), code_verifier.into()));
     }
+    if let Some(k) = p.client_key.as_deref().filter(|k| !k.is_empty()) {
+        body.push(("client_key".into(), k.to_string()));
+    }
     if let Some(d) = device_id.filter(|d| !d.is_empty()) {
         body.push(("device_id".into(), d.into()));
     }
@@ -267,6 +305,13 @@ pub async fn exchange_code(ctx: &AuthContext, p: &ProviderSpec, code: &str, code
 
 /// `refreshAccessToken`: the refresh grant (the answer must carry an access token).
 pub async fn refresh(ctx: &AuthContext, p: &ProviderSpec, refresh_token: &str) -> AuthResult<Tokens> {
+    if let Some(cb) = p.refresh_callback.as_deref() {
+        let t = ctx.callbacks.call(cb, json!([refresh_token])).await?.map(|v| tokens_from_js(&v)).unwrap_or_default();
+        if t.access_token.as_deref().is_none_or(str::is_empty) {
+            return Err(AuthError::internal("refreshAccessToken returned no access token"));
+        }
+        return Ok(t);
+    }
     let mut body: Vec<(String, String)> = vec![("grant_type".into(), "refresh_token".into()), ("refresh_token".into(), refresh_token.into())];
     for (k, v) in &p.refresh_token_params {
         if !body.iter().any(|(b, _)| b == k) {
@@ -278,6 +323,32 @@ pub async fn refresh(ctx: &AuthContext, p: &ProviderSpec, refresh_token: &str) -
         return Err(AuthError::internal("refresh answer without an access token"));
     }
     Ok(t)
+}
+
+/// Tokens as a JS function returns them (`refreshAccessToken`: `accessToken`,
+/// `accessTokenExpiresAt` as a `Date` (an ISO string here) or epoch ms, ...).
+pub fn tokens_from_js(v: &Value) -> Tokens {
+    let date = |k: &str| match v.get(k) {
+        Some(Value::String(s)) => crate::time::parse_date(s),
+        Some(Value::Number(n)) => n.as_f64().map(|f| f as i64),
+        _ => None,
+    };
+    let scopes = match v.get("scopes") {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::String(s)) => s.split([',', ' ']).filter(|x| !x.is_empty()).map(str::to_string).collect(),
+        _ => Vec::new(),
+    };
+    Tokens {
+        token_type: str_of(v.get("tokenType")),
+        access_token: str_of(v.get("accessToken")),
+        refresh_token: str_of(v.get("refreshToken")),
+        access_token_expires_at: date("accessTokenExpiresAt"),
+        refresh_token_expires_at: date("refreshTokenExpiresAt"),
+        scopes,
+        id_token: str_of(v.get("idToken")),
+        raw: v.get("raw").cloned().unwrap_or(Value::Null),
+        user: None,
+    }
 }
 
 /// The decoded (unverified) claims of a JWS, `None` when it is not one.
@@ -346,6 +417,9 @@ async fn fetch_profile(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, cla
 /// `resolveUserInfo`: the profile (the app's `getUserInfo`, or [`fetch_profile`]), the subject
 /// check against verified claims, then `mapProfileToUser`.
 async fn resolve_user_info(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, claims: Option<&Map<String, Value>>) -> AuthResult<Option<UserInfo>> {
+    if p.kind != Kind::Generic {
+        return super::social::user_info(ctx, p, tokens).await;
+    }
     let raw = match &p.get_user_info_callback {
         Some(cb) => ctx.callbacks.call(cb, json!([tokens.to_json()])).await?,
         None => fetch_profile(ctx, p, tokens, claims).await?,
@@ -394,7 +468,9 @@ async fn resolve_user_info(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens,
 /// The provider's `getUserInfo` in the redirect flow: with an ID-token config the token is
 /// verified first (with the state's nonce); failure is `None`.
 pub async fn user_info(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, expected_nonce: Option<&str>) -> AuthResult<Option<UserInfo>> {
-    let (Some(idt), Some(_)) = (tokens.id_token.as_deref(), p.id_token.as_ref()) else {
+    // built-in providers decode the token answer's id_token without verifying it, as Better
+    // Auth does (TLS to their token endpoint is trusted); discovery providers verify it
+    let (Some(idt), Some(_), Kind::Generic) = (tokens.id_token.as_deref(), p.id_token.as_ref(), &p.kind) else {
         return resolve_user_info(ctx, p, tokens, None).await;
     };
     if !super::id_token::verify(ctx, p, idt, expected_nonce).await {
@@ -410,7 +486,7 @@ pub async fn user_info(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, exp
 
 /// `getUserInfoFromIdToken` (ID-token sign-in): the profile from the verified token's claims.
 pub async fn user_info_from_id_token(ctx: &AuthContext, p: &ProviderSpec, tokens: &Tokens, claims: &Map<String, Value>) -> AuthResult<Option<UserInfo>> {
-    let only = Tokens { id_token: tokens.id_token.clone(), ..Default::default() };
+    let only = if p.kind == Kind::Generic { Tokens { id_token: tokens.id_token.clone(), ..Default::default() } } else { tokens.clone() };
     resolve_user_info(ctx, p, &only, Some(claims)).await
 }
 
@@ -423,6 +499,12 @@ pub fn account_subject(p: &ProviderSpec, tokens: &Tokens, profile: &Value) -> St
         Some(Value::Bool(b)) => b.to_string(),
         Some(other) => other.to_string(),
     };
+    match p.kind {
+        Kind::Generic => {}
+        Kind::Google { .. } | Kind::Apple => return s(profile.get("sub")),
+        Kind::Microsoft { .. } => return s(profile.get("oid")),
+        Kind::Github | Kind::Discord { .. } | Kind::Gitlab => return s(profile.get("id")),
+    }
     if !p.is_oidc {
         return s(profile.get("id"));
     }
@@ -476,6 +558,7 @@ mod tests {
             require_email_verification: false,
             get_user_info_callback: None,
             map_profile_callback: None,
+            ..Default::default()
         }
     }
 

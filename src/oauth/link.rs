@@ -88,14 +88,14 @@ async fn validate(call: &Call<'_>, ident: &OAuthIdentity, user: Value, action: &
     users::validate_user_info_with(call, user, source).await
 }
 
-fn new_account_tokens(t: &Tokens) -> AccountTokens {
-    AccountTokens {
-        access_token: t.access_token.clone(),
-        refresh_token: t.refresh_token.clone(),
+fn new_account_tokens(ctx: &crate::context::AuthContext, t: &Tokens) -> AuthResult<AccountTokens> {
+    Ok(AccountTokens {
+        access_token: super::seal(ctx, &t.access_token)?,
+        refresh_token: super::seal(ctx, &t.refresh_token)?,
         id_token: t.id_token.clone(),
         access_token_expires_at: t.access_token_expires_at,
         refresh_token_expires_at: t.refresh_token_expires_at,
-    }
+    })
 }
 
 async fn set_email_verified(call: &Call<'_>, user: &mut User) -> AuthResult<()> {
@@ -170,7 +170,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                         created_at: now,
                         updated_at: now,
                         scope: ident.scope.clone(),
-                        tokens: new_account_tokens(&ident.tokens),
+                        tokens: new_account_tokens(ctx, &ident.tokens)?,
                     };
                     match db_hooks::create_account(call, &mut acc).await {
                         Ok(true) => {}
@@ -191,8 +191,8 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                     if ctx.config.oauth.update_account_on_sign_in {
                         let t = &ident.tokens;
                         let upd = AccountUpdate {
-                            access_token: t.access_token.clone(),
-                            refresh_token: t.refresh_token.clone(),
+                            access_token: super::seal(ctx, &t.access_token)?,
+                            refresh_token: super::seal(ctx, &t.refresh_token)?,
                             id_token: t.id_token.clone(),
                             access_token_expires_at: t.access_token_expires_at,
                             refresh_token_expires_at: t.refresh_token_expires_at,
@@ -252,7 +252,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                 created_at: now,
                 updated_at: now,
                 scope: ident.scope.clone(),
-                tokens: new_account_tokens(&ident.tokens),
+                tokens: new_account_tokens(ctx, &ident.tokens)?,
             };
             match create_user_with_account(call, &mut user, &mut acc).await {
                 Ok(true) => {}

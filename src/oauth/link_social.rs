@@ -112,7 +112,7 @@ pub async fn link_social(call: &mut Call<'_>) -> AuthResult<Value> {
 /// The `idToken` variant of `/link-social` (spec §2.4, steps in Better Auth's order).
 async fn link_with_id_token(call: &mut Call<'_>, p: &super::provider::ProviderSpec, user: &crate::store::User, idt: &Map<String, Value>) -> AuthResult<Value> {
     let ctx = call.ctx;
-    if p.id_token.is_none() {
+    if !p.supports_id_token_sign_in() {
         return Err(AuthError::coded("NOT_FOUND", "ID_TOKEN_NOT_SUPPORTED", "id_token not supported"));
     }
     let s = |k: &str| idt.get(k).and_then(Value::as_str).map(str::to_string);
@@ -120,7 +120,7 @@ async fn link_with_id_token(call: &mut Call<'_>, p: &super::provider::ProviderSp
     if !super::id_token::verify(ctx, p, &token, s("nonce").as_deref()).await {
         return Err(AuthError::coded("UNAUTHORIZED", "INVALID_TOKEN", "Invalid token"));
     }
-    let tokens = flow::Tokens { id_token: Some(token.clone()), access_token: s("accessToken"), refresh_token: s("refreshToken"), ..Default::default() };
+    let tokens = flow::Tokens { id_token: Some(token.clone()), access_token: s("accessToken"), refresh_token: s("refreshToken"), user: idt.get("user").filter(|u| !u.is_null()).cloned(), ..Default::default() };
     let failed = || AuthError::coded("UNAUTHORIZED", "FAILED_TO_GET_USER_INFO", "Failed to get user info");
     let info = match flow::decode_claims(&token) {
         Some(c) => flow::user_info_from_id_token(ctx, p, &tokens, &c).await?,
@@ -140,7 +140,7 @@ async fn link_with_id_token(call: &mut Call<'_>, p: &super::provider::ProviderSp
         if existing.user_id != user.id {
             return Err(AuthError::coded("CONFLICT", "SOCIAL_ACCOUNT_ALREADY_LINKED", "Social account already linked"));
         }
-        let upd = AccountUpdate { access_token: tokens.access_token.clone(), id_token: Some(token.clone()), refresh_token: tokens.refresh_token.clone(), ..Default::default() };
+        let upd = AccountUpdate { access_token: super::seal(ctx, &tokens.access_token)?, id_token: Some(token.clone()), refresh_token: super::seal(ctx, &tokens.refresh_token)?, ..Default::default() };
         store.update_account(&existing.id, &upd, now).await?;
         let mut u = user.clone();
         super::link::update_user_info_on_link(call, &mut u, &info.user).await;
@@ -164,7 +164,7 @@ async fn link_with_id_token(call: &mut Call<'_>, p: &super::provider::ProviderSp
         created_at: now,
         updated_at: now,
         scope: None,
-        tokens: AccountTokens { access_token: tokens.access_token.clone(), refresh_token: tokens.refresh_token.clone(), id_token: Some(token), ..Default::default() },
+        tokens: AccountTokens { access_token: super::seal(ctx, &tokens.access_token)?, refresh_token: super::seal(ctx, &tokens.refresh_token)?, id_token: Some(token), ..Default::default() },
     };
     let linking_failed = || AuthError::coded("EXPECTATION_FAILED", "LINKING_FAILED", "Account not linked - unable to create account");
     match db_hooks::create_account(call, &mut acc).await {
@@ -245,8 +245,8 @@ pub async fn link_account(call: &mut Call<'_>, link: &Value, ident: &OAuthIdenti
             }
             let merged = merge_scopes(existing.scope.as_deref(), scopes);
             let upd = AccountUpdate {
-                access_token: t.access_token.clone(),
-                refresh_token: t.refresh_token.clone(),
+                access_token: super::seal(ctx, &t.access_token)?,
+                refresh_token: super::seal(ctx, &t.refresh_token)?,
                 id_token: t.id_token.clone(),
                 access_token_expires_at: t.access_token_expires_at,
                 refresh_token_expires_at: t.refresh_token_expires_at,
@@ -265,8 +265,8 @@ pub async fn link_account(call: &mut Call<'_>, link: &Value, ident: &OAuthIdenti
                 updated_at: now,
                 scope: Some(scopes.join(",")),
                 tokens: AccountTokens {
-                    access_token: t.access_token.clone(),
-                    refresh_token: t.refresh_token.clone(),
+                    access_token: super::seal(ctx, &t.access_token)?,
+                    refresh_token: super::seal(ctx, &t.refresh_token)?,
                     id_token: t.id_token.clone(),
                     access_token_expires_at: t.access_token_expires_at,
                     refresh_token_expires_at: t.refresh_token_expires_at,

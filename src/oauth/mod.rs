@@ -2,8 +2,8 @@
 //! the providers ([`provider`]), outbound HTTP through the app's `fetch` ([`fetch`]), the OAuth
 //! state ([`state`]), the token and userinfo legs ([`flow`]), ID-token verification
 //! ([`id_token`]), `handleOAuthUserInfo` ([`link`]) and the endpoints `POST /sign-in/social` and
-//! `GET|POST /callback/:id` ([`endpoints`]). Providers come from plugins
-//! ([`crate::plugins::Plugin::oauth_providers`]: `genericOAuth`).
+//! `GET|POST /callback/:id` ([`endpoints`]). Providers are the built-ins of `socialProviders`
+//! ([`social`]) and those of plugins ([`crate::plugins::Plugin::oauth_providers`]: `genericOAuth`).
 use crate::config::ConfigError;
 use serde_json::Value;
 
@@ -15,6 +15,7 @@ pub mod id_token;
 pub mod link;
 pub mod link_social;
 pub mod provider;
+pub mod social;
 pub mod state;
 
 /// The OAuth-related options (`account.*`, `onAPIError.errorURL`) after defaults.
@@ -40,6 +41,10 @@ pub struct OAuthConfig {
     pub update_account_on_sign_in: bool,
     /// `account.skipStateCookieCheck`.
     pub skip_state_cookie_check: bool,
+    /// `account.encryptOAuthTokens`: access and refresh tokens stored encrypted.
+    pub encrypt_tokens: bool,
+    /// `socialProviders` (the built-ins served, [`social`]).
+    pub social: Vec<std::sync::Arc<social::SocialOptions>>,
 }
 
 impl Default for OAuthConfig {
@@ -55,6 +60,8 @@ impl Default for OAuthConfig {
             allow_different_emails: false,
             update_account_on_sign_in: true,
             skip_state_cookie_check: false,
+            social: Vec::new(),
+            encrypt_tokens: false,
         }
     }
 }
@@ -87,9 +94,42 @@ impl OAuthConfig {
         }
         c.update_account_on_sign_in = flag(account.and_then(|a| a.get("updateAccountOnSignIn")), "account.updateAccountOnSignIn", true)?;
         c.skip_state_cookie_check = flag(account.and_then(|a| a.get("skipStateCookieCheck")), "account.skipStateCookieCheck", false)?;
+        c.social = social::from_options(o)?;
+        c.encrypt_tokens = flag(account.and_then(|a| a.get("encryptOAuthTokens")), "account.encryptOAuthTokens", false)?;
         c.error_url = o.get("onAPIError").and_then(|e| e.get("errorURL")).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
         Ok(c)
     }
+}
+
+/// `setTokenUtil`: with `account.encryptOAuthTokens`, a token as stored (Better Auth's
+/// `symmetricEncrypt` with the secret: either package reads the other's rows); else as is.
+pub fn seal(ctx: &crate::context::AuthContext, token: &Option<String>) -> crate::error::AuthResult<Option<String>> {
+    match token {
+        Some(t) if ctx.config.oauth.encrypt_tokens && !t.is_empty() => {
+            Ok(Some(crate::crypto::envelope::encrypt(&crate::crypto::envelope::SecretConfig::single(ctx.config.secret.clone()), t)?))
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+/// `decryptOAuthToken`: only values that look encrypted (`$ba$…` or even-length hex) are
+/// decrypted, so tokens stored before encryption was switched on keep working.
+pub fn open(ctx: &crate::context::AuthContext, token: &Option<String>) -> crate::error::AuthResult<Option<String>> {
+    match token {
+        Some(t) if ctx.config.oauth.encrypt_tokens && looks_encrypted(t) => {
+            Ok(Some(crate::crypto::envelope::decrypt(&crate::crypto::envelope::SecretConfig::single(ctx.config.secret.clone()), t)?))
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+fn looks_encrypted(t: &str) -> bool {
+    t.starts_with("$ba$") || (!t.is_empty() && t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// An account's tokens as the provider gave them ([`open`] on access and refresh token).
+pub fn open_tokens(ctx: &crate::context::AuthContext, t: &crate::store::AccountTokens) -> crate::error::AuthResult<crate::store::AccountTokens> {
+    Ok(crate::store::AccountTokens { access_token: open(ctx, &t.access_token)?, refresh_token: open(ctx, &t.refresh_token)?, ..t.clone() })
 }
 
 /// Better Auth's `generateRandomString` alphabet for OAuth values (`a-z`, `0-9`, `A-Z`, `-_`).

@@ -225,7 +225,7 @@ impl GenericProvider {
             ctx.callbacks.has(&n).then_some(n)
         };
         let id_token = d.and_then(|d| {
-            Some(IdTokenConfig { jwks_url: d.jwks_url.clone()?, issuer: d.issuer.clone()?, algorithms: if d.is_oidc { d.signing_algs.clone() } else { Vec::new() } })
+            Some(IdTokenConfig { jwks_url: d.jwks_url.clone()?, issuers: vec![d.issuer.clone()?], algorithms: if d.is_oidc { d.signing_algs.clone() } else { Vec::new() }, ..Default::default() })
         });
         ProviderSpec {
             id: c.provider_id.clone(),
@@ -257,6 +257,7 @@ impl GenericProvider {
             require_email_verification: c.require_email_verification,
             get_user_info_callback: cb(GET_USER_INFO),
             map_profile_callback: cb(MAP_PROFILE),
+            ..Default::default()
         }
     }
 }
