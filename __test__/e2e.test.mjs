@@ -4,7 +4,8 @@
 // adminClient() against the admin plugin: list users, set role, ban/unban, the banned user's
 // sign-in refused; two-factor enabled from its dashboard with the official twoFactorClient() and
 // a sign-in through /two-factor with a TOTP code computed here; a magic-link sign-in whose mail
-// is read from the example's dev mailer) and the Express example page (examples/express), all on better-auth-rs with a
+// is read from the example's dev mailer; "Sign in with …" through a real OpenID provider,
+// oidc-provider, configured with genericOAuth) and the Express example page (examples/express), all on better-auth-rs with a
 // temp SQLite file (rows checked there).
 // Needs `apt-get install -y chromium` and `npm ci` in examples/nextjs (done here when missing).
 // SKIP_E2E=1 skips it all. Screenshots go to test-artifacts/.
@@ -20,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { startOP } from "./helpers/oidc-op.mjs";
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -101,11 +103,14 @@ async function waitForHttp(url, { child, output, timeoutMs = 30_000 }) {
   }
 }
 
+// The example's social providers (lib/auth.ts): on only where a suite sets them.
+const PROVIDER_ENV = ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_NAME"];
+
 /** Environment for the Next.js processes: ours, minus anything that would change their mode. */
 function nextEnv(extra) {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", BETTER_AUTH_SECRET: SECRET, ...extra };
-  for (const k of ["NODE_ENV", "TEST", "NODE_OPTIONS", "AUTH_SECRET", "BETTER_AUTH_TRUSTED_ORIGINS"]) delete env[k];
-  return env;
+  const env = { ...process.env };
+  for (const k of ["NODE_ENV", "TEST", "NODE_OPTIONS", "AUTH_SECRET", "BETTER_AUTH_TRUSTED_ORIGINS", ...PROVIDER_ENV]) delete env[k];
+  return { ...env, NEXT_TELEMETRY_DISABLED: "1", BETTER_AUTH_SECRET: SECRET, ...extra };
 }
 
 function sameFile(a, b) {
@@ -232,13 +237,13 @@ function prepareNext() {
 }
 
 /**
- * `next start` of the built example on a free port with its own SQLite file (`extraEnv` added
- * to its environment); resolves once /api/auth/ok answers.
+ * `next start` of the built example on a free port (or `port`) with its own SQLite file
+ * (`extraEnv` added to its environment); resolves once /api/auth/ok answers.
  * @returns {Promise<{ server: import("node:child_process").ChildProcess, origin: string, db: string, output: () => string }>}
  */
-async function startNext(label, extraEnv = {}) {
+async function startNext(label, extraEnv = {}, { port } = {}) {
   await prepareNext();
-  const port = await freePort();
+  port ??= await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const db = path.join(tmpDir(label), "auth.db");
   const server = spawn(
@@ -858,6 +863,165 @@ describe("Next.js two-factor (twoFactorClient) and magic link (magicLinkClient, 
       "POST /api/auth/two-factor/enable → 400",
       "POST /api/auth/two-factor/verify-totp → 401",
     ], diag());
+  });
+});
+
+describe("Next.js social sign-in (authClient.signIn.social, genericOAuth against a real OpenID provider) in Chromium", { skip: skipSuites, timeout: 600_000 }, () => {
+  let op; // helpers/oidc-op.mjs: oidc-provider on 127.0.0.1, interactions approved as `op.login`
+  let next; // startNext()'s { server, origin, db, output }
+  let origin;
+  let ctx;
+  const PROVIDER = "Local OP"; // OIDC_NAME: the button's text
+  let port; // the app's
+  let badPort; // a second start of the app with a wrong client secret
+  const oidcEnv = (secret) => ({
+    OIDC_DISCOVERY_URL: `${op.issuer}/.well-known/openid-configuration`,
+    OIDC_CLIENT_ID: "ba-client",
+    OIDC_CLIENT_SECRET: secret,
+    OIDC_NAME: PROVIDER,
+  });
+
+  before(async () => {
+    // the OP must know the app's callback URL before the app starts
+    port = await freePort();
+    badPort = await freePort();
+    op = await startOP({ redirectUris: [port, badPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`) });
+    op.login = "alice";
+    next = await startNext("next-social", oidcEnv("ba-secret"), { port });
+    origin = next.origin;
+    ctx = await newPage();
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await ctx?.context.close().catch(() => {});
+    if (next) killTree(next.server);
+    await op?.close();
+  });
+
+  const diag = (c = ctx) => `\nrequests: ${c.log.join(", ")}\npage errors: ${c.errors.join(" | ")}\nserver: ${next.output().slice(-2000)}`;
+
+  function query(sql, ...args) {
+    const conn = new Database(next.db, { readonly: true });
+    try {
+      return conn.prepare(sql).all(...args);
+    } finally {
+      conn.close();
+    }
+  }
+
+  const providerButtons = (page) => page.getByRole("region", { name: "Sign in with a provider" }).getByRole("button");
+
+  /** From /sign-in: the provider's button → the OP (approves as op.login) → back to the app. */
+  async function signInWithProvider() {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-in`);
+    const seen = []; // every navigation request, redirects included (the OP only redirects)
+    const onRequest = (r) => r.isNavigationRequest() && seen.push(r.url().split("?")[0]);
+    page.on("request", onRequest);
+    try {
+      await page.getByRole("button", { name: `Sign in with ${PROVIDER}`, exact: true }).click();
+      await page.waitForURL(`${origin}/dashboard`, { timeout: STEP });
+    } finally {
+      page.off("request", onRequest);
+    }
+    return seen;
+  }
+
+  test("the sign-in page shows the configured provider's button and no Google or GitHub", async () => {
+    const { page } = ctx;
+    await page.goto(`${origin}/sign-in`);
+    assert.deepEqual(await providerButtons(page).allTextContents(), [`Sign in with ${PROVIDER}`], diag());
+    assert.equal(await page.getByRole("button", { name: /Google|GitHub/ }).count(), 0, diag());
+    // the email forms are still there
+    assert.equal(await page.getByRole("form", { name: "Sign in", exact: true }).count(), 1, diag());
+    await page.screenshot({ path: path.join(ARTIFACTS, "nextjs-sign-in-providers.png"), fullPage: true });
+  });
+
+  test("click → the provider → /dashboard signed in as the provider's user (a new user and account)", async () => {
+    const tokenCalls = op.log.length;
+    const seen = await signInWithProvider();
+    const { page } = ctx;
+    // the provider's authorization endpoint, its (auto-approved) interaction, back to our callback
+    assert.ok(seen.some((u) => u.startsWith(`${op.issuer}/interaction/`)), `went through the provider, visited: ${seen.join(" → ")}${diag()}`);
+    assert.ok(seen.includes(`${origin}/api/auth/callback/oidc`), `came back through the callback, visited: ${seen.join(" → ")}${diag()}`);
+    assert.equal(await page.getByTestId("user-email").textContent(), "alice@example.com", diag());
+    assert.equal(await page.getByTestId("user-name").textContent(), "Alice", diag());
+    const cookie = await authCookie(ctx.context);
+    assert.ok(cookie, "session cookie set" + diag());
+    assert.equal(cookie.httpOnly, true);
+    // the app exchanged the code at the OP's token endpoint, once
+    assert.deepEqual(op.log.slice(tokenCalls).map((l) => l.status), [200]);
+    // the provider's user (its email lower-cased, verified as the OP says), linked by one account row
+    assert.deepEqual(query(`SELECT name, email, "emailVerified" FROM "user"`), [{ name: "Alice", email: "alice@example.com", emailVerified: 1 }]);
+    const [{ id }] = query(`SELECT id FROM "user"`);
+    assert.deepEqual(query(`SELECT "providerId", "accountId", "userId" FROM account`), [{ providerId: "oidc", accountId: "alice", userId: id }]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "nextjs-social-dashboard.png"), fullPage: true });
+  });
+
+  test("sign out, sign in with the provider again → /dashboard as the same user, no second user or account", async () => {
+    const { page } = ctx;
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
+    assert.equal(await authCookie(ctx.context), undefined, "signed out" + diag());
+    const seen = await signInWithProvider();
+    assert.ok(seen.includes(`${origin}/api/auth/callback/oidc`), `came back through the callback, visited: ${seen.join(" → ")}${diag()}`);
+    assert.equal(await page.getByTestId("user-email").textContent(), "alice@example.com", diag());
+    assert.ok(await authCookie(ctx.context), "session cookie set" + diag());
+    assert.equal(query(`SELECT count(*) AS n FROM "user"`)[0].n, 1);
+    assert.equal(query(`SELECT count(*) AS n FROM account`)[0].n, 1);
+    // the signed-out session is gone; the new one is alice's
+    const sessions = query(`SELECT "userId" FROM session`);
+    const [{ id }] = query(`SELECT id FROM "user"`);
+    assert.deepEqual(sessions, [{ userId: id }]);
+  });
+
+  test("a provider that refuses the app's client secret → back on /sign-in with the error shown; no user written", async () => {
+    const bad = await startNext("next-social-bad", oidcEnv("wrong-secret"), { port: badPort });
+    const c = await newPage();
+    try {
+      const tokenCalls = op.log.length;
+      await c.page.goto(`${bad.origin}/sign-in`);
+      await c.page.getByRole("button", { name: `Sign in with ${PROVIDER}`, exact: true }).click();
+      // the callback's error redirect to errorCallbackURL (Better Auth: a failed exchange is invalid_code)
+      await c.page.waitForURL(`${bad.origin}/sign-in?error=invalid_code`, { timeout: STEP });
+      const alert = c.page.getByRole("region", { name: "Sign in with a provider" }).getByRole("alert");
+      await alert.waitFor({ timeout: STEP });
+      assert.equal((await alert.textContent()).trim(), "Sign-in failed (invalid_code).");
+      // the OP refused the code exchange (invalid_client), so nobody signed in
+      assert.deepEqual(op.log.slice(tokenCalls).map((l) => l.status), [401]);
+      assert.equal(await authCookie(c.context), undefined);
+      const conn = new Database(bad.db, { readonly: true });
+      try {
+        assert.equal(conn.prepare(`SELECT count(*) AS n FROM "user"`).get().n, 0);
+        assert.equal(conn.prepare(`SELECT count(*) AS n FROM account`).get().n, 0);
+      } finally {
+        conn.close();
+      }
+      assert.deepEqual(c.errors, []);
+    } finally {
+      await c.context.close();
+      killTree(bad.server);
+    }
+  });
+
+  test("without OIDC_* set (another start of the same build) the page has no provider buttons", async () => {
+    const plain = await startNext("next-no-social");
+    const c = await newPage();
+    try {
+      await c.page.goto(`${plain.origin}/sign-in`);
+      await c.page.getByRole("form", { name: "Sign in", exact: true }).waitFor({ timeout: STEP });
+      assert.equal(await c.page.getByRole("region", { name: "Sign in with a provider" }).count(), 0);
+      assert.equal(await c.page.getByRole("button", { name: /^Sign in with / }).count(), 0);
+      assert.deepEqual(c.errors, []);
+    } finally {
+      await c.context.close();
+      killTree(plain.server);
+    }
+  });
+
+  test("no page errors or failed requests", () => {
+    assert.deepEqual(ctx.errors, [], diag());
+    assert.deepEqual(ctx.failed.filter((l) => l !== "GET /favicon.ico → 404"), [], diag());
   });
 });
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { betterAuth } from "better-auth-rs";
 import { nextCookies } from "better-auth-rs/next-js";
-import { admin } from "better-auth-rs/plugins"; // was: from "better-auth/plugins"
+import { admin, genericOAuth } from "better-auth-rs/plugins"; // was: from "better-auth/plugins"
 import { twoFactor } from "better-auth-rs/plugins/two-factor"; // was: from "better-auth/plugins"
 import { magicLink } from "better-auth-rs/plugins/magic-link"; // was: from "better-auth/plugins"
 import { sendMail } from "./dev-mailer";
@@ -15,6 +15,18 @@ const adminEmails = new Set(
     .filter(Boolean),
 );
 
+// Social sign-in: a provider is on when its client id is set (GOOGLE_CLIENT_ID, GITHUB_CLIENT_ID,
+// OIDC_CLIENT_ID with OIDC_DISCOVERY_URL); register <BETTER_AUTH_URL>/api/auth/callback/<id> as
+// the redirect URI at the provider (id: google, github, oidc).
+const env = process.env;
+
+/** The "Sign in with …" buttons on /sign-in: the configured providers' ids and names, no secrets. */
+export const signInProviders: { id: string; name: string }[] = [
+  env.GOOGLE_CLIENT_ID ? { id: "google", name: "Google" } : null,
+  env.GITHUB_CLIENT_ID ? { id: "github", name: "GitHub" } : null,
+  env.OIDC_CLIENT_ID && env.OIDC_DISCOVERY_URL ? { id: "oidc", name: env.OIDC_NAME || "OpenID Connect" } : null,
+].filter((p): p is { id: string; name: string } => p !== null);
+
 // BETTER_AUTH_SECRET (32+ random characters) must be set for `next build` and `next start`,
 // as with better-auth: the production default secret is refused.
 export const auth = betterAuth({
@@ -23,6 +35,25 @@ export const auth = betterAuth({
   database: process.env.AUTH_DB ?? path.join(process.cwd(), "auth.db"),
   baseURL: process.env.BETTER_AUTH_URL ?? "http://localhost:3000",
   emailAndPassword: { enabled: true },
+  // as in Better Auth's docs; each only when its client id is set
+  socialProviders: {
+    ...(env.GOOGLE_CLIENT_ID
+      ? {
+          google: {
+            clientId: env.GOOGLE_CLIENT_ID,
+            clientSecret: env.GOOGLE_CLIENT_SECRET as string,
+          },
+        }
+      : {}),
+    ...(env.GITHUB_CLIENT_ID
+      ? {
+          github: {
+            clientId: env.GITHUB_CLIENT_ID,
+            clientSecret: env.GITHUB_CLIENT_SECRET as string,
+          },
+        }
+      : {}),
+  },
   session: {
     expiresIn: 60 * 60 * 24 * 7, // 7 days
     updateAge: 60 * 60 * 24, // refreshed at most once a day
@@ -54,6 +85,23 @@ export const auth = betterAuth({
         });
       },
     }),
+    // any OpenID Connect provider (Keycloak, Auth0, Okta, ...) found by its discovery document;
+    // it signs in through the same /sign-in/social and /callback/oidc as the built-in providers
+    ...(env.OIDC_CLIENT_ID && env.OIDC_DISCOVERY_URL
+      ? [
+          genericOAuth({
+            config: [
+              {
+                providerId: "oidc",
+                discoveryUrl: env.OIDC_DISCOVERY_URL,
+                clientId: env.OIDC_CLIENT_ID,
+                clientSecret: env.OIDC_CLIENT_SECRET,
+                scopes: ["openid", "email", "profile"],
+              },
+            ],
+          }),
+        ]
+      : []),
     // auth.api calls in server actions (app/actions.ts) set their cookies through next/headers
     nextCookies(), // make sure this is the last plugin in the array
   ],

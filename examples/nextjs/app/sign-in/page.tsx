@@ -1,49 +1,18 @@
-"use client";
-
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { authClient } from "@/lib/auth-client";
+import { connection } from "next/server";
+import { signInProviders } from "@/lib/auth";
+import { EmailSignInForm } from "./email-form";
 import { ServerActionSignInForm } from "./server-action-form";
+import { SocialSignInButtons } from "./social-buttons";
 
-export default function SignInPage() {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setError(null);
-    const { data, error } = await authClient.signIn.email({
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-    });
-    if (error) {
-      setPending(false);
-      setError(error.message ?? error.code ?? error.statusText);
-      return;
-    }
-    // 2FA on: no session yet; twoFactorClient's onTwoFactorRedirect is taking the browser to
-    // /two-factor (lib/auth-client.ts)
-    if (data && "twoFactorRedirect" in data) return;
-    setPending(false);
-    router.push("/dashboard");
-    router.refresh();
-  }
-
+export default async function SignInPage() {
+  // rendered per request: the providers are the running server's (its environment), not the build's
+  await connection();
   return (
     <>
       <h1>Sign in</h1>
-      <form onSubmit={onSubmit} aria-label="Sign in">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required />
-        <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required />
-        <button type="submit" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</button>
-        {error && <p role="alert" className="error">{error}</p>}
-      </form>
+      <SocialSignInButtons providers={signInProviders} />
+      <EmailSignInForm />
       <h2>Or with a server action</h2>
       <ServerActionSignInForm />
       <p className="muted">
