@@ -382,6 +382,36 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(mine["refreshed stored"], ["at-oauth2.googleapis.com", "rt-oauth2.googleapis.com"]);
     });
 
+    test('account.storeStateStrategy "cookie": the encrypted oauth_state cookie, no row; one flow per browser; tampering (§3.4, §7.4 #16–#17)', async () => {
+      const runs = await story(dialect, async (app, see) => {
+        reset();
+        await app.configure({ socialProviders: social("github"), account: { storeStateStrategy: "cookie" } });
+        const first = await app.req("POST", "/sign-in/social", { body: { provider: "github", callbackURL: "/d", errorCallbackURL: "/first-error" } });
+        see("start", observe(first));
+        const sealed = app.jar.get("better-auth.oauth_state");
+        see("cookie is hex", /^[0-9a-f]+$/.test(sealed ?? "") && sealed.length % 2 === 0);
+        see("verification rows", (await app.rows("verification")).length);
+        const stateOf = (r) => new URL(r.json.url).searchParams.get("state");
+        // a second sign-in in the same browser replaces the cookie: the first flow's callback fails
+        const second = await app.req("POST", "/sign-in/social", { body: { provider: "github", callbackURL: "/d2", errorCallbackURL: "/second-error" } });
+        see("first flow's callback", observe(await app.req("GET", `/callback/github?code=c&state=${stateOf(first)}`, { keepJar: false })));
+        // tampered and missing cookies
+        const jar = app.cookie();
+        see("tampered", observe(await app.req("GET", `/callback/github?code=c&state=${stateOf(second)}`, { cookie: jar.replace(/oauth_state=[0-9a-f]{10}/, "oauth_state=0000000000"), keepJar: false })));
+        see("missing", observe(await app.req("GET", `/callback/github?code=c&state=${stateOf(second)}`, { cookie: "x=1", keepJar: false })));
+        const done = await app.req("GET", `/callback/github?code=c&state=${stateOf(second)}`);
+        see("second flow", observe(done));
+        see("users", await userRows(app));
+        see("replay", observe(await app.req("GET", `/callback/github?code=c&state=${stateOf(second)}`)));
+        see("sign-out", observe(await app.req("POST", "/sign-out", { body: {} })));
+      });
+      const mine = Object.fromEntries(Object.values(runs)[0]);
+      assert.equal(mine["verification rows"], 0);
+      assert.equal(mine["cookie is hex"], true);
+      assert.equal(mine["second flow"].location, "/d2");
+      assert.ok(mine["sign-out"].cookies.some(([name, , attrs]) => name === "better-auth.oauth_state" && attrs.startsWith("Max-Age=0")));
+    });
+
     test("missing client secret: Google and Apple refuse to start a flow; unknown provider id is 404", async () => {
       await story(dialect, async (app, see) => {
         reset();

@@ -174,7 +174,6 @@ describe("options this version does not serve", () => {
       "verification.storeIdentifier": { verification: { storeIdentifier: "hashed" } },
       "additionalFields.validator": { user: { additionalFields: { age: { type: "number", required: false, validator: { input: {} } } } } },
       "jwt.adapter": { plugins: [baJwt({ adapter: { getJwks: async () => [], createJwk: async (k) => k } })] },
-      "account.storeStateStrategy": { account: { storeStateStrategy: "cookie" } },
       "jwt.jwks.remoteUrl": { plugins: [baJwt({ jwks: { remoteUrl: "https://keys.example.com/jwks", keyPairConfig: { alg: "ES256" } }, jwt: { sign: async () => "x" } })] },
     };
     const refused = UNSERVED_OPTIONS.filter((r) => r.decision === "refuse").map((r) => r.key);

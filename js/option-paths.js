@@ -122,7 +122,7 @@ const OPTION_PATHS = [
   served("account.updateAccountOnSignIn", "src/oauth/link.rs"),
   served("account.encryptOAuthTokens", "src/oauth/mod.rs (seal/open: Better Auth's symmetricEncrypt with the secret)"),
   served("account.skipStateCookieCheck", "src/oauth/state.rs"),
-  rule("account.storeStateStrategy"),
+  served("account.storeStateStrategy", "src/oauth/state.rs (\"cookie\": the encrypted oauth_state cookie)"),
   rule("account.storeAccountCookie"),
 
   served("verification.modelName", "src/store/schema.rs"),

@@ -73,12 +73,6 @@ const UNSERVED_OPTIONS = [
     effect: "a function as `trustedProviders` (or an unknown accountLinking key) is not read: implicit account linking would follow the defaults",
   },
   {
-    key: "account.storeStateStrategy",
-    decision: "refuse",
-    active: (o) => isSet(o.account?.storeStateStrategy) && o.account.storeStateStrategy !== "database",
-    effect: "the OAuth state would be kept in the verification table instead of the encrypted `oauth_state` cookie",
-  },
-  {
     key: "account.storeAccountCookie",
     decision: "warn",
     active: (o) => o.account?.storeAccountCookie === true,

@@ -150,6 +150,9 @@ pub struct AuthCookies {
     pub session_data: CookieDef,
     /// `dont_remember`
     pub dont_remember: CookieDef,
+    /// `oauth_state`, expired with the session cookies when the OAuth state lives in it
+    /// (`account.storeStateStrategy: "cookie"`).
+    pub oauth_state: Option<CookieDef>,
 }
 
 impl AuthCookies {
@@ -160,6 +163,7 @@ impl AuthCookies {
             session_token: make(config, "session_token"),
             session_data: make(config, "session_data"),
             dont_remember: make(config, "dont_remember"),
+            oauth_state: config.oauth.state_in_cookie.then(|| make(config, "oauth_state")),
         }
     }
 }
@@ -287,6 +291,9 @@ pub fn read_cookie_cache(
 pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, request: &Headers) {
     out.set_cookie(&cookies.session_token.name, cookies.session_token.expired());
     out.set_cookie(&cookies.session_data.name, cookies.session_data.expired());
+    if let Some(c) = &cookies.oauth_state {
+        out.set_cookie(&c.name, c.expired());
+    }
     // then the chunk store's clean-up: every `session_data` cookie the request sent, the
     // unchunked one included, expired again by appending (as Better Auth's session store does)
     if let Some(h) = request.get("cookie") {

@@ -43,6 +43,9 @@ pub struct OAuthConfig {
     pub skip_state_cookie_check: bool,
     /// `account.encryptOAuthTokens`: access and refresh tokens stored encrypted.
     pub encrypt_tokens: bool,
+    /// `account.storeStateStrategy: "cookie"`: the state travels in the encrypted
+    /// `oauth_state` cookie instead of a verification row.
+    pub state_in_cookie: bool,
     /// `socialProviders` (the built-ins served, [`social`]).
     pub social: Vec<std::sync::Arc<social::SocialOptions>>,
 }
@@ -62,6 +65,7 @@ impl Default for OAuthConfig {
             skip_state_cookie_check: false,
             social: Vec::new(),
             encrypt_tokens: false,
+            state_in_cookie: false,
         }
     }
 }
@@ -95,6 +99,12 @@ impl OAuthConfig {
         c.update_account_on_sign_in = flag(account.and_then(|a| a.get("updateAccountOnSignIn")), "account.updateAccountOnSignIn", true)?;
         c.skip_state_cookie_check = flag(account.and_then(|a| a.get("skipStateCookieCheck")), "account.skipStateCookieCheck", false)?;
         c.social = social::from_options(o)?;
+        c.state_in_cookie = match account.and_then(|a| a.get("storeStateStrategy")) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) if s == "database" => false,
+            Some(Value::String(s)) if s == "cookie" => true,
+            Some(other) => return Err(crate::config::bad("account.storeStateStrategy", "\"database\" or \"cookie\"", other)),
+        };
         c.encrypt_tokens = flag(account.and_then(|a| a.get("encryptOAuthTokens")), "account.encryptOAuthTokens", false)?;
         c.error_url = o.get("onAPIError").and_then(|e| e.get("errorURL")).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
         Ok(c)

@@ -1,6 +1,8 @@
-//! The OAuth state (spec §3), database strategy: a verification row `auth-state:<state>` whose
-//! value is the state JSON (key order as Better Auth writes it), and the signed `state` cookie
-//! (5 minutes) that binds the flow to the browser.
+//! The OAuth state (spec §3). Database strategy (the default): a verification row
+//! `auth-state:<state>` whose value is the state JSON (key order as Better Auth writes it), and
+//! the signed `state` cookie (5 minutes) that binds the flow to the browser. Cookie strategy
+//! (`account.storeStateStrategy: "cookie"`): the same JSON, encrypted with the purpose key
+//! `oauth-state-cookie`, in the `oauth_state` cookie (10 minutes), and no row.
 use crate::cookies;
 use crate::endpoints::{Call, verification};
 use crate::error::{AuthError, AuthResult};
@@ -10,6 +12,13 @@ use serde_json::{Map, Value};
 const STATE_TTL_MS: i64 = 600_000;
 /// `state` cookie Max-Age, seconds.
 const STATE_COOKIE_MAX_AGE: i64 = 300;
+/// `oauth_state` cookie Max-Age (cookie strategy), seconds.
+const STATE_IN_COOKIE_MAX_AGE: i64 = 600;
+
+/// The key of the `oauth_state` cookie: Better Auth's purpose key `oauth-state-cookie`.
+fn state_cookie_key(secret: &str) -> crate::crypto::envelope::SecretConfig {
+    crate::crypto::envelope::SecretConfig::single(super::link_social::purpose_key(secret, "oauth-state-cookie"))
+}
 
 /// What the sign-in request puts into the state.
 #[derive(Debug, Default, Clone)]
@@ -64,9 +73,15 @@ pub async fn generate(call: &mut Call<'_>, s: NewState) -> AuthResult<(String, S
     put(&mut m, "requestSignUp", s.request_sign_up.map(Value::Bool));
     put(&mut m, "idTokenNonce", s.id_token_nonce.map(Value::String));
     put(&mut m, "oauthState", Some(Value::String(state.clone())));
+    let value = Value::Object(m).to_string();
+    if ctx.config.oauth.state_in_cookie {
+        let sealed = crate::crypto::envelope::encrypt(&state_cookie_key(&ctx.config.secret), &value)?;
+        let cookie = cookies::make(&ctx.config, "oauth_state");
+        call.out.add_cookie(cookie.serialize(&sealed, Some(STATE_IN_COOKIE_MAX_AGE)));
+        return Ok((state, code_verifier));
+    }
     let cookie = cookies::make(&ctx.config, "state");
     call.out.add_cookie(cookie.serialize(&cookies::signed_wire_value(&ctx.config.secret, &state), Some(STATE_COOKIE_MAX_AGE)));
-    let value = Value::Object(m).to_string();
     match verification::create(call, &identifier(&state), &value, now + STATE_TTL_MS).await {
         Ok(Some(_)) => Ok((state, code_verifier)),
         Ok(None) => Err(AuthError::coded("INTERNAL_SERVER_ERROR", "INTERNAL_SERVER_ERROR", "Unable to create verification")),
@@ -147,9 +162,12 @@ fn schema_parse(value: &str) -> Result<Parsed, ()> {
     Ok((m, data, oauth_state, expires_at))
 }
 
-/// `parseGenericState` (database strategy) for the callback's `state`.
+/// `parseGenericState` for the callback's `state`.
 pub async fn parse(call: &mut Call<'_>, state: &str) -> AuthResult<Result<StateData, StateFailure>> {
     let ctx = call.ctx;
+    if ctx.config.oauth.state_in_cookie {
+        return Ok(parse_cookie(call, state));
+    }
     let id = identifier(state);
     let Some(row) = verification::find(call, &id).await? else { return Ok(Err(fail("state_mismatch", None))) };
     let Ok((_, data, oauth_state, expires_at)) = schema_parse(&row.value) else {
@@ -174,6 +192,30 @@ pub async fn parse(call: &mut Call<'_>, state: &str) -> AuthResult<Result<StateD
         return Ok(Err(fail("state_mismatch", flow_error)));
     }
     Ok(Ok(data))
+}
+
+/// The cookie strategy: no cookie is `state_mismatch`; a cookie that does not decrypt or
+/// parse is `state_invalid`; another flow's state is `state_mismatch` to that flow's error URL.
+fn parse_cookie(call: &mut Call<'_>, state: &str) -> Result<StateData, StateFailure> {
+    let ctx = call.ctx;
+    let cookie = cookies::make(&ctx.config, "oauth_state");
+    let Some(sealed) = cookies::get_cookie(&call.headers, &cookie.name).filter(|c| !c.is_empty()) else {
+        return Err(fail("state_mismatch", None));
+    };
+    let opened = crate::crypto::envelope::decrypt(&state_cookie_key(&ctx.config.secret), &sealed).ok();
+    let Some(Ok((_, data, oauth_state, expires_at))) = opened.map(|v| schema_parse(&v)) else {
+        crate::log::error("State invalid: Failed to decrypt or parse auth state");
+        return Err(fail("state_invalid", None));
+    };
+    let flow_error = (!data.error_url.is_empty()).then(|| data.error_url.clone());
+    if oauth_state.as_deref() != Some(state) {
+        return Err(fail("state_mismatch", flow_error));
+    }
+    call.out.set_cookie(&cookie.name, cookie.expired());
+    if expires_at < ctx.now() {
+        return Err(fail("state_mismatch", flow_error));
+    }
+    Ok(data)
 }
 
 #[cfg(test)]
