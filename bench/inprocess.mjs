@@ -11,9 +11,8 @@
 //     over a synchronous call, for symmetry).
 // Env: IMPL, DB_FILE (fresh SQLite file), BENCH_INPROC_SECONDS (per mode), BENCH_CONCURRENCY.
 // Result: one IPC message { type: "result", ... } (or a JSON line on stdout without IPC).
-import { performance } from "node:perf_hooks";
 import { createHmac, timingSafeEqual, randomBytes } from "node:crypto";
-import { createAuth, coreDDL, sessionCookieFrom, lifetimeGuard, SECRET, COOKIE_NAME, isPgUrl, ensurePgSchema, PG_CORE_DDL } from "./lib.mjs";
+import { createAuth, coreDDL, sessionCookieFrom, lifetimeGuard, sequential as seqLoop, concurrent as concLoop, SECRET, COOKIE_NAME, isPgUrl, ensurePgSchema, PG_CORE_DDL } from "./lib.mjs";
 
 const IMPL = process.env.IMPL || "ours";
 const DB_FILE = process.env.DB_FILE;
@@ -28,34 +27,8 @@ function send(msg) {
   else process.stdout.write(JSON.stringify(msg) + "\n");
 }
 
-/** Runs `op` back to back for `seconds` (and at most MAX_OPS times); returns ops/s. */
-async function sequential(op, seconds) {
-  const end = performance.now() + seconds * 1000;
-  let n = 0;
-  const t0 = performance.now();
-  while (n < MAX_OPS) {
-    await op();
-    n++;
-    if ((n & 15) === 0 && performance.now() >= end) break;
-  }
-  return { ops: n, seconds: (performance.now() - t0) / 1000, opsPerSec: n / ((performance.now() - t0) / 1000) };
-}
-
-/** `concurrency` promise chains each running `op` until the deadline; returns ops/s. */
-async function concurrent(op, seconds, concurrency) {
-  const end = performance.now() + seconds * 1000;
-  let n = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    while (n < MAX_OPS && performance.now() < end) {
-      await op();
-      n++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const s = (performance.now() - t0) / 1000;
-  return { ops: n, seconds: s, opsPerSec: n / s };
-}
+const sequential = (op, seconds) => seqLoop(op, seconds, MAX_OPS);
+const concurrent = (op, seconds, concurrency) => concLoop(op, seconds, concurrency, MAX_OPS);
 
 let created = null;
 async function setupAuth() {

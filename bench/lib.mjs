@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { readFileSync, existsSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 
 export const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -120,7 +121,7 @@ function assertPathFormOwnsFile(dbFile, when) {
 
 /**
  * Builds `{ auth, toNodeHandler, fromNodeHeaders, close }` for IMPL "better-auth", "ours" or
- * "ours-handle".
+ * "ours-handle"; `extra` adds top-level options on both sides (same options everywhere).
  * better-auth: better-sqlite3 `new Database(file)` with the core DDL applied first (no pragmas,
  * as in better-auth's docs; BENCH_BA_WAL=1 switches it to WAL for comparison).
  * ours: `database: file` (the path form: the engine opens the file itself and creates the
@@ -130,12 +131,13 @@ function assertPathFormOwnsFile(dbFile, when) {
  * statement through that object on the JS thread; schema created by the engine through it);
  * asserted to go through the object (its `prepare` is counted: `handlePrepares()`).
  */
-export async function createAuth(impl, dbFile) {
+export async function createAuth(impl, dbFile, extra = {}) {
   const common = {
     secret: SECRET,
     baseURL: BASE_URL,
     emailAndPassword: { enabled: true },
     rateLimit: { enabled: false },
+    ...extra, // top-level options added by a phase (the cookie-cache phase: session, secondaryStorage, advanced)
   };
   if (isPgUrl(dbFile)) {
     const { base, schema } = await ensurePgSchema(dbFile);
@@ -198,6 +200,36 @@ export async function createAuth(impl, dbFile) {
     return { auth, toNodeHandler, fromNodeHeaders, close: () => db.close(), handlePrepares: () => prepares };
   }
   throw new Error(`bench: unknown IMPL ${JSON.stringify(impl)} (expected ${IMPLS.join(" | ")})`);
+}
+
+/** Runs `op` back to back for `seconds` (and at most `maxOps` times); returns ops/s. */
+export async function sequential(op, seconds, maxOps = 50_000_000) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  while (n < maxOps) {
+    await op();
+    n++;
+    if ((n & 15) === 0 && performance.now() >= end) break;
+  }
+  const s = (performance.now() - t0) / 1000;
+  return { ops: n, seconds: s, opsPerSec: n / s };
+}
+
+/** `concurrency` promise chains each running `op` until the deadline; returns ops/s. */
+export async function concurrent(op, seconds, concurrency, maxOps = 50_000_000) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (n < maxOps && performance.now() < end) {
+      await op();
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const s = (performance.now() - t0) / 1000;
+  return { ops: n, seconds: s, opsPerSec: n / s };
 }
 
 /** `name=value` of the session cookie from a list of Set-Cookie strings, or null. */

@@ -8,13 +8,17 @@
 //      GET /api/me, GET /api/auth/get-session with and without cookie; sign-in and sign-up storms
 //      with a GET /api/me probe every 50 ms; event-loop delay, RSS, CPU from GET /__stats;
 //      ours-handle only gets GET /api/me (plus idle RSS and start-up);
-//   3. in-process getSession (one child per implementation, plus the raw floor);
+//   3. in-process getSession (one child per implementation, plus the raw floor), then with the
+//      cookie cache on (bench/cookie-cache.mjs): better-auth, ours, and ours + redisStorage with
+//      the revocation check on and off (skipped, with a note, when Redis is unreachable);
 //   4. tables on stdout (the main one; the handle form beside the path form), all figures as JSON
 //      in bench/results/<ISO timestamp>.json.
 //
 // Env: BENCH_SECONDS (autocannon duration, default 10), BENCH_QUICK=1 (smoke run: ~1 s phases,
 // tiny counts), BENCH_INPROC_SECONDS, BENCH_STORM_COUNT, BENCH_ONLY=conformance (stop after it),
-// BENCH_ONLY=inprocess (conformance, then only the in-process phases: no HTTP).
+// BENCH_ONLY=inprocess (conformance, then only the in-process phases: no HTTP), BENCH_REDIS_URL
+// (the cookie-cache phase's Redis, default redis://127.0.0.1:6379; its keys go under a unique
+// prefix, deleted at the end).
 import { fork } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
@@ -52,6 +56,9 @@ const CFG = {
   secret: "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
   baseURL: "http://localhost:3000",
   totalDeadlineMs: QUICK ? 5 * 60_000 : 45 * 60_000,
+  // cookie-cache phase: variants of one process alternate in rounds (see bench/cookie-cache.mjs)
+  cookieCacheRounds: QUICK ? 1 : 5,
+  redisUrl: process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
 };
 const HOST = "127.0.0.1"; // all traffic stays on loopback
 const ORIGIN = new URL(CFG.baseURL).origin;
@@ -464,6 +471,134 @@ async function measureInProcess(impl) {
   }
 }
 
+/** A Redis URL without its credentials, for printing. */
+const redisShown = (url) => url.replace(/\/\/[^@/]*@/, "//");
+
+/** Redis answers PING within ~1 s: { ok, error }. */
+async function redisReachable(url) {
+  const { default: Redis } = await import("ioredis");
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  let cause = null;
+  r.on("error", (e) => { cause = cause || e; }); // the socket's error, better than "Connection is closed."
+  try {
+    await Promise.race([r.connect().then(() => r.ping()), sleep(1500).then(() => { throw new Error("no answer within 1.5 s"); })]);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: String((cause || e) && (cause || e).message || cause || e) };
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix` (SCAN, not KEYS); returns how many. */
+async function redisCleanup(url, prefix) {
+  const { default: Redis } = await import("ioredis");
+  const r = new Redis(url, { connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  r.on("error", () => {});
+  let n = 0;
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) n += await r.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    r.disconnect();
+  }
+  return n;
+}
+
+/**
+ * getSession served by the cookie cache: better-auth (its own process), then ours, ours +
+ * redisStorage with the revocation check on and off (one process, interleaved rounds). SQLite
+ * whatever BENCH_DB says (the user table; sessions of the Redis variants live in Redis).
+ */
+async function measureCookieCache() {
+  log(`\n== in-process getSession with the cookie cache (maxAge 300; ${CFG.inprocSeconds} s per mode per variant, ${CFG.cookieCacheRounds} interleaved round${CFG.cookieCacheRounds > 1 ? "s" : ""}) ==`);
+  const prefix = `better-auth-rs-bench:${process.pid}-${Date.now().toString(36)}:`;
+  const reach = await redisReachable(CFG.redisUrl);
+  const out = { database: "SQLite (a fresh file per variant)", redis: { url: redisShown(CFG.redisUrl), reachable: reach.ok, error: reach.error, keyPrefix: prefix }, rounds: CFG.cookieCacheRounds, variants: {} };
+  if (!reach.ok) {
+    out.skipped = `Redis at ${redisShown(CFG.redisUrl)} is unreachable (${reach.error}): the redisStorage variants (revocation check on/off) are skipped`;
+    log(`  !! ${out.skipped}`);
+  }
+  const groups = [["better-auth-cc"], ["ours-cc", ...(reach.ok ? ["ours-redis-on", "ours-redis-off"] : [])]];
+  try {
+    for (const group of groups) {
+      log(`[${group.join(", ")}] in-process getSession, cookie cache`);
+      const h = forkChild("cookie-cache.mjs", {
+        CC_VARIANTS: group.join(","), DB_FILE: path.join(tmpRoot, `cookie-cache-${++dbCounter}`), REDIS_URL: CFG.redisUrl, REDIS_PREFIX: prefix,
+        BENCH_INPROC_SECONDS: String(CFG.inprocSeconds), BENCH_CONCURRENCY: String(CFG.inprocConcurrency), ROUNDS: String(CFG.cookieCacheRounds),
+      }, { waitFor: "result", timeoutMs: (CFG.inprocSeconds * 2 * group.length * 1.5 + 90) * 1000, label: `cookie-cache(${group.join(",")})` });
+      try {
+        const r = await h.first;
+        for (const [v, res] of Object.entries(r.variants)) {
+          out.variants[v] = res;
+          const p = res.proof;
+          log(`  ${v.padEnd(15)} sequential ${fmt(res.sequential.opsPerSec)} ops/s (${fmt(1e6 / res.sequential.opsPerSec)} µs/op), ${res.concurrent.concurrency} concurrent ${fmt(res.concurrent.opsPerSec)} ops/s` +
+            `  [cache hits: the session was removed from the store first; ${p.revocationCheck ? `revoked elsewhere -> refused here after ${fmt(p.refusedOnThisInstanceAfterMs)} ms` : "no revocation check: a session signed out elsewhere still answered"}]`);
+        }
+      } finally {
+        await h.stop();
+      }
+    }
+  } finally {
+    if (reach.ok) {
+      try { out.redis.keysDeleted = await redisCleanup(CFG.redisUrl, prefix); } catch (e) { log(`  !! could not delete the bench's Redis keys under ${prefix}: ${e && e.message || e}`); }
+    }
+  }
+  Object.assign(out, cookieCacheFigures(out.variants));
+  return out;
+}
+
+/** Rows (per variant), ratios, and the cost of the revocation check (on vs off). */
+function cookieCacheFigures(V) {
+  const describe = {
+    "better-auth-cc": ["better-auth", "SQLite", "none (no channel)"],
+    "ours-cc": ["ours", "SQLite", "none (no channel)"],
+    "ours-redis-on": ["ours + redisStorage", "SQLite + Redis", "on (default)"],
+    "ours-redis-off": ["ours + redisStorage", "SQLite + Redis", "off (revocationChannel: false)"],
+  };
+  const rows = Object.keys(describe).filter((v) => V[v]).map((v) => ({
+    variant: v, impl: describe[v][0], store: describe[v][1], revocationCheck: describe[v][2],
+    sequentialOpsPerSec: V[v].sequential.opsPerSec, sequentialUsPerOp: 1e6 / V[v].sequential.opsPerSec,
+    concurrentOpsPerSec: V[v].concurrent.opsPerSec, concurrentUsPerOp: 1e6 / V[v].concurrent.opsPerSec,
+  }));
+  const ratios = [];
+  const r = (label, a, b) => {
+    if (!V[a] || !V[b]) return;
+    ratios.push({ label, of: a, to: b, sequential: ratio(V[a].sequential.opsPerSec, V[b].sequential.opsPerSec), concurrent: ratio(V[a].concurrent.opsPerSec, V[b].concurrent.opsPerSec) });
+  };
+  r("ours (no channel) / better-auth", "ours-cc", "better-auth-cc");
+  r("ours + Redis, check on / better-auth", "ours-redis-on", "better-auth-cc");
+  r("check on / check off", "ours-redis-on", "ours-redis-off");
+  let checkCost = null;
+  if (V["ours-redis-on"] && V["ours-redis-off"]) {
+    const cost = (mode) => {
+      const on = 1e9 / V["ours-redis-on"][mode].opsPerSec, off = 1e9 / V["ours-redis-off"][mode].opsPerSec;
+      return { nsPerOp: on - off, percent: ((on - off) / off) * 100 };
+    };
+    checkCost = { sequential: cost("sequential"), concurrent: cost("concurrent") };
+  }
+  return { table: rows, ratios, checkCost };
+}
+
+function renderCookieCache(cc) {
+  const head = ["variant", "store", "revocation check", "sequential ops/s", "µs/op", `${CFG.inprocConcurrency} concurrent ops/s`, "µs/op"];
+  const body = cc.table.map((x) => [x.impl, x.store, x.revocationCheck, fmt(x.sequentialOpsPerSec), fmt(x.sequentialUsPerOp), fmt(x.concurrentOpsPerSec), fmt(x.concurrentUsPerOp)]);
+  const w = head.map((hd, i) => Math.max(hd.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => "| " + cells.map((c, i) => (i < 3 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(" | ") + " |";
+  const lines = [line(head), "|" + w.map((n, i) => (i < 3 ? "-".repeat(n + 2) : "-".repeat(n + 1) + ":")).join("|") + "|", ...body.map(line), ""];
+  for (const x of cc.ratios) lines.push(`${x.label.padEnd(38)} sequential ${fmt(x.sequential)}x, ${CFG.inprocConcurrency} concurrent ${fmt(x.concurrent)}x`);
+  if (cc.checkCost) {
+    const c = (m) => `${cc.checkCost[m].nsPerOp >= 0 ? "+" : ""}${fmt(cc.checkCost[m].nsPerOp, 0)} ns/op (${cc.checkCost[m].percent >= 0 ? "+" : ""}${fmt(cc.checkCost[m].percent, 1)}%)`;
+    lines.push(`${"cost of the revocation check".padEnd(38)} sequential ${c("sequential")}, ${CFG.inprocConcurrency} concurrent ${c("concurrent")}`);
+  }
+  if (cc.skipped) lines.push(`!! ${cc.skipped}`);
+  return lines.join("\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
@@ -669,6 +804,7 @@ async function main() {
   log(`\n== in-process getSession (${CFG.inprocSeconds} s per mode) ==`);
   const inprocess = {};
   for (const impl of ["floor", "better-auth", "ours", ...(WITH_HANDLE ? ["ours-handle"] : [])]) inprocess[impl] = await measureInProcess(impl);
+  const cookieCache = await measureCookieCache();
 
   // 4. Report
   const R = { http: httpResults, inprocess };
@@ -692,6 +828,8 @@ async function main() {
     out.push(`\nhandle form: ours-handle = \`database: new Database(file)\` (better-sqlite3, journal_mode = WAL; every statement through that object on the JS thread) beside ours = \`database: file\` (path form, the engine's own connections)\n`);
     out.push(renderHandleTable(handleRows));
   }
+  out.push(`\ncookie cache on (session.cookieCache maxAge 300): in-process getSession with the session and session_data cookies, every call a cache hit (the session was removed from the store first); ${cookieCache.database}${cookieCache.redis.reachable ? `, Redis ${cookieCache.redis.url}` : ""}; ${cookieCache.rounds} interleaved round(s)\n`);
+  out.push(renderCookieCache(cookieCache));
   out.push("\ntargets:");
   for (const t of targets) out.push(`  ${t.met ? "MET    " : "NOT MET"}  ${t.target.padEnd(56)} ${t.shown}`);
   if (warnings.length) { out.push("\nwarnings:"); for (const w of warnings) out.push(`  !! ${w}`); }
@@ -705,7 +843,7 @@ async function main() {
     startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: QUICK, database: BENCH_DB, config: { ...CFG, secret: undefined },
     versions: { "better-auth": pkg("better-auth"), "better-auth-rs": require(path.join(ROOT, "package.json")).version, autocannon: pkg("autocannon"), express: pkg("express"), "better-sqlite3": pkg("better-sqlite3") },
     addon: { atStart: addonAtStart, atEnd: addonInfo() }, machine: m, loadavg: { start: loadStart, end: loadEnd }, hashing: HASHING,
-    conformance: { "better-auth": cBa, ours: cUs, ...(cHandle ? { "ours-handle": cHandle, handleNotes: cmp.handleNotes } : {}), notes: cmp.notes }, http: httpResults, inprocess, table: rows, handleTable: handleRows, targets, warnings,
+    conformance: { "better-auth": cBa, ours: cUs, ...(cHandle ? { "ours-handle": cHandle, handleNotes: cmp.handleNotes } : {}), notes: cmp.notes }, http: httpResults, inprocess, cookieCache, table: rows, handleTable: handleRows, targets, warnings,
   }, null, 2) + "\n");
   log(`\nbench: results written to ${path.relative(process.cwd(), file)}`);
 }
