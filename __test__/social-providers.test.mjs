@@ -412,6 +412,38 @@ for (const dialect of DIALECTS) {
       assert.ok(mine["sign-out"].cookies.some(([name, , attrs]) => name === "better-auth.oauth_state" && attrs.startsWith("Max-Age=0")));
     });
 
+    test("account.storeAccountCookie: the account_data cookie after sign-in, re-sent with the cache, read by useAccountCookie, expired by sign-out (§4.8, §2.7)", async () => {
+      const { symmetricDecodeJWT } = await import("better-auth/crypto");
+      const decoded = async (setCookies) => {
+        const c = setCookies.find((x) => x.startsWith("better-auth.account_data="));
+        if (!c) return null;
+        const v = decodeURIComponent(c.slice(c.indexOf("=") + 1, c.indexOf(";")));
+        const claims = await symmetricDecodeJWT(v, SECRET, "better-auth-account");
+        if (!claims) return "<undecodable>";
+        const { iat, exp, jti, ...account } = claims;
+        return { ...Object.fromEntries(Object.entries(account).map(([k, x]) => [k, /Token$/.test(k) && x ? "<token>" : /At$/.test(k) && x ? "<date>" : k === "id" || k === "userId" ? "<id>" : x])), lifetime: exp - iat, jti: typeof jti };
+      };
+      const runs = await story(dialect, async (app, see) => {
+        reset();
+        await app.configure({ socialProviders: social("github"), account: { storeAccountCookie: true }, session: { cookieCache: { enabled: true, maxAge: 120 } } });
+        const first = await signIn(app, "github");
+        see("callback", observe(first.done));
+        see("cookie order", first.done.setCookies.map((c) => c.slice(0, c.indexOf("="))));
+        see("account cookie", await decoded(first.done.setCookies));
+        see("by cookie", observe(await app.req("POST", "/get-access-token", { body: { useAccountCookie: true } })));
+        const session = await app.req("GET", "/get-session?disableCookieCache=true");
+        see("get-session re-sends it", await decoded(session.setCookies));
+        see("refresh by cookie", observe(await app.req("POST", "/refresh-token", { body: { useAccountCookie: true } })));
+        const out = await app.req("POST", "/sign-out", { body: {} });
+        see("sign-out", observe(out));
+        see("by cookie after sign-out", observe(await app.req("POST", "/get-access-token", { body: { useAccountCookie: true } })));
+      });
+      const mine = Object.fromEntries(Object.values(runs)[0]);
+      assert.equal(mine["by cookie"].status, 200);
+      assert.equal(mine["account cookie"].providerId, "github");
+      assert.ok(mine["sign-out"].cookies.some(([name, , attrs]) => name === "better-auth.account_data" && attrs.startsWith("Max-Age=0")));
+    });
+
     test("missing client secret: Google and Apple refuse to start a flow; unknown provider id is 404", async () => {
       await story(dialect, async (app, see) => {
         reset();

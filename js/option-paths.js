@@ -123,7 +123,7 @@ const OPTION_PATHS = [
   served("account.encryptOAuthTokens", "src/oauth/mod.rs (seal/open: Better Auth's symmetricEncrypt with the secret)"),
   served("account.skipStateCookieCheck", "src/oauth/state.rs"),
   served("account.storeStateStrategy", "src/oauth/state.rs (\"cookie\": the encrypted oauth_state cookie)"),
-  rule("account.storeAccountCookie"),
+  served("account.storeAccountCookie", "src/oauth/account_cookie.rs"),
 
   served("verification.modelName", "src/store/schema.rs"),
   served("verification.fields", "src/store/schema.rs"),

@@ -73,12 +73,6 @@ const UNSERVED_OPTIONS = [
     effect: "a function as `trustedProviders` (or an unknown accountLinking key) is not read: implicit account linking would follow the defaults",
   },
   {
-    key: "account.storeAccountCookie",
-    decision: "warn",
-    active: (o) => o.account?.storeAccountCookie === true,
-    effect: "the `account_data` cookie is not written after social sign-in",
-  },
-  {
     key: "secrets",
     decision: "refuse",
     active: (o) => (Array.isArray(o.secrets) && o.secrets.length > 0) || !!process.env.BETTER_AUTH_SECRETS,

@@ -153,6 +153,8 @@ pub struct AuthCookies {
     /// `oauth_state`, expired with the session cookies when the OAuth state lives in it
     /// (`account.storeStateStrategy: "cookie"`).
     pub oauth_state: Option<CookieDef>,
+    /// `account_data`, when `account.storeAccountCookie` is on.
+    pub account_data: Option<CookieDef>,
 }
 
 impl AuthCookies {
@@ -164,6 +166,7 @@ impl AuthCookies {
             session_data: make(config, "session_data"),
             dont_remember: make(config, "dont_remember"),
             oauth_state: config.oauth.state_in_cookie.then(|| make(config, "oauth_state")),
+            account_data: config.oauth.store_account_cookie.then(|| make(config, "account_data")),
         }
     }
 }
@@ -263,6 +266,9 @@ pub fn write_cookie_cache(
             out.add_cookie(format!("{}={}{}", c.name, c.value, attrs));
         }
     }
+    if let Some(uid) = user.get("id").and_then(serde_json::Value::as_str) {
+        crate::oauth::account_cookie::follow_session(out, config, cookies, request, uid, now_ms);
+    }
 }
 
 /// The `session_data` cache for this request, when it verifies (`{ session, user, ... }`).
@@ -291,6 +297,7 @@ pub fn read_cookie_cache(
 pub fn delete_session_cookie(out: &mut ResponseHeaders, cookies: &AuthCookies, request: &Headers) {
     out.set_cookie(&cookies.session_token.name, cookies.session_token.expired());
     out.set_cookie(&cookies.session_data.name, cookies.session_data.expired());
+    crate::oauth::account_cookie::expire(out, cookies, request);
     if let Some(c) = &cookies.oauth_state {
         out.set_cookie(&c.name, c.expired());
     }

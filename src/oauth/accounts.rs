@@ -80,6 +80,14 @@ async fn resolve_account(call: &Call<'_>, user_id: &str, sel: &Selection) -> Aut
     {
         return Ok(a);
     }
+    // `useAccountCookie: true`: the account the cookie carries, when it is this user's
+    let ctx = call.ctx;
+    if let Selection::Cookie = sel
+        && let Some(a) = super::account_cookie::get(&ctx.config, &ctx.cookies, &call.headers, ctx.now()).as_ref().and_then(super::account_cookie::to_account)
+        && a.user_id == user_id
+    {
+        return Ok(a);
+    }
     Err(AuthError::coded("BAD_REQUEST", "ACCOUNT_NOT_FOUND", "Account not found"))
 }
 
@@ -87,12 +95,25 @@ fn scopes_of(scope: Option<&str>) -> Value {
     Value::Array(scope.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.into())).collect())
 }
 
+/// The account as it reads after `upd` (for the `account_data` cookie).
+fn with_update(acc: &Account, upd: &crate::store::AccountUpdate, now: i64) -> Account {
+    let mut c = acc.clone();
+    let t = &mut c.tokens;
+    t.access_token = upd.access_token.clone().or(t.access_token.take());
+    t.refresh_token = upd.refresh_token.clone().or(t.refresh_token.take());
+    t.id_token = upd.id_token.clone().or(t.id_token.take());
+    t.access_token_expires_at = upd.access_token_expires_at.or(t.access_token_expires_at);
+    t.refresh_token_expires_at = upd.refresh_token_expires_at.or(t.refresh_token_expires_at);
+    c.updated_at = now;
+    c
+}
+
 fn iso(ms: Option<i64>) -> Option<Value> {
     ms.map(|t| Value::String(crate::time::to_iso(t)))
 }
 
 /// `getValidAccessToken`: the stored token, refreshed first when it expires within 5 s.
-async fn valid_access_token(call: &Call<'_>, acc: &Account) -> AuthResult<Map<String, Value>> {
+async fn valid_access_token(call: &mut Call<'_>, acc: &Account) -> AuthResult<Map<String, Value>> {
     let ctx = call.ctx;
     let Some(p) = super::provider::find(ctx, &acc.provider_id).await? else {
         return Err(AuthError::coded("BAD_REQUEST", "PROVIDER_NOT_SUPPORTED", format!("Provider {} is not supported.", acc.provider_id)));
@@ -112,6 +133,9 @@ async fn valid_access_token(call: &Call<'_>, acc: &Account) -> AuthResult<Map<St
             scope: None,
         };
         ctx.store().await?.update_account(&acc.id, &upd, ctx.now()).await.map_err(|_| fail())?;
+        if ctx.config.oauth.store_account_cookie {
+            super::account_cookie::set_from(call, &crate::endpoints::db_hooks::account_json(&with_update(acc, &upd, ctx.now())));
+        }
         fresh = Some(n);
     }
     let mut out = Map::new();
@@ -162,6 +186,9 @@ pub async fn refresh_token(call: &mut Call<'_>) -> AuthResult<Value> {
         scope: None,
     };
     ctx.store().await?.update_account(&acc.id, &upd, ctx.now()).await.map_err(|_| fail())?;
+    if matches!(sel, Selection::Cookie) && ctx.config.oauth.store_account_cookie {
+        super::account_cookie::set_from(call, &crate::endpoints::db_hooks::account_json(&with_update(&acc, &upd, ctx.now())));
+    }
     let mut out = Map::new();
     let mut put = |k: &str, v: Option<Value>| {
         if let Some(v) = v {

@@ -173,7 +173,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                         tokens: new_account_tokens(ctx, &ident.tokens)?,
                     };
                     match db_hooks::create_account(call, &mut acc).await {
-                        Ok(true) => {}
+                        Ok(true) => super::account_cookie::set_from(call, &db_hooks::account_json(&acc)),
                         Ok(false) => return Ok(Outcome::Failed("unable to link account")),
                         Err(e @ AuthError::Api(_)) => return Err(e),
                         Err(e) => {
@@ -188,16 +188,31 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                 }
                 Some(acc) => {
                     validate(call, ident, validation_user(&ident.user, &user.id, &email), "sign-in").await?;
-                    if ctx.config.oauth.update_account_on_sign_in {
-                        let t = &ident.tokens;
-                        let upd = AccountUpdate {
-                            access_token: super::seal(ctx, &t.access_token)?,
-                            refresh_token: super::seal(ctx, &t.refresh_token)?,
-                            id_token: t.id_token.clone(),
-                            access_token_expires_at: t.access_token_expires_at,
-                            refresh_token_expires_at: t.refresh_token_expires_at,
-                            scope: None,
-                        };
+                    let fresh = ctx.config.oauth.update_account_on_sign_in;
+                    let t = &ident.tokens;
+                    let upd = AccountUpdate {
+                        access_token: super::seal(ctx, &t.access_token)?,
+                        refresh_token: super::seal(ctx, &t.refresh_token)?,
+                        id_token: t.id_token.clone(),
+                        access_token_expires_at: t.access_token_expires_at,
+                        refresh_token_expires_at: t.refresh_token_expires_at,
+                        scope: None,
+                    };
+                    if ctx.config.oauth.store_account_cookie {
+                        // the linked row with the fresh tokens, written before the update
+                        let mut cookie_acc = acc.clone();
+                        if fresh {
+                            let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+                            let ct = &mut cookie_acc.tokens;
+                            ct.access_token = keep(&upd.access_token, &ct.access_token);
+                            ct.refresh_token = keep(&upd.refresh_token, &ct.refresh_token);
+                            ct.id_token = keep(&upd.id_token, &ct.id_token);
+                            ct.access_token_expires_at = upd.access_token_expires_at.or(ct.access_token_expires_at);
+                            ct.refresh_token_expires_at = upd.refresh_token_expires_at.or(ct.refresh_token_expires_at);
+                        }
+                        super::account_cookie::set_from(call, &db_hooks::account_json(&cookie_acc));
+                    }
+                    if fresh {
                         if store.update_account(&acc.id, &upd, now).await? == 0 {
                             return Ok(Outcome::Failed("unable to update account"));
                         }
@@ -255,7 +270,7 @@ pub async fn handle(call: &mut Call<'_>, ident: &OAuthIdentity, rules: Rules, ca
                 tokens: new_account_tokens(ctx, &ident.tokens)?,
             };
             match create_user_with_account(call, &mut user, &mut acc).await {
-                Ok(true) => {}
+                Ok(true) => super::account_cookie::set_from(call, &db_hooks::account_json(&acc)),
                 Ok(false) => return Ok(Outcome::Failed("unable to create user")),
                 Err(e @ AuthError::Api(_)) => return Err(e),
                 Err(e) => {

@@ -7,6 +7,7 @@
 use crate::config::ConfigError;
 use serde_json::Value;
 
+pub mod account_cookie;
 pub mod accounts;
 pub mod endpoints;
 pub mod fetch;
@@ -46,6 +47,9 @@ pub struct OAuthConfig {
     /// `account.storeStateStrategy: "cookie"`: the state travels in the encrypted
     /// `oauth_state` cookie instead of a verification row.
     pub state_in_cookie: bool,
+    /// `account.storeAccountCookie`: the account in the `account_data` cookie
+    /// ([`account_cookie`]).
+    pub store_account_cookie: bool,
     /// `socialProviders` (the built-ins served, [`social`]).
     pub social: Vec<std::sync::Arc<social::SocialOptions>>,
 }
@@ -66,6 +70,7 @@ impl Default for OAuthConfig {
             social: Vec::new(),
             encrypt_tokens: false,
             state_in_cookie: false,
+            store_account_cookie: false,
         }
     }
 }
@@ -105,6 +110,7 @@ impl OAuthConfig {
             Some(Value::String(s)) if s == "cookie" => true,
             Some(other) => return Err(crate::config::bad("account.storeStateStrategy", "\"database\" or \"cookie\"", other)),
         };
+        c.store_account_cookie = flag(account.and_then(|a| a.get("storeAccountCookie")), "account.storeAccountCookie", false)?;
         c.encrypt_tokens = flag(account.and_then(|a| a.get("encryptOAuthTokens")), "account.encryptOAuthTokens", false)?;
         c.error_url = o.get("onAPIError").and_then(|e| e.get("errorURL")).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
         Ok(c)
@@ -140,6 +146,56 @@ fn looks_encrypted(t: &str) -> bool {
 /// An account's tokens as the provider gave them ([`open`] on access and refresh token).
 pub fn open_tokens(ctx: &crate::context::AuthContext, t: &crate::store::AccountTokens) -> crate::error::AuthResult<crate::store::AccountTokens> {
     Ok(crate::store::AccountTokens { access_token: open(ctx, &t.access_token)?, refresh_token: open(ctx, &t.refresh_token)?, ..t.clone() })
+}
+
+/// RP-initiated logout at sign-out (`createEndSessionURL`): among the user's accounts whose
+/// provider has an end-session endpoint, most recently updated first, the first URL built
+/// (`id_token_hint`; with a post-logout URI — the request's `callbackURL` or the config's,
+/// resolved against the base URL — also `post_logout_redirect_uri`, `client_id` and `state`).
+pub async fn end_session_url(ctx: &crate::context::AuthContext, user_id: &str, callback_url: Option<&str>, state: Option<&str>, base_url: &str) -> Option<String> {
+    let store = ctx.store().await.ok()?;
+    let mut accounts = store.list_accounts(user_id).await.ok()?;
+    accounts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    let mut seen: Vec<String> = Vec::new();
+    let base = url::Url::parse(&format!("{}/", base_url.trim_end_matches('/'))).ok();
+    for acc in accounts {
+        if seen.contains(&acc.provider_id) {
+            continue;
+        }
+        let Ok(Some(p)) = provider::find(ctx, &acc.provider_id).await else { continue };
+        let Some(endpoint) = p.end_session_url.as_deref() else { continue };
+        seen.push(acc.provider_id.clone());
+        let Ok(mut url) = url::Url::parse(endpoint) else { continue };
+        let configured = callback_url.map(str::to_string).or_else(|| p.post_logout_redirect_uri.clone());
+        let post_logout = configured.and_then(|u| match &base {
+            Some(b) => b.join(&u).ok().map(|x| x.to_string()),
+            None => url::Url::parse(&u).ok().map(|x| x.to_string()),
+        });
+        let set = |url: &mut url::Url, k: &str, v: &str| {
+            let kept: Vec<(String, String)> = url.query_pairs().filter(|(n, _)| n != k).map(|(a, b)| (a.into_owned(), b.into_owned())).collect();
+            let mut q = url.query_pairs_mut();
+            q.clear();
+            for (a, b) in kept {
+                q.append_pair(&a, &b);
+            }
+            q.append_pair(k, v);
+        };
+        if let Some(idt) = acc.tokens.id_token.as_deref().filter(|t| !t.is_empty()) {
+            set(&mut url, "id_token_hint", idt);
+        }
+        let client_id = p.client_ids.join(",");
+        if let Some(pl) = post_logout {
+            set(&mut url, "post_logout_redirect_uri", &pl);
+            set(&mut url, "client_id", &client_id);
+            if let Some(s) = state.filter(|s| !s.is_empty()) {
+                set(&mut url, "state", s);
+            }
+        } else if acc.tokens.id_token.as_deref().is_none_or(str::is_empty) {
+            set(&mut url, "client_id", &client_id);
+        }
+        return Some(url.to_string());
+    }
+    None
 }
 
 /// Better Auth's `generateRandomString` alphabet for OAuth values (`a-z`, `0-9`, `A-Z`, `-_`).
