@@ -468,6 +468,31 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test("sign-out after a discovery provider's sign-in: RP-initiated logout at the end-session endpoint (§5.7, §7.4 #26)", async () => {
+      const runs = await story(dialect, async (app, see) => {
+        await app.configure({ config: [oidc({ postLogoutRedirectURI: "/bye" })] });
+        await app.browserSignIn({ provider: "oidc", callbackURL: "/dashboard" });
+        const mask = (r) => ({ ...observe(r), location: r.location?.replace(/id_token_hint=[^&]+/, "id_token_hint=<jwt>"), body: r.json && { ...r.json, url: r.json.url?.replace(/id_token_hint=[^&]+/, "id_token_hint=<jwt>") } });
+        see("sign-out", mask(await app.req("POST", "/sign-out", { body: { state: "s-1" } })));
+        app.jar.clear();
+        await app.browserSignIn({ provider: "oidc", callbackURL: "/dashboard" });
+        see("sign-out, callbackURL, no redirect", mask(await app.req("POST", "/sign-out", { body: { callbackURL: "/after", disableRedirect: true } })));
+        see("sign-out without a session", mask(await app.req("POST", "/sign-out", { body: {} })));
+        // disableProviderLogout
+        await app.configure({ config: [oidc({ disableProviderLogout: true })] });
+        app.jar.clear();
+        await app.browserSignIn({ provider: "oidc", callbackURL: "/dashboard" });
+        see("provider logout disabled", mask(await app.req("POST", "/sign-out", { body: {} })));
+      });
+      const mine = Object.fromEntries(Object.values(runs)[0]);
+      assert.equal(mine["sign-out"].status, 200);
+      assert.equal(mine["sign-out"].body.redirect, true);
+      assert.match(mine["sign-out"].body.url, /\/session\/end\?id_token_hint=<jwt>&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fbye&client_id=ba-client&state=s-1$/);
+      assert.equal(mine["sign-out"].location, mine["sign-out"].body.url);
+      assert.equal(mine["provider logout disabled"].body.url, undefined);
+      assert.ok(!mine["provider logout disabled"].location);
+    });
+
     test("skipStateCookieCheck lets a callback without the state cookie through (§7.4 #10)", async () => {
       await story(dialect, async (app, see) => {
         await app.configure({ account: { skipStateCookieCheck: true } });

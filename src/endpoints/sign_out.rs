@@ -20,10 +20,14 @@ pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
     }
     issues.finish()?;
     let ctx = call.ctx;
+    // RP-initiated logout needs the signed-out user (a provider with an end-session endpoint)
+    let provider_logout = ctx.config.plugins.iter().any(|p| !p.oauth_providers().is_empty());
+    let mut signed_out_user: Option<String> = None;
     if let Some(token) = cookies::get_signed_cookie(&call.headers, &ctx.cookies.session_token.name, &ctx.config.secret) {
         match ctx.store().await {
             Ok(store) => {
-                let existing = if super::db_hooks::any(call, "session", "delete") { store.find_session(&token).await.ok().flatten() } else { None };
+                let existing = if provider_logout || super::db_hooks::any(call, "session", "delete") { store.find_session(&token).await.ok().flatten() } else { None };
+                signed_out_user = existing.as_ref().map(|(s, _)| s.user_id.clone());
                 let proceed = match &existing {
                     Some((s, _)) => super::db_hooks::before(call, "session", "delete", super::db_hooks::session_data(call, s)).await?.is_some(),
                     None => true,
@@ -40,5 +44,16 @@ pub async fn sign_out(call: &mut Call<'_>) -> AuthResult<Value> {
         }
     }
     cookies::delete_session_cookie(&mut call.out, &ctx.cookies, &call.headers);
+    if let Some(uid) = signed_out_user.filter(|_| provider_logout) {
+        let body = call.body.as_ref().and_then(Value::as_object);
+        let s = |k: &str| body.and_then(|m| m.get(k)).and_then(Value::as_str).map(str::to_string);
+        if let Some(url) = crate::oauth::end_session_url(ctx, &uid, s("callbackURL").as_deref(), s("state").as_deref(), &call.base_url()).await {
+            let redirect = body.and_then(|m| m.get("disableRedirect")).and_then(Value::as_bool) != Some(true);
+            if redirect {
+                call.out.set("location", url.clone());
+            }
+            return Ok(json!({ "success": true, "url": url, "redirect": redirect }));
+        }
+    }
     Ok(json!({ "success": true }))
 }

@@ -107,6 +107,12 @@ pub struct ProviderSpec {
     pub verify_id_token_callback: Option<String>,
     /// JS `refreshAccessToken(refreshToken)` replacing the refresh grant.
     pub refresh_callback: Option<String>,
+    /// RP-initiated logout (`createEndSessionURL`): the end-session endpoint
+    /// (`endSessionEndpoint` or discovery's `end_session_endpoint`, unless
+    /// `disableProviderLogout`).
+    pub end_session_url: Option<String>,
+    /// `postLogoutRedirectURI` of the config.
+    pub post_logout_redirect_uri: Option<String>,
     /// Client ids: the first is used for requests, all are accepted ID-token audiences.
     pub client_ids: Vec<String>,
     /// Client secret.

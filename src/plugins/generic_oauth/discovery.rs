@@ -22,6 +22,8 @@ pub struct Discovered {
     pub is_oidc: bool,
     /// Those algorithms.
     pub signing_algs: Vec<String>,
+    /// `end_session_endpoint` (RP-initiated logout).
+    pub end_session_endpoint: Option<String>,
 }
 
 const MAX_REDIRECTS: usize = 5;
@@ -71,5 +73,6 @@ pub async fn fetch(ctx: &AuthContext, url: &str, headers: &[(String, String)]) -
         jwks_url,
         is_oidc: !signing_algs.is_empty(),
         signing_algs,
+        end_session_endpoint: s("end_session_endpoint"),
     })
 }

@@ -96,6 +96,12 @@ pub struct GenericConfig {
     pub disable_id_token_nonce_binding: bool,
     /// `requireIdTokenVerification`.
     pub require_id_token_verification: bool,
+    /// `endSessionEndpoint`.
+    pub end_session_endpoint: Option<String>,
+    /// `postLogoutRedirectURI`.
+    pub post_logout_redirect_uri: Option<String>,
+    /// `disableProviderLogout`.
+    pub disable_provider_logout: bool,
 }
 
 impl std::fmt::Debug for GenericConfig {
@@ -201,6 +207,9 @@ fn parse_entry(index: usize, v: &Value) -> Result<GenericConfig, ConfigError> {
         require_email_verification: opt_flag(o, "requireEmailVerification", false, &path)?,
         disable_id_token_nonce_binding: opt_flag(o, "disableIdTokenNonceBinding", false, &path)?,
         require_id_token_verification: opt_flag(o, "requireIdTokenVerification", false, &path)?,
+        end_session_endpoint: opt_string(o, "endSessionEndpoint", &path)?.filter(|s| !s.is_empty()),
+        post_logout_redirect_uri: opt_string(o, "postLogoutRedirectURI", &path)?.filter(|s| !s.is_empty()),
+        disable_provider_logout: opt_flag(o, "disableProviderLogout", false, &path)?,
     };
     if c.require_id_token_verification && c.discovery_url.is_none() {
         return Err(ConfigError(format!(
@@ -257,6 +266,8 @@ impl GenericProvider {
             require_email_verification: c.require_email_verification,
             get_user_info_callback: cb(GET_USER_INFO),
             map_profile_callback: cb(MAP_PROFILE),
+            end_session_url: if c.disable_provider_logout { None } else { c.end_session_endpoint.clone().or_else(|| d.and_then(|d| d.end_session_endpoint.clone())) },
+            post_logout_redirect_uri: c.post_logout_redirect_uri.clone(),
             ..Default::default()
         }
     }
