@@ -523,5 +523,41 @@ for (const dialect of DIALECTS) {
         see("client unknown provider", { error: bad.error && { status: bad.error.status, code: bad.error.code, message: bad.error.message }, data: bad.data });
       });
     });
+
+    test("the official client after a social sign-in: listAccounts, accountInfo, getAccessToken, linkSocial, unlinkAccount", async () => {
+      const runs = await story(dialect, async (app, see) => {
+        await app.configure({ account: { accountLinking: { allowUnlinkingAll: true } } });
+        await app.browserSignIn({ provider: "oidc", callbackURL: "/dashboard" });
+        const client = createAuthClient({
+          baseURL: `${BASE_URL}${API}`,
+          fetchOptions: {
+            customFetchImpl: async (input, init) => {
+              const req = new Request(input, init);
+              const h = new Headers(req.headers);
+              h.set("origin", BASE_URL);
+              h.set("cookie", app.cookie());
+              return app.auth.handler(new Request(req, { headers: h }));
+            },
+          },
+        });
+        const shape = (r) => ({ error: r.error && { status: r.error.status, code: r.error.code }, data: maskJson(r.data) });
+        const list = await client.listAccounts();
+        see("listAccounts", shape(list));
+        const accountId = list.data?.[0]?.id;
+        see("accountInfo", shape(await client.accountInfo({ query: { accountId } })));
+        see("getAccessToken", shape(await client.getAccessToken({ accountId })));
+        see("linkSocial", shape(await client.linkSocial({ provider: "oidc", callbackURL: "/linked", disableRedirect: true })));
+        see("unlinkAccount by provider id (1.7 wants the row id)", shape(await client.unlinkAccount({ providerId: "oidc" })));
+        see("unlinkAccount", shape(await client.unlinkAccount({ accountId })));
+        see("listAccounts after", shape(await client.listAccounts()));
+      });
+      const mine = Object.fromEntries(Object.values(runs)[0]);
+      assert.equal(mine.listAccounts.data.length, 1);
+      assert.equal(mine.accountInfo.data.user.email, "Alice@Example.com");
+      assert.equal(mine.getAccessToken.data.accessToken, "<token>");
+      assert.match(mine.linkSocial.data.url, /^http:\/\/localhost:\d+\/auth\?/);
+      assert.deepEqual(mine.unlinkAccount.data, { status: true });
+      assert.deepEqual(mine["listAccounts after"].data, []);
+    });
   });
 }
