@@ -30,6 +30,13 @@ pub enum DatabaseConfig {
         /// Pool size.
         max_connections: Option<u32>,
     },
+    /// One of Better Auth's database adapters (`drizzleAdapter(db, …)`, `prismaAdapter`, …, any
+    /// `createAdapterFactory` adapter): every storage operation is a logical adapter call
+    /// (`store::js_adapter`).
+    Adapter {
+        /// The adapter's id (`drizzle`, `prisma`, `kysely`, `mongodb`, `memory`, …).
+        id: String,
+    },
     /// MySQL or MariaDB (`mysql://`).
     Mysql {
         /// Connection URL (may hold a password: never printed).
@@ -46,7 +53,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections,
-            DatabaseConfig::SqliteHandle { .. } => None,
+            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => None,
         }
     }
     fn with_max(mut self, n: Option<u32>) -> Self {
@@ -54,7 +61,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections = n,
-            DatabaseConfig::SqliteHandle { .. } => {}
+            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => {}
         }
         self
     }
@@ -77,6 +84,7 @@ impl fmt::Debug for DatabaseConfig {
         match self {
             DatabaseConfig::Sqlite { path, .. } => write!(f, "Sqlite({path})"),
             DatabaseConfig::SqliteHandle { name } => write!(f, "SqliteHandle({name})"),
+            DatabaseConfig::Adapter { id } => write!(f, "Adapter({id})"),
             DatabaseConfig::Postgres { url, .. } => write!(f, "Postgres({})", redact_url(url)),
             DatabaseConfig::Mysql { url, .. } => write!(f, "Mysql({})", redact_url(url)),
         }
@@ -428,10 +436,39 @@ pub fn parse_database_url(s: &str) -> Result<DatabaseConfig, ConfigError> {
     Ok(DatabaseConfig::Sqlite { path: path.to_string(), max_connections: None })
 }
 
+/// Features whose storage does not go through the adapter yet: refused at start (fail closed)
+/// instead of skipping their checks. See docs/COMPATIBILITY.md, "Database adapters".
+fn refuse_on_adapter(id: &str, plugins: &crate::plugins::Plugins, rate_limit_in_db: bool, lockout: bool) -> Result<(), ConfigError> {
+    let mut unsupported: Vec<String> = ["jwt", "two-factor"]
+        .iter()
+        .filter(|p| plugins.by_id(p).is_some())
+        .map(|p| format!("the {p} plugin"))
+        .collect();
+    if rate_limit_in_db {
+        unsupported.push("rateLimit.storage \"database\"".into());
+    }
+    if lockout {
+        unsupported.push("emailAndPassword.accountLockout".into());
+    }
+    if unsupported.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError(format!(
+        "better-auth-rs: option `database`: with a database adapter ({id}) {} not supported yet; pass a connection URL, a pg Pool, a mysql2 pool or a better-sqlite3 Database instead, or leave {} out",
+        unsupported.join(", "),
+        if unsupported.len() == 1 { "it" } else { "them" }
+    )))
+}
+
 fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
     match v {
         None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into(), max_connections: None }),
         Some(Value::String(s)) => parse_database_url(s),
+        Some(Value::Object(m)) if m.get("adapter").is_some_and(|a| !a.is_null()) => {
+            // an adapter function the JS layer called with the options (js/adapter-bridge.js)
+            let id = m.get("adapter").and_then(Value::as_str).unwrap_or("adapter").to_string();
+            Ok(DatabaseConfig::Adapter { id })
+        }
         Some(Value::Object(m)) if m.get("handle").is_some_and(|h| !h.is_null()) => {
             // a database object the JS layer recognised; statements go through it
             let name = m.get("url").and_then(Value::as_str).unwrap_or(":memory:").to_string();
@@ -721,6 +758,9 @@ impl AuthConfig {
                 _ => Map::new(),
             };
             schema = schema.with_rate_limit_fields(table, &columns);
+        }
+        if let DatabaseConfig::Adapter { id } = &database {
+            refuse_on_adapter(id, &plugins, rl_storage_db, email_and_password.lockout.is_some())?;
         }
         let schema = std::sync::Arc::new(schema);
 

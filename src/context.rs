@@ -66,11 +66,25 @@ impl AuthContext {
     /// The store endpoints use: the SQL store, layered under `secondaryStorage` when one is
     /// configured. Opened (and for SQLite migrated) on first use, inside a tokio runtime.
     pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
+        if let crate::config::DatabaseConfig::Adapter { id } = &self.config.database {
+            // a Better Auth adapter: every operation is a logical adapter call (no SQL here)
+            return self
+                .layered
+                .get_or_try_init(|| async {
+                    let schema = self.config.schema.clone();
+                    let a: Arc<dyn Store> = Arc::new(store::js_adapter::AdapterStore::new(self.callbacks.clone(), schema.clone(), id.clone())?);
+                    Ok::<_, AuthError>(match self.secondary() {
+                        Some(sec) => Arc::new(store::secondary::Layered::new(a, schema, sec, self.clock.clone(), self.config.session_in_db)),
+                        None => a,
+                    })
+                })
+                .await;
+        }
         let sql = self.sql().await?;
         self.layered
             .get_or_try_init(|| async {
                 let s: Arc<dyn Store> = match self.secondary() {
-                    Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), sec, self.clock.clone(), self.config.session_in_db)),
+                    Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), self.config.schema.clone(), sec, self.clock.clone(), self.config.session_in_db)),
                     None => sql.clone(),
                 };
                 // on PostgreSQL without Redis, revocations reach the other instances' cookie
@@ -133,7 +147,12 @@ impl AuthContext {
     }
 
     /// The SQL store itself (migrations, plugin tables).
+    /// With a database adapter there is none: the features that need it are refused at start
+    /// (`config::refuse_on_adapter`), so reaching this is a server fault, never a skipped check.
     pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
+        if matches!(self.config.database, crate::config::DatabaseConfig::Adapter { .. }) {
+            return Err(AuthError::internal("this operation needs an SQL database; it is not available through a database adapter"));
+        }
         self.store
             .get_or_try_init(|| async {
                 let s = store::open_sql(&self.config.database, self.config.schema.clone(), &self.callbacks).await?;

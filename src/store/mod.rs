@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub mod announcing;
 pub mod counters;
+pub mod js_adapter;
 pub mod js_sqlite;
 pub mod migrate;
 pub mod query;
@@ -338,6 +339,9 @@ pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callback
         }
         DatabaseConfig::Postgres { url, .. } => sql::SqlStore::open_postgres(url, schema, pool).await,
         DatabaseConfig::Mysql { url, .. } => sql::SqlStore::open_mysql(url, schema, pool).await,
+        DatabaseConfig::Adapter { id } => Err(crate::error::AuthError::internal(format!(
+            "the database is a {id} adapter: its ORM owns the schema (create the tables with your ORM's migrations, e.g. from `npx @better-auth/cli generate`)"
+        ))),
     }
 }
 

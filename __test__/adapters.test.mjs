@@ -1,0 +1,465 @@
+// Better Auth's adapter functions as `database` (`drizzleAdapter(db, …)`, `memoryAdapter(…)`,
+// `kyselyAdapter(…)`): the engine calls the function with the options, as Better Auth does, and
+// every storage operation goes through the returned adapter (src/store/js_adapter.rs,
+// js/adapter-bridge.js). Each flow runs on the real better-auth and on better-auth-rs, each with
+// the same kind of adapter over its own fresh database (an SQLite file, a PostgreSQL schema),
+// and the observations (status, body shapes, cookies; helpers/observe.mjs) must be equal. Rows
+// are read back through the ORM itself (drizzle `select`, the memory adapter's arrays).
+//
+// Schemas are what Better Auth's CLI generates for drizzle: snake_case columns
+// (`email_verified`), `timestamp` / `integer(..., { mode: "timestamp_ms" })` dates, `boolean` /
+// `integer(..., { mode: "boolean" })` booleans; the tables are created with the DDL drizzle-kit
+// writes for that schema.
+import "./helpers/env.mjs";
+import { test, describe, after } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { createRequire } from "node:module";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { Kysely, PostgresDialect } from "kysely";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
+import { pgTable, text as pgText, timestamp, boolean, index as pgIndex } from "drizzle-orm/pg-core";
+import { sqliteTable, text as sqText, integer, index as sqIndex } from "drizzle-orm/sqlite-core";
+import { sql, eq } from "drizzle-orm";
+import { betterAuth as referenceBetterAuth } from "better-auth";
+import { BASE_URL, SECRET, tempDbFile } from "./helpers/impls.mjs";
+import { REFERENCE, Ctx, compareRuns, cookieHeader, expectError, expectOk } from "./helpers/observe.mjs";
+
+const require = createRequire(import.meta.url);
+const ours = require("../index.js");
+// the re-exports under test: better-auth-rs/adapters/* are Better Auth's own functions
+const { drizzleAdapter } = require("../js/adapters/drizzle.js");
+const { memoryAdapter } = require("../js/adapters/memory.js");
+const { kyselyAdapter } = require("../js/adapters/kysely.js");
+
+const PG_URL = process.env.BA_RS_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const PW = "correct-horse-battery";
+const KINDS = [REFERENCE, "ours"];
+
+// ---------------------------------------------------------------------------------------------
+// Drizzle schemas as `npx @better-auth/cli generate` writes them
+
+const pgSchema = {
+  user: pgTable("user", {
+    id: pgText("id").primaryKey(),
+    name: pgText("name").notNull(),
+    email: pgText("email").notNull().unique(),
+    emailVerified: boolean("email_verified").default(false).notNull(),
+    image: pgText("image"),
+    createdAt: timestamp("created_at").defaultNow().notNull(),
+    updatedAt: timestamp("updated_at").defaultNow().$onUpdate(() => new Date()).notNull(),
+  }),
+  session: pgTable("session", {
+    id: pgText("id").primaryKey(),
+    expiresAt: timestamp("expires_at").notNull(),
+    token: pgText("token").notNull().unique(),
+    createdAt: timestamp("created_at").defaultNow().notNull(),
+    updatedAt: timestamp("updated_at").$onUpdate(() => new Date()).notNull(),
+    ipAddress: pgText("ip_address"),
+    userAgent: pgText("user_agent"),
+    userId: pgText("user_id").notNull(),
+  }, (t) => [pgIndex("session_userId_idx").on(t.userId)]),
+  account: pgTable("account", {
+    id: pgText("id").primaryKey(),
+    accountId: pgText("account_id").notNull(),
+    providerId: pgText("provider_id").notNull(),
+    userId: pgText("user_id").notNull(),
+    accessToken: pgText("access_token"),
+    refreshToken: pgText("refresh_token"),
+    idToken: pgText("id_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at"),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at"),
+    scope: pgText("scope"),
+    password: pgText("password"),
+    createdAt: timestamp("created_at").defaultNow().notNull(),
+    updatedAt: timestamp("updated_at").$onUpdate(() => new Date()).notNull(),
+  }, (t) => [pgIndex("account_userId_idx").on(t.userId)]),
+  verification: pgTable("verification", {
+    id: pgText("id").primaryKey(),
+    identifier: pgText("identifier").notNull(),
+    value: pgText("value").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    createdAt: timestamp("created_at").defaultNow().notNull(),
+    updatedAt: timestamp("updated_at").defaultNow().$onUpdate(() => new Date()).notNull(),
+  }, (t) => [pgIndex("verification_identifier_idx").on(t.identifier)]),
+};
+
+const PG_DDL = [
+  `CREATE TABLE "user" ("id" text PRIMARY KEY NOT NULL, "name" text NOT NULL, "email" text NOT NULL, "email_verified" boolean DEFAULT false NOT NULL, "image" text, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp DEFAULT now() NOT NULL, CONSTRAINT "user_email_unique" UNIQUE("email"))`,
+  `CREATE TABLE "session" ("id" text PRIMARY KEY NOT NULL, "expires_at" timestamp NOT NULL, "token" text NOT NULL, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp NOT NULL, "ip_address" text, "user_agent" text, "user_id" text NOT NULL, CONSTRAINT "session_token_unique" UNIQUE("token"))`,
+  `CREATE TABLE "account" ("id" text PRIMARY KEY NOT NULL, "account_id" text NOT NULL, "provider_id" text NOT NULL, "user_id" text NOT NULL, "access_token" text, "refresh_token" text, "id_token" text, "access_token_expires_at" timestamp, "refresh_token_expires_at" timestamp, "scope" text, "password" text, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp NOT NULL)`,
+  `CREATE TABLE "verification" ("id" text PRIMARY KEY NOT NULL, "identifier" text NOT NULL, "value" text NOT NULL, "expires_at" timestamp NOT NULL, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp DEFAULT now() NOT NULL)`,
+  `ALTER TABLE "session" ADD CONSTRAINT "session_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "user"("id") ON DELETE cascade ON UPDATE no action`,
+  `ALTER TABLE "account" ADD CONSTRAINT "account_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "user"("id") ON DELETE cascade ON UPDATE no action`,
+  `CREATE INDEX "session_userId_idx" ON "session" USING btree ("user_id")`,
+  `CREATE INDEX "account_userId_idx" ON "account" USING btree ("user_id")`,
+  `CREATE INDEX "verification_identifier_idx" ON "verification" USING btree ("identifier")`,
+];
+
+const msNow = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+const sqliteSchema = {
+  user: sqliteTable("user", {
+    id: sqText("id").primaryKey(),
+    name: sqText("name").notNull(),
+    email: sqText("email").notNull().unique(),
+    emailVerified: integer("email_verified", { mode: "boolean" }).default(false).notNull(),
+    image: sqText("image"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).default(msNow).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).default(msNow).$onUpdate(() => new Date()).notNull(),
+  }),
+  session: sqliteTable("session", {
+    id: sqText("id").primaryKey(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    token: sqText("token").notNull().unique(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).default(msNow).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).$onUpdate(() => new Date()).notNull(),
+    ipAddress: sqText("ip_address"),
+    userAgent: sqText("user_agent"),
+    userId: sqText("user_id").notNull(),
+  }, (t) => [sqIndex("session_userId_idx").on(t.userId)]),
+  account: sqliteTable("account", {
+    id: sqText("id").primaryKey(),
+    accountId: sqText("account_id").notNull(),
+    providerId: sqText("provider_id").notNull(),
+    userId: sqText("user_id").notNull(),
+    accessToken: sqText("access_token"),
+    refreshToken: sqText("refresh_token"),
+    idToken: sqText("id_token"),
+    accessTokenExpiresAt: integer("access_token_expires_at", { mode: "timestamp_ms" }),
+    refreshTokenExpiresAt: integer("refresh_token_expires_at", { mode: "timestamp_ms" }),
+    scope: sqText("scope"),
+    password: sqText("password"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).default(msNow).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).$onUpdate(() => new Date()).notNull(),
+  }, (t) => [sqIndex("account_userId_idx").on(t.userId)]),
+  verification: sqliteTable("verification", {
+    id: sqText("id").primaryKey(),
+    identifier: sqText("identifier").notNull(),
+    value: sqText("value").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).default(msNow).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).default(msNow).$onUpdate(() => new Date()).notNull(),
+  }, (t) => [sqIndex("verification_identifier_idx").on(t.identifier)]),
+};
+
+const SQLITE_DDL = [
+  "CREATE TABLE `user` (`id` text PRIMARY KEY NOT NULL, `name` text NOT NULL, `email` text NOT NULL, `email_verified` integer DEFAULT false NOT NULL, `image` text, `created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL, `updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL)",
+  "CREATE UNIQUE INDEX `user_email_unique` ON `user` (`email`)",
+  "CREATE TABLE `session` (`id` text PRIMARY KEY NOT NULL, `expires_at` integer NOT NULL, `token` text NOT NULL, `created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL, `updated_at` integer NOT NULL, `ip_address` text, `user_agent` text, `user_id` text NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade)",
+  "CREATE UNIQUE INDEX `session_token_unique` ON `session` (`token`)",
+  "CREATE INDEX `session_userId_idx` ON `session` (`user_id`)",
+  "CREATE TABLE `account` (`id` text PRIMARY KEY NOT NULL, `account_id` text NOT NULL, `provider_id` text NOT NULL, `user_id` text NOT NULL, `access_token` text, `refresh_token` text, `id_token` text, `access_token_expires_at` integer, `refresh_token_expires_at` integer, `scope` text, `password` text, `created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL, `updated_at` integer NOT NULL, FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE cascade)",
+  "CREATE INDEX `account_userId_idx` ON `account` (`user_id`)",
+  "CREATE TABLE `verification` (`id` text PRIMARY KEY NOT NULL, `identifier` text NOT NULL, `value` text NOT NULL, `expires_at` integer NOT NULL, `created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL, `updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL)",
+  "CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`)",
+];
+
+// Better Auth's own migrator's PostgreSQL schema (camelCase columns), for Kysely
+const KYSELY_PG_DDL = [
+  `create table "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" boolean not null, "image" text, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz default CURRENT_TIMESTAMP not null)`,
+  `create table "session" ("id" text not null primary key, "expiresAt" timestamptz not null, "token" text not null unique, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade)`,
+  `create table "account" ("id" text not null primary key, "accountId" text not null, "providerId" text not null, "userId" text not null references "user" ("id") on delete cascade, "accessToken" text, "refreshToken" text, "idToken" text, "accessTokenExpiresAt" timestamptz, "refreshTokenExpiresAt" timestamptz, "scope" text, "password" text, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz not null)`,
+  `create table "verification" ("id" text not null primary key, "identifier" text not null, "value" text not null, "expiresAt" timestamptz not null, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz default CURRENT_TIMESTAMP not null)`,
+  `create index "session_userId_idx" on "session" ("userId")`,
+  `create index "account_userId_idx" on "account" ("userId")`,
+  `create index "verification_identifier_idx" on "verification" ("identifier")`,
+];
+
+// ---------------------------------------------------------------------------------------------
+// Fresh databases, each with `adapter()` (what the app passes as `database`) and `rows()`
+// (counts and the user row, read through the ORM)
+
+const cleanups = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+});
+
+const admin = new pg.Pool({ connectionString: PG_URL, max: 2 });
+cleanups.push(() => admin.end());
+
+/** A fresh PostgreSQL schema; `pool` has it as its search_path. */
+async function pgNamespace(ddl, max = 10) {
+  const ns = "ba_adapt_" + crypto.randomBytes(5).toString("hex");
+  await admin.query(`create schema ${ns}`);
+  const pool = new pg.Pool({ connectionString: PG_URL, max, options: `-c search_path=${ns}` });
+  for (const s of ddl) await pool.query(s);
+  cleanups.push(async () => {
+    await pool.end();
+    await admin.query(`drop schema ${ns} cascade`);
+  });
+  return pool;
+}
+
+async function drizzlePgDb() {
+  const pool = await pgNamespace(PG_DDL, 20);
+  const db = drizzlePg(pool, { schema: pgSchema });
+  return {
+    pool,
+    db,
+    adapter: () => drizzleAdapter(db, { provider: "pg", schema: pgSchema }),
+    rows: async () => ({
+      users: await db.select().from(pgSchema.user),
+      accounts: await db.select().from(pgSchema.account),
+      sessions: await db.select().from(pgSchema.session),
+    }),
+  };
+}
+
+function drizzleSqliteDb() {
+  const { file, cleanup } = tempDbFile("adapters");
+  const handle = new Database(file);
+  handle.pragma("journal_mode = WAL");
+  for (const s of SQLITE_DDL) handle.exec(s);
+  const db = drizzleSqlite(handle, { schema: sqliteSchema });
+  cleanups.push(async () => {
+    handle.close();
+    cleanup();
+  });
+  return {
+    db,
+    adapter: () => drizzleAdapter(db, { provider: "sqlite", schema: sqliteSchema }),
+    rows: async () => ({
+      users: db.select().from(sqliteSchema.user).all(),
+      accounts: db.select().from(sqliteSchema.account).all(),
+      sessions: db.select().from(sqliteSchema.session).all(),
+    }),
+  };
+}
+
+function memoryDb() {
+  const data = { user: [], session: [], account: [], verification: [] };
+  return {
+    data,
+    adapter: () => memoryAdapter(data),
+    rows: async () => ({ users: data.user, accounts: data.account, sessions: data.session }),
+  };
+}
+
+async function kyselyPgDb() {
+  const pool = await pgNamespace(KYSELY_PG_DDL);
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    adapter: () => kyselyAdapter(db, { type: "postgres" }),
+    rows: async () => ({
+      users: await db.selectFrom("user").selectAll().execute(),
+      accounts: await db.selectFrom("account").selectAll().execute(),
+      sessions: await db.selectFrom("session").selectAll().execute(),
+    }),
+  };
+}
+
+const BACKENDS = {
+  "memoryAdapter": memoryDb,
+  "drizzleAdapter + better-sqlite3": drizzleSqliteDb,
+  "drizzleAdapter + node-postgres": drizzlePgDb,
+  "kyselyAdapter + node-postgres": kyselyPgDb,
+};
+
+function options(database, extra = {}) {
+  return {
+    secret: SECRET,
+    baseURL: BASE_URL,
+    database,
+    emailAndPassword: { enabled: true },
+    user: { deleteUser: { enabled: true } },
+    rateLimit: { enabled: false },
+    logger: { disabled: true },
+    ...extra,
+  };
+}
+
+function makeAuth(kind, database, extra) {
+  return (kind === REFERENCE ? referenceBetterAuth : ours.betterAuth)(options(database, extra));
+}
+
+/** A row as types the ORM returned: `Date` objects stay `Date`, booleans stay booleans. */
+function rowTypes(row) {
+  const out = {};
+  for (const k of Object.keys(row).sort()) {
+    const v = row[k];
+    out[k] = v instanceof Date ? "Date" : v === null ? "null" : typeof v;
+  }
+  return out;
+}
+
+/** Counts and the types of the user row, through the ORM (compared between the two). */
+async function recordRows(ctx, db, label) {
+  const { users, accounts, sessions } = await db.rows();
+  ctx.record(label, {
+    users: users.length,
+    accounts: accounts.length,
+    sessions: sessions.length,
+    user: users[0] ? { email: users[0].email, emailVerified: users[0].emailVerified, types: rowTypes(users[0]) } : null,
+    // (the hash format differs on purpose: argon2id here, scrypt in better-auth; COMPATIBILITY.md)
+    credential: accounts[0] ? { providerId: accounts[0].providerId, userId: accounts[0].userId === users[0]?.id, hasPassword: typeof accounts[0].password === "string" && accounts[0].password.length > 20 } : null,
+  });
+  return { users, accounts, sessions };
+}
+
+const byCreatedAt = (list) => (Array.isArray(list) ? [...list].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) : list);
+const TRUSTED = { origin: BASE_URL };
+
+/** The flows of the parity suite, on one adapter. */
+async function flows(ctx, db) {
+  const email = "ada@example.com";
+  const up = await ctx.send("sign-up", "POST", "/sign-up/email", { json: { name: "Ada", email, password: PW }, headers: TRUSTED });
+  expectOk(up);
+  const rows = await recordRows(ctx, db, "rows after sign-up");
+  assert.equal(rows.users[0].id, up.json.user.id);
+  assert.ok(rows.users[0].createdAt instanceof Date || typeof rows.users[0].createdAt === "string");
+  const c1 = cookieHeader(up.setCookies);
+
+  const dup = await ctx.send("duplicate sign-up", "POST", "/sign-up/email", { json: { name: "Ada", email, password: PW }, headers: TRUSTED });
+  expectError(dup, 422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+
+  const g = await ctx.send("get-session", "GET", "/get-session", { headers: { cookie: c1 } });
+  expectOk(g);
+  assert.equal(g.json.user.email, email);
+
+  expectError(await ctx.send("sign-in wrong password", "POST", "/sign-in/email", { json: { email, password: "wrong-password-1" }, headers: TRUSTED }), 401, "INVALID_EMAIL_OR_PASSWORD");
+  const si = await ctx.send("sign-in", "POST", "/sign-in/email", { json: { email, password: PW }, headers: TRUSTED });
+  expectOk(si);
+  const c2 = cookieHeader(si.setCookies);
+
+  const ls = await ctx.send("list-sessions", "GET", "/list-sessions", { headers: { cookie: c1 }, reorder: byCreatedAt });
+  expectOk(ls);
+  assert.equal(ls.json.length, 2);
+
+  const rv = await ctx.send("revoke-session", "POST", "/revoke-session", { json: { token: si.json.token }, headers: { cookie: c1, ...TRUSTED } });
+  expectOk(rv);
+  const gone = await ctx.send("get-session of the revoked one", "GET", "/get-session", { headers: { cookie: c2 } });
+  expectOk(gone);
+  assert.equal(gone.json, null);
+  await recordRows(ctx, db, "rows after revoke-session");
+
+  const si2 = await ctx.send("sign-in again", "POST", "/sign-in/email", { json: { email, password: PW }, headers: TRUSTED });
+  expectOk(si2);
+  const cp = await ctx.send("change-password (revoking the others)", "POST", "/change-password", {
+    json: { currentPassword: PW, newPassword: "new-password-123", revokeOtherSessions: true },
+    headers: { cookie: c1, ...TRUSTED },
+  });
+  expectOk(cp);
+  const c3 = cookieHeader(cp.setCookies);
+  await recordRows(ctx, db, "rows after change-password");
+  expectError(await ctx.send("sign-in with the old password", "POST", "/sign-in/email", { json: { email, password: PW }, headers: TRUSTED }), 401, "INVALID_EMAIL_OR_PASSWORD");
+
+  const rs = await ctx.send("revoke-sessions", "POST", "/revoke-other-sessions", { json: {}, headers: { cookie: c3, ...TRUSTED } });
+  expectOk(rs);
+  const so = await ctx.send("sign-out", "POST", "/sign-out", { json: {}, headers: { cookie: c3, ...TRUSTED } });
+  expectOk(so);
+  const after = await ctx.send("get-session after sign-out", "GET", "/get-session", { headers: { cookie: c3 } });
+  assert.equal(after.json, null);
+
+  const si3 = await ctx.send("sign-in with the new password", "POST", "/sign-in/email", { json: { email, password: "new-password-123" }, headers: TRUSTED });
+  expectOk(si3);
+  const c4 = cookieHeader(si3.setCookies);
+  const upd = await ctx.send("update-user", "POST", "/update-user", { json: { name: "Ada L." }, headers: { cookie: c4, ...TRUSTED } });
+  expectOk(upd);
+  const g2 = await ctx.send("get-session after update-user", "GET", "/get-session", { headers: { cookie: c4 } });
+  assert.equal(g2.json.user.name, "Ada L.");
+  expectError(
+    await ctx.send("delete-user with a wrong password", "POST", "/delete-user", { json: { password: "wrong-password-1" }, headers: { cookie: c4, ...TRUSTED } }),
+    400,
+    "INVALID_PASSWORD",
+  );
+  const del = await ctx.send("delete-user", "POST", "/delete-user", { json: { password: "new-password-123" }, headers: { cookie: c4, ...TRUSTED } });
+  expectOk(del);
+  const left = await recordRows(ctx, db, "rows after delete-user");
+  assert.deepEqual([left.users.length, left.accounts.length, left.sessions.length], [0, 0, 0]);
+}
+
+for (const [name, open] of Object.entries(BACKENDS)) {
+  describe(`adapters: ${name}`, () => {
+    test("sign-up, sign-in, sessions, change password, sign-out, delete user: as better-auth", async () => {
+      const runs = [];
+      for (const kind of KINDS) {
+        const db = await open();
+        const ctx = new Ctx(kind, makeAuth(kind, db.adapter()));
+        try {
+          await flows(ctx, db);
+        } catch (e) {
+          if (e && typeof e.message === "string") e.message = `[${kind}] ${e.message}`;
+          throw e;
+        }
+        runs.push(ctx);
+      }
+      compareRuns(runs);
+    });
+
+    test("auth.api answers with Date objects, and a missing session is null", async () => {
+      const db = await open();
+      const auth = makeAuth("ours", db.adapter());
+      const r = await auth.api.signUpEmail({ body: { name: "Bo", email: "bo@example.com", password: PW }, returnHeaders: true });
+      assert.ok(r.response.user.createdAt instanceof Date);
+      const headers = new Headers({ cookie: cookieHeader(r.headers.getSetCookie()) });
+      const s = await auth.api.getSession({ headers });
+      assert.equal(s.user.email, "bo@example.com");
+      assert.ok(s.session.expiresAt instanceof Date);
+      assert.equal(await auth.api.getSession({ headers: new Headers({ cookie: "better-auth.session_token=nope.nope" }) }), null);
+    });
+  });
+}
+
+describe("adapters: drizzleAdapter + node-postgres under load", () => {
+  test("50 concurrent sign-ups with one email: exactly one user, 49 × 422, no orphan rows", async () => {
+    const db = await drizzlePgDb();
+    const auth = makeAuth("ours", db.adapter());
+    const body = JSON.stringify({ name: "Race", email: "race@example.com", password: PW });
+    const res = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        auth.handler(new Request(BASE_URL + "/api/auth/sign-up/email", { method: "POST", headers: { "content-type": "application/json", ...TRUSTED }, body })),
+      ),
+    );
+    const statuses = res.map((r) => r.status).sort();
+    const codes = await Promise.all(res.filter((r) => r.status !== 200).map(async (r) => (await r.json()).code));
+    assert.deepEqual(statuses, [200, ...Array(49).fill(422)]);
+    assert.ok(codes.every((c) => c === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"), codes.join(","));
+    const { users, accounts, sessions } = await db.rows();
+    assert.equal(users.length, 1);
+    assert.deepEqual(accounts.map((a) => a.userId), [users[0].id]);
+    assert.deepEqual(sessions.map((s) => s.userId), [users[0].id]);
+    // nothing references a user that is not there
+    const orphans = await db.pool.query(`select count(*)::int n from account a left join "user" u on u.id = a.user_id where u.id is null`);
+    assert.equal(orphans.rows[0].n, 0);
+  });
+
+  test("dates reach drizzle as Date objects and come back exact; booleans stay booleans", async () => {
+    const db = await drizzlePgDb();
+    const auth = makeAuth("ours", db.adapter());
+    const r = await auth.api.signUpEmail({ body: { name: "D", email: "d@example.com", password: PW } });
+    const [row] = await db.db.select().from(pgSchema.user).where(eq(pgSchema.user.email, "d@example.com"));
+    assert.ok(row.createdAt instanceof Date);
+    assert.equal(row.createdAt.getTime(), r.user.createdAt.getTime());
+    assert.equal(row.emailVerified, false);
+    const raw = await db.pool.query(`select email_verified, created_at from "user" where email = 'd@example.com'`);
+    assert.equal(typeof raw.rows[0].email_verified, "boolean");
+  });
+});
+
+describe("adapters: what is not served through an adapter yet is refused at start", () => {
+  test("jwt / two-factor plugins, database rate limiting and account lockout", () => {
+    const { jwt, twoFactor } = require("../js/plugins.js");
+    const db = memoryDb();
+    const cases = [
+      { plugins: [jwt()] },
+      { plugins: [twoFactor()] },
+      { rateLimit: { enabled: true, storage: "database" } },
+      { emailAndPassword: { enabled: true, accountLockout: { enabled: true } } },
+    ];
+    for (const extra of cases) {
+      assert.throws(() => ours.betterAuth(options(db.adapter(), extra)), /with a database adapter \(memory\) .* not supported yet/, JSON.stringify(extra));
+    }
+  });
+
+  test("migrate says the ORM owns the schema", async () => {
+    const auth = ours.betterAuth(options(memoryDb().adapter()));
+    await assert.rejects(ours.getMigrations(auth).runMigrations(), /owns the schema|not available through a database adapter/);
+  });
+
+  test("a function that returns no adapter is refused", () => {
+    assert.throws(() => ours.betterAuth(options(() => ({}))), /did not return a database adapter/);
+  });
+});
