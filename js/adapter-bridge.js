@@ -9,11 +9,11 @@
  * The engine (src/store/js_adapter.rs) decides which logical calls to make; this side only runs
  * them: `({ tx, ops }) => { results } | { error }`, one batch per hop. `ops` are
  * `{ method, args }` (`create`, `findOne`, `findMany`, `count`, `update`, `updateMany`, `delete`,
- * `deleteMany`, `consumeOne`); in `args`, `{ $date: iso }` is a `Date` and `{ $ref: [i, field] }`
+ * `deleteMany`, `consumeOne`, `incrementOne`); in `args`, `{ $date: iso }` is a `Date` and `{ $ref: [i, field] }`
  * is `field` of the row op `i` returned. Never throws.
  */
 
-const METHODS = new Set(["create", "findOne", "findMany", "count", "update", "updateMany", "delete", "deleteMany", "consumeOne"]);
+const METHODS = new Set(["create", "findOne", "findMany", "count", "update", "updateMany", "delete", "deleteMany", "consumeOne", "incrementOne"]);
 
 /** `args` with `{ $date }` and `{ $ref }` markers replaced. */
 function revive(v, results) {
@@ -80,9 +80,35 @@ function isUnavailable(e) {
   return false;
 }
 
+/** True when `emailAndPassword.accountLockout` is on (a better-auth-rs extension). */
+function lockoutOn(options) {
+  const l = options?.emailAndPassword?.accountLockout;
+  return l === true || (!!l && typeof l === "object" && l.enabled !== false);
+}
+
+/**
+ * The options the adapter function is called with: the app's, as Better Auth passes them, plus
+ * the `rateLimit` table when only account lockout (which Better Auth does not have) keeps its
+ * counters there (Better Auth adds that table for `rateLimit.storage: "database"` itself).
+ */
+function adapterOptions(options) {
+  if (!lockoutOn(options) || options?.rateLimit?.storage === "database") return options;
+  const rl = options.rateLimit ?? {};
+  const f = rl.fields ?? {};
+  const rateLimit = {
+    modelName: rl.modelName || "rateLimit",
+    fields: {
+      key: { type: "string", unique: true, required: true, fieldName: f.key || "key" },
+      count: { type: "number", required: true, fieldName: f.count || "count" },
+      lastRequest: { type: "number", bigint: true, required: true, fieldName: f.lastRequest || "lastRequest" },
+    },
+  };
+  return { ...options, plugins: [...(Array.isArray(options.plugins) ? options.plugins : []), { id: "better-auth-rs-account-lockout", schema: { rateLimit } }] };
+}
+
 /** The `DBAdapter` of `database` (a function of the options), as Better Auth makes it. */
 function makeAdapter(database, options) {
-  const adapter = database(options);
+  const adapter = database(adapterOptions(options));
   if (!adapter || typeof adapter !== "object" || typeof adapter.findOne !== "function" || typeof adapter.create !== "function") {
     throw new TypeError("better-auth-rs: option `database`: the function did not return a database adapter (expected what drizzleAdapter(), prismaAdapter(), kyselyAdapter(), mongodbAdapter(), memoryAdapter() or createAdapterFactory() return)");
   }

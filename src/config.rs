@@ -436,30 +436,6 @@ pub fn parse_database_url(s: &str) -> Result<DatabaseConfig, ConfigError> {
     Ok(DatabaseConfig::Sqlite { path: path.to_string(), max_connections: None })
 }
 
-/// Features whose storage does not go through the adapter yet: refused at start (fail closed)
-/// instead of skipping their checks. See docs/COMPATIBILITY.md, "Database adapters".
-fn refuse_on_adapter(id: &str, plugins: &crate::plugins::Plugins, rate_limit_in_db: bool, lockout: bool) -> Result<(), ConfigError> {
-    let mut unsupported: Vec<String> = ["jwt", "two-factor"]
-        .iter()
-        .filter(|p| plugins.by_id(p).is_some())
-        .map(|p| format!("the {p} plugin"))
-        .collect();
-    if rate_limit_in_db {
-        unsupported.push("rateLimit.storage \"database\"".into());
-    }
-    if lockout {
-        unsupported.push("emailAndPassword.accountLockout".into());
-    }
-    if unsupported.is_empty() {
-        return Ok(());
-    }
-    Err(ConfigError(format!(
-        "better-auth-rs: option `database`: with a database adapter ({id}) {} not supported yet; pass a connection URL, a pg Pool, a mysql2 pool or a better-sqlite3 Database instead, or leave {} out",
-        unsupported.join(", "),
-        if unsupported.len() == 1 { "it" } else { "them" }
-    )))
-}
-
 fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
     match v {
         None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into(), max_connections: None }),
@@ -758,9 +734,6 @@ impl AuthConfig {
                 _ => Map::new(),
             };
             schema = schema.with_rate_limit_fields(table, &columns);
-        }
-        if let DatabaseConfig::Adapter { id } = &database {
-            refuse_on_adapter(id, &plugins, rl_storage_db, email_and_password.lockout.is_some())?;
         }
         let schema = std::sync::Arc::new(schema);
 

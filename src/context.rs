@@ -27,6 +27,7 @@ pub struct AuthContext {
     pub rate_limit_memory: crate::rate_limit::MemoryStore,
     store: OnceCell<Arc<SqlStore>>,
     layered: OnceCell<Arc<dyn Store>>,
+    adapter: OnceCell<Arc<store::js_adapter::AdapterStore>>,
     /// PostgreSQL's revocation channel, once the store is open (see [`AuthContext::revocations`]).
     pg_channel: std::sync::OnceLock<Option<Arc<store::pg_channel::PgChannel>>>,
 }
@@ -58,6 +59,7 @@ impl AuthContext {
             rate_limit_memory: crate::rate_limit::MemoryStore::default(),
             store,
             layered: OnceCell::new(),
+            adapter: OnceCell::new(),
             pg_channel: std::sync::OnceLock::new(),
             config,
         }
@@ -66,13 +68,13 @@ impl AuthContext {
     /// The store endpoints use: the SQL store, layered under `secondaryStorage` when one is
     /// configured. Opened (and for SQLite migrated) on first use, inside a tokio runtime.
     pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
-        if let crate::config::DatabaseConfig::Adapter { id } = &self.config.database {
+        if let Some(adapter) = self.adapter() {
             // a Better Auth adapter: every operation is a logical adapter call (no SQL here)
             return self
                 .layered
                 .get_or_try_init(|| async {
                     let schema = self.config.schema.clone();
-                    let a: Arc<dyn Store> = Arc::new(store::js_adapter::AdapterStore::new(self.callbacks.clone(), schema.clone(), id.clone())?);
+                    let a: Arc<dyn Store> = adapter?.clone();
                     Ok::<_, AuthError>(match self.secondary() {
                         Some(sec) => Arc::new(store::secondary::Layered::new(a, schema, sec, self.clock.clone(), self.config.session_in_db)),
                         None => a,
@@ -111,6 +113,29 @@ impl AuthContext {
             .await
     }
 
+    /// The app's Better Auth adapter as a store, when `database` is one (`None` otherwise).
+    fn adapter(&self) -> Option<AuthResult<&Arc<store::js_adapter::AdapterStore>>> {
+        let crate::config::DatabaseConfig::Adapter { id } = &self.config.database else { return None };
+        if let Some(a) = self.adapter.get() {
+            return Some(Ok(a));
+        }
+        let a = match store::js_adapter::AdapterStore::new(self.callbacks.clone(), self.config.schema.clone(), id.clone()) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        // a concurrent first call may have set it: either value is the same adapter
+        let _ = self.adapter.set(Arc::new(a));
+        self.adapter.get().map(Ok)
+    }
+
+    /// Where plugin tables live: the SQL store, or the app's adapter.
+    pub async fn plugin_rows(&self) -> AuthResult<store::PluginRows<'_>> {
+        if let Some(a) = self.adapter() {
+            return Ok(store::PluginRows::Adapter(a?.as_ref()));
+        }
+        Ok(store::PluginRows::Sql(self.sql().await?.as_ref()))
+    }
+
     /// True when revocations go through PostgreSQL's channel: a PostgreSQL database, the
     /// cookie cache on, `advanced.revocationChannel: true`, and no `redisStorage` (which has its
     /// own channel).
@@ -147,8 +172,9 @@ impl AuthContext {
     }
 
     /// The SQL store itself (migrations, plugin tables).
-    /// With a database adapter there is none: the features that need it are refused at start
-    /// (`config::refuse_on_adapter`), so reaching this is a server fault, never a skipped check.
+    /// With a database adapter there is none: endpoints and plugins reach their tables through
+    /// [`AuthContext::store`] and [`AuthContext::plugin_rows`]; only migrations and the
+    /// password-hash report need SQL, and they answer this error.
     pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
         if matches!(self.config.database, crate::config::DatabaseConfig::Adapter { .. }) {
             return Err(AuthError::internal("this operation needs an SQL database; it is not available through a database adapter"));

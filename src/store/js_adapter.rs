@@ -73,17 +73,18 @@ fn wire(v: &Val) -> Value {
     }
 }
 
-fn date(ms: i64) -> Value {
+/// A date as the adapter takes it (`{"$date": iso}`, revived to a `Date`).
+pub(crate) fn date(ms: i64) -> Value {
     wire(&Val::Date(ms))
 }
 
 /// `{ field, value }` (operator `eq`).
-fn eq(field: &str, value: Value) -> Value {
+pub(crate) fn eq(field: &str, value: Value) -> Value {
     json!({ "field": field, "value": value })
 }
 
 /// `{ field, value, operator }`.
-fn op(field: &str, operator: &str, value: Value) -> Value {
+pub(crate) fn op(field: &str, operator: &str, value: Value) -> Value {
     json!({ "field": field, "operator": operator, "value": value })
 }
 
@@ -195,7 +196,11 @@ fn user_data(m: &Model, u: &User) -> Map<String, Value> {
     d.insert("name".into(), json!(u.name));
     d.insert("email".into(), json!(u.email));
     d.insert("emailVerified".into(), json!(u.email_verified));
-    d.insert("image".into(), opt_text(&u.image));
+    // an unset image is left out, as Better Auth leaves `undefined` out (the memory adapter's
+    // row then has no key; a table's column is null either way)
+    if u.image.is_some() {
+        d.insert("image".into(), opt_text(&u.image));
+    }
     d.insert("createdAt".into(), date(u.created_at));
     d.insert("updatedAt".into(), date(u.updated_at));
     extra_data(m, &u.extra, &mut d);
@@ -204,8 +209,12 @@ fn user_data(m: &Model, u: &User) -> Map<String, Value> {
 
 fn session_data(m: &Model, s: &Session) -> Map<String, Value> {
     let mut d = Map::new();
-    d.insert("ipAddress".into(), opt_text(&s.ip_address));
-    d.insert("userAgent".into(), opt_text(&s.user_agent));
+    if s.ip_address.is_some() {
+        d.insert("ipAddress".into(), opt_text(&s.ip_address));
+    }
+    if s.user_agent.is_some() {
+        d.insert("userAgent".into(), opt_text(&s.user_agent));
+    }
     d.insert("expiresAt".into(), date(s.expires_at));
     d.insert("userId".into(), json!(s.user_id));
     d.insert("token".into(), json!(s.token));
@@ -350,6 +359,44 @@ impl AdapterStore {
             Value::Array(a) => a,
             _ => Vec::new(),
         }
+    }
+
+    /// One adapter call on a plugin table (`method`: `findOne`, `update`, `updateMany`,
+    /// `incrementOne`, `deleteMany`, ...; `args` as Better Auth passes them, dates built with
+    /// [`date`]); its result (`null` for none). A unique violation is an error.
+    pub async fn call(&self, method: &'static str, args: Value) -> AuthResult<Value> {
+        self.one(call(method, args)).await
+    }
+
+    /// `create` on a plugin table; `None` when a unique constraint refused the row.
+    pub async fn try_create(&self, model: &str, data: Map<String, Value>) -> AuthResult<Option<Value>> {
+        match self.run(&[Self::create(model, data)], false).await {
+            Ok(mut r) => Ok(r.pop()),
+            Err(AdapterErr::Unique) => Ok(None),
+            Err(AdapterErr::Other(e)) => Err(e),
+        }
+    }
+
+    /// A count an adapter call answered (`updateMany`, `deleteMany`, `count`).
+    pub fn count(v: &Value) -> u64 {
+        Self::count_of(v)
+    }
+
+    /// Rows of a plugin table (`model`: its logical name, e.g. `jwks`) matching `where_`
+    /// (Better Auth's clauses), sorted by `sort` (`(field, "asc" | "desc")`).
+    pub async fn find_rows(&self, model: &str, where_: Vec<Value>, sort: Option<(&str, &str)>) -> AuthResult<Vec<Value>> {
+        Ok(Self::rows(self.one(Self::find_many(model, where_, sort, None)).await?))
+    }
+
+    /// Creates a row of a plugin table (logical field names; dates as [`Val::Date`] through
+    /// `wire`); the row the adapter wrote (with the id it generated).
+    pub async fn create_row(&self, model: &str, data: Vec<(&str, Val)>) -> AuthResult<Value> {
+        let data: Map<String, Value> = data.into_iter().filter(|(_, v)| *v != Val::Null).map(|(k, v)| (k.to_string(), wire(&v))).collect();
+        let row = self.one(Self::create(model, data)).await?;
+        if !row.is_object() {
+            return Err(AuthError::internal(format!("database adapter: create returned no {model} row")));
+        }
+        Ok(row)
     }
 
     fn create(model: &str, data: Map<String, Value>) -> Call {

@@ -315,6 +315,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn update_account(&self, id: &str, update: &AccountUpdate, now: i64) -> AuthResult<u64>;
 }
 
+/// Where plugin tables (`jwks`, ...) live: the SQL store, or the app's Better Auth adapter.
+#[derive(Debug, Clone, Copy)]
+pub enum PluginRows<'a> {
+    /// SQLite, PostgreSQL or MySQL.
+    Sql(&'a sql::SqlStore),
+    /// A Better Auth adapter (logical model and field names).
+    Adapter(&'a js_adapter::AdapterStore),
+}
+
 /// Opens the SQL store for a database option (inside a tokio runtime).
 /// `callbacks` reach the application's database object for [`DatabaseConfig::SqliteHandle`].
 pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callbacks: &crate::callbacks::Callbacks) -> AuthResult<sql::SqlStore> {
