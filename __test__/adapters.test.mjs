@@ -438,8 +438,72 @@ async function flows(ctx, db) {
   assert.deepEqual([left.users.length, left.accounts.length, left.sessions.length], [0, 0, 0]);
 }
 
+/** Email verification and password reset (verification rows: create, findMany, consumeOne). */
+async function mailFlows(ctx, db, mail) {
+  const email = "grace@example.com";
+  const up = await ctx.send("sign-up (verification mailed)", "POST", "/sign-up/email", { json: { name: "Grace", email, password: PW, callbackURL: "/welcome" }, headers: TRUSTED });
+  expectOk(up);
+  assert.equal(mail.verify.length, 1);
+  const bad = await ctx.send("verify-email with a bad token", "GET", "/verify-email?token=garbage");
+  assert.equal(bad.status, 401);
+  const v = await ctx.auth.handler(new Request(mail.verify[0].url.replace("&callbackURL=%2Fwelcome", "")));
+  ctx.record("verify-email", { status: v.status, body: await v.json() });
+  const rows = await recordRows(ctx, db, "rows after verify-email");
+  assert.equal(rows.users[0].emailVerified, true);
+
+  const rq = await ctx.send("request-password-reset", "POST", "/request-password-reset", { json: { email, redirectTo: "/reset" }, headers: TRUSTED });
+  expectOk(rq);
+  assert.equal(mail.reset.length, 1);
+  const token = mail.reset[0].token;
+  const link = await ctx.auth.handler(new Request(mail.reset[0].url));
+  ctx.record("open the reset link", { status: link.status, location: link.headers.get("location")?.replace(token, "<token>") });
+  expectError(await ctx.send("reset-password, too short", "POST", "/reset-password", { json: { token, newPassword: "short" }, headers: TRUSTED }), 400, "PASSWORD_TOO_SHORT");
+  expectOk(await ctx.send("reset-password", "POST", "/reset-password", { json: { token, newPassword: "brand-new-pass-1" }, headers: TRUSTED }));
+  expectError(await ctx.send("reset-password, token reused", "POST", "/reset-password", { json: { token, newPassword: "brand-new-pass-2" }, headers: TRUSTED }), 400, "INVALID_TOKEN");
+  expectError(await ctx.send("sign-in, old password", "POST", "/sign-in/email", { json: { email, password: PW }, headers: TRUSTED }), 401, "INVALID_EMAIL_OR_PASSWORD");
+  expectOk(await ctx.send("sign-in, new password", "POST", "/sign-in/email", { json: { email, password: "brand-new-pass-1" }, headers: TRUSTED }));
+}
+
+function mailOptions(mail) {
+  return {
+    emailAndPassword: {
+      enabled: true,
+      sendResetPassword: async ({ url, token }) => {
+        mail.reset.push({ url, token });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendVerificationEmail: async ({ url, token }) => {
+        mail.verify.push({ url, token });
+      },
+    },
+  };
+}
+
 for (const [name, open] of Object.entries(BACKENDS)) {
   describe(`adapters: ${name}`, () => {
+    test("email verification and password reset: as better-auth", async () => {
+      const runs = [];
+      for (const kind of KINDS) {
+        const db = await open();
+        const mail = { verify: [], reset: [] };
+        const ctx = new Ctx(kind, makeAuth(kind, db.adapter(), mailOptions(mail)));
+        if (db.absentIsNull) {
+          const send = ctx.send.bind(ctx);
+          ctx.send = (label, method, path, opts = {}) => send(label, method, path, { ...opts, reorder: (j) => withoutNullImage(opts.reorder ? opts.reorder(j) : j) });
+        }
+        try {
+          await mailFlows(ctx, db, mail);
+        } catch (e) {
+          if (e && typeof e.message === "string") e.message = `[${kind}] ${e.message}`;
+          throw e;
+        }
+        runs.push(ctx);
+      }
+      compareRuns(runs);
+    });
+
     test("sign-up, sign-in, sessions, change password, sign-out, delete user: as better-auth", async () => {
       const runs = [];
       for (const kind of KINDS) {
