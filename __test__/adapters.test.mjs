@@ -23,6 +23,9 @@ import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
 import { pgTable, text as pgText, timestamp, boolean, integer as pgInteger, bigint as pgBigint, index as pgIndex } from "drizzle-orm/pg-core";
 import { sqliteTable, text as sqText, integer, index as sqIndex } from "drizzle-orm/sqlite-core";
 import { sql, eq } from "drizzle-orm";
+import { drizzle as drizzleMysql } from "drizzle-orm/mysql2";
+import { mysqlTable, varchar, text as myText, timestamp as myTimestamp, boolean as myBoolean, index as myIndex } from "drizzle-orm/mysql-core";
+import mysql from "mysql2/promise";
 import { betterAuth as referenceBetterAuth } from "better-auth";
 import { BASE_URL, SECRET, tempDbFile } from "./helpers/impls.mjs";
 import { REFERENCE, Ctx, compareRuns, cookieHeader, expectError, expectOk } from "./helpers/observe.mjs";
@@ -202,6 +205,64 @@ const SQLITE_DDL = [
   "CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`)",
 ];
 
+const myNow = { fsp: 3 };
+const mysqlSchema = {
+  user: mysqlTable("user", {
+    id: varchar("id", { length: 36 }).primaryKey(),
+    name: varchar("name", { length: 255 }).notNull(),
+    email: varchar("email", { length: 255 }).notNull().unique(),
+    emailVerified: myBoolean("email_verified").default(false).notNull(),
+    image: myText("image"),
+    createdAt: myTimestamp("created_at", myNow).defaultNow().notNull(),
+    updatedAt: myTimestamp("updated_at", myNow).defaultNow().$onUpdate(() => new Date()).notNull(),
+  }),
+  session: mysqlTable("session", {
+    id: varchar("id", { length: 36 }).primaryKey(),
+    expiresAt: myTimestamp("expires_at", myNow).notNull(),
+    token: varchar("token", { length: 255 }).notNull().unique(),
+    createdAt: myTimestamp("created_at", myNow).defaultNow().notNull(),
+    updatedAt: myTimestamp("updated_at", myNow).$onUpdate(() => new Date()).notNull(),
+    ipAddress: myText("ip_address"),
+    userAgent: myText("user_agent"),
+    userId: varchar("user_id", { length: 36 }).notNull(),
+  }, (t) => [myIndex("session_userId_idx").on(t.userId)]),
+  account: mysqlTable("account", {
+    id: varchar("id", { length: 36 }).primaryKey(),
+    accountId: myText("account_id").notNull(),
+    providerId: myText("provider_id").notNull(),
+    userId: varchar("user_id", { length: 36 }).notNull(),
+    accessToken: myText("access_token"),
+    refreshToken: myText("refresh_token"),
+    idToken: myText("id_token"),
+    accessTokenExpiresAt: myTimestamp("access_token_expires_at", myNow),
+    refreshTokenExpiresAt: myTimestamp("refresh_token_expires_at", myNow),
+    scope: myText("scope"),
+    password: myText("password"),
+    createdAt: myTimestamp("created_at", myNow).defaultNow().notNull(),
+    updatedAt: myTimestamp("updated_at", myNow).$onUpdate(() => new Date()).notNull(),
+  }, (t) => [myIndex("account_userId_idx").on(t.userId)]),
+  verification: mysqlTable("verification", {
+    id: varchar("id", { length: 36 }).primaryKey(),
+    identifier: varchar("identifier", { length: 255 }).notNull(),
+    value: myText("value").notNull(),
+    expiresAt: myTimestamp("expires_at", myNow).notNull(),
+    createdAt: myTimestamp("created_at", myNow).defaultNow().notNull(),
+    updatedAt: myTimestamp("updated_at", myNow).defaultNow().$onUpdate(() => new Date()).notNull(),
+  }, (t) => [myIndex("verification_identifier_idx").on(t.identifier)]),
+};
+
+const MYSQL_DDL = [
+  "CREATE TABLE `user` (`id` varchar(36) NOT NULL, `name` varchar(255) NOT NULL, `email` varchar(255) NOT NULL, `email_verified` boolean NOT NULL DEFAULT false, `image` text, `created_at` timestamp(3) NOT NULL DEFAULT (now()), `updated_at` timestamp(3) NOT NULL DEFAULT (now()), CONSTRAINT `user_id` PRIMARY KEY(`id`), CONSTRAINT `user_email_unique` UNIQUE(`email`))",
+  "CREATE TABLE `session` (`id` varchar(36) NOT NULL, `expires_at` timestamp(3) NOT NULL, `token` varchar(255) NOT NULL, `created_at` timestamp(3) NOT NULL DEFAULT (now()), `updated_at` timestamp(3) NOT NULL, `ip_address` text, `user_agent` text, `user_id` varchar(36) NOT NULL, CONSTRAINT `session_id` PRIMARY KEY(`id`), CONSTRAINT `session_token_unique` UNIQUE(`token`))",
+  "CREATE TABLE `account` (`id` varchar(36) NOT NULL, `account_id` text NOT NULL, `provider_id` text NOT NULL, `user_id` varchar(36) NOT NULL, `access_token` text, `refresh_token` text, `id_token` text, `access_token_expires_at` timestamp(3) NULL, `refresh_token_expires_at` timestamp(3) NULL, `scope` text, `password` text, `created_at` timestamp(3) NOT NULL DEFAULT (now()), `updated_at` timestamp(3) NOT NULL, CONSTRAINT `account_id` PRIMARY KEY(`id`))",
+  "CREATE TABLE `verification` (`id` varchar(36) NOT NULL, `identifier` varchar(255) NOT NULL, `value` text NOT NULL, `expires_at` timestamp(3) NOT NULL, `created_at` timestamp(3) NOT NULL DEFAULT (now()), `updated_at` timestamp(3) NOT NULL DEFAULT (now()), CONSTRAINT `verification_id` PRIMARY KEY(`id`))",
+  "ALTER TABLE `session` ADD CONSTRAINT `session_user_id_user_id_fk` FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON DELETE cascade ON UPDATE no action",
+  "ALTER TABLE `account` ADD CONSTRAINT `account_user_id_user_id_fk` FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON DELETE cascade ON UPDATE no action",
+  "CREATE INDEX `session_userId_idx` ON `session` (`user_id`)",
+  "CREATE INDEX `account_userId_idx` ON `account` (`user_id`)",
+  "CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`)",
+];
+
 // Better Auth's own migrator's PostgreSQL schema (camelCase columns), for Kysely
 const KYSELY_PG_DDL = [
   `create table "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" boolean not null, "image" text, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz default CURRENT_TIMESTAMP not null)`,
@@ -260,6 +321,35 @@ async function drizzlePgDb({ jwks = false, twoFactor = false, rateLimit = false 
   };
 }
 
+const MY_URL = process.env.BA_RS_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
+
+/** A fresh MariaDB/MySQL database with the drizzle-kit DDL. */
+async function drizzleMysqlDb() {
+  const name = "ba_adapt_" + crypto.randomBytes(5).toString("hex");
+  const admin = await mysql.createConnection(MY_URL);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(MY_URL);
+  url.pathname = "/" + name;
+  const pool = mysql.createPool({ uri: url.toString(), connectionLimit: 20, timezone: "Z" });
+  for (const s of MYSQL_DDL) await pool.query(s);
+  cleanups.push(async () => {
+    await pool.query(`drop database ${name}`);
+    await pool.end();
+  });
+  const db = drizzleMysql(pool, { schema: mysqlSchema, mode: "default" });
+  return {
+    pool,
+    db,
+    adapter: () => drizzleAdapter(db, { provider: "mysql", schema: mysqlSchema }),
+    rows: async () => ({
+      users: await db.select().from(mysqlSchema.user),
+      accounts: await db.select().from(mysqlSchema.account),
+      sessions: await db.select().from(mysqlSchema.session),
+    }),
+  };
+}
+
 function drizzleSqliteDb() {
   const { file, cleanup } = tempDbFile("adapters");
   const handle = new Database(file);
@@ -311,6 +401,7 @@ const BACKENDS = {
   "memoryAdapter": memoryDb,
   "drizzleAdapter + better-sqlite3": drizzleSqliteDb,
   "drizzleAdapter + node-postgres": drizzlePgDb,
+  "drizzleAdapter + mysql2 (MariaDB)": drizzleMysqlDb,
   "kyselyAdapter + node-postgres": kyselyPgDb,
 };
 
@@ -571,6 +662,24 @@ describe("adapters: drizzleAdapter + node-postgres under load", () => {
     assert.equal(row.emailVerified, false);
     const raw = await db.pool.query(`select email_verified, created_at from "user" where email = 'd@example.com'`);
     assert.equal(typeof raw.rows[0].email_verified, "boolean");
+  });
+});
+
+describe("adapters: drizzleAdapter + mysql2 (MariaDB) under load", () => {
+  test("50 concurrent sign-ups with one email: exactly one user, 49 × 422 (ER_DUP_ENTRY), no orphan rows", async () => {
+    const db = await drizzleMysqlDb();
+    const auth = makeAuth("ours", db.adapter());
+    const body = JSON.stringify({ name: "Race", email: "race@example.com", password: PW });
+    const res = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        auth.handler(new Request(BASE_URL + "/api/auth/sign-up/email", { method: "POST", headers: { "content-type": "application/json", ...TRUSTED }, body })),
+      ),
+    );
+    assert.deepEqual(res.map((r) => r.status).sort(), [200, ...Array(49).fill(422)]);
+    const { users, accounts, sessions } = await db.rows();
+    assert.equal(users.length, 1);
+    assert.deepEqual(accounts.map((a) => a.userId), [users[0].id]);
+    assert.deepEqual(sessions.map((s) => s.userId), [users[0].id]);
   });
 });
 
