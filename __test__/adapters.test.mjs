@@ -652,6 +652,102 @@ describe("adapters: drizzleAdapter + node-postgres under load", () => {
   });
 });
 
+describe("adapters: drizzleAdapter + node-postgres with usePlural, a renamed user model and additional fields", () => {
+  const { pgTable, text, timestamp, boolean, integer } = require("drizzle-orm/pg-core");
+  const schema = {
+    members: pgTable("members", {
+      id: text("id").primaryKey(),
+      name: text("name").notNull(),
+      email: text("email").notNull().unique(),
+      emailVerified: boolean("email_verified").default(false).notNull(),
+      image: text("image"),
+      createdAt: timestamp("created_at").defaultNow().notNull(),
+      updatedAt: timestamp("updated_at").defaultNow().notNull(),
+      plan: text("plan").default("free"),
+      age: integer("age"),
+    }),
+    sessions: pgTable("sessions", {
+      id: text("id").primaryKey(),
+      expiresAt: timestamp("expires_at").notNull(),
+      token: text("token").notNull().unique(),
+      createdAt: timestamp("created_at").defaultNow().notNull(),
+      updatedAt: timestamp("updated_at").notNull(),
+      ipAddress: text("ip_address"),
+      userAgent: text("user_agent"),
+      userId: text("user_id").notNull(),
+    }),
+    accounts: pgTable("accounts", {
+      id: text("id").primaryKey(),
+      accountId: text("account_id").notNull(),
+      providerId: text("provider_id").notNull(),
+      userId: text("user_id").notNull(),
+      accessToken: text("access_token"),
+      refreshToken: text("refresh_token"),
+      idToken: text("id_token"),
+      accessTokenExpiresAt: timestamp("access_token_expires_at"),
+      refreshTokenExpiresAt: timestamp("refresh_token_expires_at"),
+      scope: text("scope"),
+      password: text("password"),
+      createdAt: timestamp("created_at").defaultNow().notNull(),
+      updatedAt: timestamp("updated_at").notNull(),
+    }),
+    verifications: pgTable("verifications", {
+      id: text("id").primaryKey(),
+      identifier: text("identifier").notNull(),
+      value: text("value").notNull(),
+      expiresAt: timestamp("expires_at").notNull(),
+      createdAt: timestamp("created_at").defaultNow().notNull(),
+      updatedAt: timestamp("updated_at").defaultNow().notNull(),
+    }),
+  };
+  const ddl = [
+    `CREATE TABLE "members" ("id" text PRIMARY KEY NOT NULL, "name" text NOT NULL, "email" text NOT NULL UNIQUE, "email_verified" boolean DEFAULT false NOT NULL, "image" text, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp DEFAULT now() NOT NULL, "plan" text DEFAULT 'free', "age" integer)`,
+    `CREATE TABLE "sessions" ("id" text PRIMARY KEY NOT NULL, "expires_at" timestamp NOT NULL, "token" text NOT NULL UNIQUE, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp NOT NULL, "ip_address" text, "user_agent" text, "user_id" text NOT NULL REFERENCES "members"("id") ON DELETE cascade)`,
+    `CREATE TABLE "accounts" ("id" text PRIMARY KEY NOT NULL, "account_id" text NOT NULL, "provider_id" text NOT NULL, "user_id" text NOT NULL REFERENCES "members"("id") ON DELETE cascade, "access_token" text, "refresh_token" text, "id_token" text, "access_token_expires_at" timestamp, "refresh_token_expires_at" timestamp, "scope" text, "password" text, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp NOT NULL)`,
+    `CREATE TABLE "verifications" ("id" text PRIMARY KEY NOT NULL, "identifier" text NOT NULL, "value" text NOT NULL, "expires_at" timestamp NOT NULL, "created_at" timestamp DEFAULT now() NOT NULL, "updated_at" timestamp DEFAULT now() NOT NULL)`,
+  ];
+  const extra = {
+    user: {
+      modelName: "member",
+      deleteUser: { enabled: true },
+      additionalFields: { plan: { type: "string", required: false, defaultValue: "free" }, age: { type: "number", required: false } },
+    },
+  };
+
+  test("sign-up with additional fields, get-session, update-user, list-sessions, delete-user: as better-auth; rows in drizzle's plural tables", async () => {
+    const runs = [];
+    for (const kind of KINDS) {
+      const pool = await pgNamespace(ddl);
+      const db = drizzlePg(pool, { schema });
+      const auth = makeAuth(kind, drizzleAdapter(db, { provider: "pg", schema, usePlural: true }), extra);
+      const ctx = new Ctx(kind, auth);
+      try {
+        const up = await ctx.send("sign-up with age", "POST", "/sign-up/email", { json: { name: "Ada", email: "ada@example.com", password: PW, age: 36 }, headers: TRUSTED });
+        expectOk(up);
+        const c = cookieHeader(up.setCookies);
+        const [m] = await db.select().from(schema.members);
+        ctx.record("member row", { plan: m.plan, age: m.age, emailVerified: m.emailVerified, createdAtIsDate: m.createdAt instanceof Date });
+        expectOk(await ctx.send("get-session", "GET", "/get-session", { headers: { cookie: c } }));
+        expectOk(await ctx.send("update-user", "POST", "/update-user", { json: { plan: "pro", age: 37 }, headers: { cookie: c, ...TRUSTED } }));
+        const g = await ctx.send("get-session after update", "GET", "/get-session", { headers: { cookie: c } });
+        assert.equal(g.json.user.plan, "pro");
+        expectOk(await ctx.send("list-sessions", "GET", "/list-sessions", { headers: { cookie: c } }));
+        expectOk(await ctx.send("delete-user", "POST", "/delete-user", { json: { password: PW }, headers: { cookie: c, ...TRUSTED } }));
+        ctx.record("rows left", {
+          members: (await db.select().from(schema.members)).length,
+          sessions: (await db.select().from(schema.sessions)).length,
+          accounts: (await db.select().from(schema.accounts)).length,
+        });
+      } catch (e) {
+        if (e && typeof e.message === "string") e.message = `[${kind}] ${e.message}`;
+        throw e;
+      }
+      runs.push(ctx);
+    }
+    compareRuns(runs);
+  });
+});
+
 describe("adapters: drizzleAdapter + mysql2 (MariaDB) under load", () => {
   test("50 concurrent sign-ups with one email: exactly one user, 49 × 422 (ER_DUP_ENTRY), no orphan rows", async () => {
     const db = await drizzleMysqlDb();
