@@ -963,10 +963,232 @@ describe("adapters: counters in the rateLimit table through drizzleAdapter + nod
   });
 });
 
+// ------------------------------------------------------------------------------------- Prisma 7
+
+// Better Auth's CLI output for Prisma (camelCase columns, `@@map` to the singular table names),
+// generated offline here: `prisma generate` only needs the query compiler that ships in npm; the
+// schema engine it would download is never used (PRISMA_SCHEMA_ENGINE_BINARY points at a file).
+const PRISMA_SCHEMA = `generator client {
+  provider = "prisma-client-js"
+  output   = "./client"
+}
+
+datasource db {
+  provider = "postgresql"
+}
+
+model User {
+  id            String    @id
+  name          String
+  email         String
+  emailVerified Boolean   @default(false)
+  image         String?
+  createdAt     DateTime  @default(now())
+  updatedAt     DateTime  @default(now()) @updatedAt
+  sessions      Session[]
+  accounts      Account[]
+
+  @@unique([email])
+  @@map("user")
+}
+
+model Session {
+  id        String   @id
+  expiresAt DateTime
+  token     String
+  createdAt DateTime @default(now())
+  updatedAt DateTime @updatedAt
+  ipAddress String?
+  userAgent String?
+  userId    String
+  user      User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@unique([token])
+  @@index([userId])
+  @@map("session")
+}
+
+model Account {
+  id                    String    @id
+  accountId             String
+  providerId            String
+  userId                String
+  user                  User      @relation(fields: [userId], references: [id], onDelete: Cascade)
+  accessToken           String?
+  refreshToken          String?
+  idToken               String?
+  accessTokenExpiresAt  DateTime?
+  refreshTokenExpiresAt DateTime?
+  scope                 String?
+  password              String?
+  createdAt             DateTime  @default(now())
+  updatedAt             DateTime  @updatedAt
+
+  @@index([userId])
+  @@map("account")
+}
+
+model Verification {
+  id         String   @id
+  identifier String
+  value      String
+  expiresAt  DateTime
+  createdAt  DateTime @default(now())
+  updatedAt  DateTime @default(now()) @updatedAt
+
+  @@index([identifier])
+  @@map("verification")
+}
+`;
+
+// what `prisma migrate diff` writes for that schema (the schema engine is not available offline)
+const PRISMA_PG_DDL = [
+  `CREATE TABLE "user" ("id" TEXT NOT NULL, "name" TEXT NOT NULL, "email" TEXT NOT NULL, "emailVerified" BOOLEAN NOT NULL DEFAULT false, "image" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "user_pkey" PRIMARY KEY ("id"))`,
+  `CREATE TABLE "session" ("id" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, "token" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, "ipAddress" TEXT, "userAgent" TEXT, "userId" TEXT NOT NULL, CONSTRAINT "session_pkey" PRIMARY KEY ("id"))`,
+  `CREATE TABLE "account" ("id" TEXT NOT NULL, "accountId" TEXT NOT NULL, "providerId" TEXT NOT NULL, "userId" TEXT NOT NULL, "accessToken" TEXT, "refreshToken" TEXT, "idToken" TEXT, "accessTokenExpiresAt" TIMESTAMP(3), "refreshTokenExpiresAt" TIMESTAMP(3), "scope" TEXT, "password" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "account_pkey" PRIMARY KEY ("id"))`,
+  `CREATE TABLE "verification" ("id" TEXT NOT NULL, "identifier" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "verification_pkey" PRIMARY KEY ("id"))`,
+  `CREATE UNIQUE INDEX "user_email_key" ON "user"("email")`,
+  `CREATE UNIQUE INDEX "session_token_key" ON "session"("token")`,
+  `CREATE INDEX "session_userId_idx" ON "session"("userId")`,
+  `CREATE INDEX "account_userId_idx" ON "account"("userId")`,
+  `CREATE INDEX "verification_identifier_idx" ON "verification"("identifier")`,
+  `ALTER TABLE "session" ADD CONSTRAINT "session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+  `ALTER TABLE "account" ADD CONSTRAINT "account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+];
+
+let prismaClientClass;
+/** The generated `PrismaClient` class (generated once per run into test-artifacts/). */
+async function generatedPrismaClient() {
+  if (prismaClientClass) return prismaClientClass;
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const { spawnSync } = await import("node:child_process");
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+  const dir = path.join(root, "test-artifacts", `prisma-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, "schema.prisma"), PRISMA_SCHEMA);
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", path.join(dir, "schema.prisma")], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  });
+  assert.equal(r.status, 0, `prisma generate failed: ${r.stdout}\n${r.stderr}`);
+  prismaClientClass = require(path.join(dir, "client")).PrismaClient;
+  return prismaClientClass;
+}
+
+/** A fresh PostgreSQL schema behind Prisma 7 with @prisma/adapter-pg. */
+async function prismaPgDb() {
+  const PrismaClient = await generatedPrismaClient();
+  const { PrismaPg } = require("@prisma/adapter-pg");
+  const { prismaAdapter } = require("../js/adapters/prisma.js");
+  const pool = await pgNamespace(PRISMA_PG_DDL);
+  const ns = (await pool.query("select current_schema() as s")).rows[0].s;
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: PG_URL, max: 10 }, { schema: ns }) });
+  cleanups.push(() => prisma.$disconnect());
+  return {
+    prisma,
+    adapter: () => prismaAdapter(prisma, { provider: "postgresql" }),
+    rows: async () => ({ users: await prisma.user.findMany(), accounts: await prisma.account.findMany(), sessions: await prisma.session.findMany() }),
+  };
+}
+
+describe("adapters: prismaAdapter + Prisma 7 (@prisma/adapter-pg)", () => {
+  for (const [label, run] of [
+    ["sign-up, sign-in, sessions, change password, sign-out, delete user", (ctx, db) => flows(ctx, db)],
+    ["email verification and password reset", (ctx, db, mail) => mailFlows(ctx, db, mail)],
+  ]) {
+    test(`${label}: as better-auth; rows through Prisma`, async () => {
+      const runs = [];
+      for (const kind of KINDS) {
+        const db = await prismaPgDb();
+        const mail = { verify: [], reset: [] };
+        const ctx = new Ctx(kind, makeAuth(kind, db.adapter(), mailOptions(mail)));
+        try {
+          await run(ctx, db, mail);
+        } catch (e) {
+          if (e && typeof e.message === "string") e.message = `[${kind}] ${e.message}`;
+          throw e;
+        }
+        runs.push(ctx);
+      }
+      compareRuns(runs);
+    });
+  }
+
+  test("50 concurrent sign-ups with one email: exactly one user, 49 × 422 (P2002), no orphan rows", async () => {
+    const db = await prismaPgDb();
+    const auth = makeAuth("ours", db.adapter());
+    const body = JSON.stringify({ name: "Race", email: "race@example.com", password: PW });
+    const res = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        auth.handler(new Request(BASE_URL + "/api/auth/sign-up/email", { method: "POST", headers: { "content-type": "application/json", ...TRUSTED }, body })),
+      ),
+    );
+    assert.deepEqual(res.map((r) => r.status).sort(), [200, ...Array(49).fill(422)]);
+    const { users, accounts, sessions } = await db.rows();
+    assert.equal(users.length, 1);
+    assert.deepEqual(accounts.map((a) => a.userId), [users[0].id]);
+    assert.deepEqual(sessions.map((s) => s.userId), [users[0].id]);
+  });
+});
+
+describe("adapters: with secondaryStorage", () => {
+  test("sessions live in secondary storage, users and accounts in the adapter (as better-auth)", async () => {
+    const runs = [];
+    for (const kind of KINDS) {
+      const db = memoryDb();
+      const kv = new Map();
+      const secondaryStorage = {
+        get: async (k) => kv.get(k) ?? null,
+        set: async (k, v) => void kv.set(k, v),
+        delete: async (k) => void kv.delete(k),
+      };
+      const ctx = new Ctx(kind, makeAuth(kind, db.adapter(), { secondaryStorage }));
+      const send = ctx.send.bind(ctx);
+      ctx.send = (label, method, path, opts = {}) => send(label, method, path, { ...opts, reorder: (j) => withoutNullImage(j) });
+      const up = await ctx.send("sign-up", "POST", "/sign-up/email", { json: { name: "S", email: "s@example.com", password: PW }, headers: TRUSTED });
+      expectOk(up);
+      const c = cookieHeader(up.setCookies);
+      expectOk(await ctx.send("get-session", "GET", "/get-session", { headers: { cookie: c } }));
+      ctx.record("rows", { users: db.data.user.length, accounts: db.data.account.length, sessionsInAdapter: db.data.session.length, kvKeys: kv.size > 0 });
+      expectOk(await ctx.send("sign-out", "POST", "/sign-out", { json: {}, headers: { cookie: c, ...TRUSTED } }));
+      const g = await ctx.send("get-session after sign-out", "GET", "/get-session", { headers: { cookie: c } });
+      assert.equal(g.json, null);
+      runs.push(ctx);
+    }
+    compareRuns(runs);
+  });
+});
+
 describe("adapters: start-up", () => {
   test("migrate says the ORM owns the schema", async () => {
     const auth = ours.betterAuth(options(memoryDb().adapter()));
     await assert.rejects(ours.getMigrations(auth).runMigrations(), /owns the schema|not available through a database adapter/);
+  });
+
+  test("`npx better-auth-rs migrate|generate` say plainly that the ORM owns the schema", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ba-rs-adapter-cli-"));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+    const config = path.join(dir, "auth.mjs");
+    fs.writeFileSync(
+      config,
+      `import { betterAuth } from ${JSON.stringify(root + "/index.mjs")};\nimport { memoryAdapter } from ${JSON.stringify(root + "/js/adapters/memory.mjs")};\n` +
+        `export const auth = betterAuth({ secret: ${JSON.stringify(SECRET)}, database: memoryAdapter({ user: [], session: [], account: [], verification: [] }), logger: { disabled: true } });\n`,
+    );
+    for (const command of ["migrate", "generate"]) {
+      const r = spawnSync(process.execPath, [path.join(root, "bin/better-auth-rs.js"), command, "--config", config, "--yes"], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /its ORM owns the schema/);
+      assert.match(r.stderr, /@better-auth\/cli generate/);
+    }
   });
 
   test("a function that returns no adapter is refused", () => {

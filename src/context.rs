@@ -176,8 +176,10 @@ impl AuthContext {
     /// [`AuthContext::store`] and [`AuthContext::plugin_rows`]; only migrations and the
     /// password-hash report need SQL, and they answer this error.
     pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
-        if matches!(self.config.database, crate::config::DatabaseConfig::Adapter { .. }) {
-            return Err(AuthError::internal("this operation needs an SQL database; it is not available through a database adapter"));
+        if let crate::config::DatabaseConfig::Adapter { id } = &self.config.database {
+            return Err(AuthError::internal(format!(
+                "the database is a {id} adapter: its ORM owns the schema (create the tables with your ORM's migrations, e.g. from `npx @better-auth/cli generate`)"
+            )));
         }
         self.store
             .get_or_try_init(|| async {
