@@ -1135,6 +1135,23 @@ describe("adapters: prismaAdapter + Prisma 7 (@prisma/adapter-pg)", () => {
   });
 });
 
+describe("adapters: ids", () => {
+  test("advanced.database.generateId is called by the adapter once per created row, as in better-auth", async () => {
+    const seen = {};
+    for (const kind of KINDS) {
+      const calls = [];
+      let n = 0;
+      const db = memoryDb();
+      const auth = makeAuth(kind, db.adapter(), { advanced: { database: { generateId: ({ model }) => (calls.push(model), `${model}-${++n}`) } } });
+      const r = await auth.api.signUpEmail({ body: { name: "I", email: "i@example.com", password: PW } });
+      assert.match(r.user.id, /^user-\d+$/);
+      assert.equal(db.data.account[0].userId, r.user.id);
+      seen[kind] = calls.sort();
+    }
+    assert.deepEqual(seen.ours, seen[REFERENCE]);
+  });
+});
+
 describe("adapters: with secondaryStorage", () => {
   test("sessions live in secondary storage, users and accounts in the adapter (as better-auth)", async () => {
     const runs = [];

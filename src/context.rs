@@ -228,6 +228,11 @@ impl AuthContext {
     /// A new id for `model`: `advanced.database.generateId` when it is a function, else
     /// Better Auth's 32-character id (the store replaces it for uuid/serial strategies).
     pub async fn generate_id(&self, model: &str) -> AuthResult<String> {
+        // through a Better Auth adapter the adapter's factory generates the id of every row it
+        // creates (calling the app's `generateId` itself): this one is only a placeholder
+        if matches!(self.config.database, crate::config::DatabaseConfig::Adapter { .. }) {
+            return Ok(crate::crypto::random::generate_id(32));
+        }
         if self.callbacks.has("generateId")
             && let Some(serde_json::Value::String(id)) =
                 self.callbacks.call("generateId", serde_json::json!([{ "model": model, "size": 32 }])).await?
