@@ -20,7 +20,7 @@ import pg from "pg";
 import { Kysely, PostgresDialect } from "kysely";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
-import { pgSchema, pgJwks, PG_JWKS_DDL, pgUser2fa, pgTwoFactor, PG_2FA_DDL, pgRateLimit, PG_RATE_LIMIT_DDL, PG_DDL } from "./helpers/drizzle-pg.mjs";
+import { pgRelations, pgSchema, pgJwks, PG_JWKS_DDL, pgUser2fa, pgTwoFactor, PG_2FA_DDL, pgRateLimit, PG_RATE_LIMIT_DDL, PG_DDL } from "./helpers/drizzle-pg.mjs";
 import { sqliteTable, text as sqText, integer, index as sqIndex } from "drizzle-orm/sqlite-core";
 import { sql, eq } from "drizzle-orm";
 import { drizzle as drizzleMysql } from "drizzle-orm/mysql2";
@@ -742,6 +742,38 @@ describe("adapters: drizzleAdapter + node-postgres with usePlural, a renamed use
         if (e && typeof e.message === "string") e.message = `[${kind}] ${e.message}`;
         throw e;
       }
+      runs.push(ctx);
+    }
+    compareRuns(runs);
+  });
+});
+
+describe("adapters: drizzleAdapter + node-postgres with advanced.database.joins (relations)", () => {
+  test("get-session and sign-in read with one joined query, answers as better-auth", async () => {
+    const runs = [];
+    for (const kind of KINDS) {
+      const pool = await pgNamespace(PG_DDL);
+      const schema = { ...pgSchema, ...pgRelations };
+      const db = drizzlePg(pool, { schema });
+      const queries = [];
+      const query = pool.query.bind(pool);
+      pool.query = (...args) => {
+        const text = typeof args[0] === "string" ? args[0] : args[0]?.text;
+        if (typeof text === "string" && /^select/i.test(text)) queries.push(text);
+        return query(...args);
+      };
+      const auth = makeAuth(kind, drizzleAdapter(db, { provider: "pg", schema }), { advanced: { database: { joins: true } } });
+      const ctx = new Ctx(kind, auth);
+      const up = await ctx.send("sign-up", "POST", "/sign-up/email", { json: { name: "J", email: "j@example.com", password: PW }, headers: TRUSTED });
+      expectOk(up);
+      const c = cookieHeader(up.setCookies);
+      queries.length = 0;
+      expectOk(await ctx.send("get-session", "GET", "/get-session", { headers: { cookie: c } }));
+      ctx.record("selects for get-session", queries.length);
+      assert.equal(queries.length, 1, "session and user in one query");
+      queries.length = 0;
+      expectOk(await ctx.send("sign-in", "POST", "/sign-in/email", { json: { email: "j@example.com", password: PW }, headers: TRUSTED }));
+      ctx.record("selects for sign-in", queries.length);
       runs.push(ctx);
     }
     compareRuns(runs);

@@ -106,3 +106,12 @@ export const PG_DDL = [
   `CREATE INDEX "account_userId_idx" ON "account" USING btree ("user_id")`,
   `CREATE INDEX "verification_identifier_idx" ON "verification" USING btree ("identifier")`,
 ];
+
+// the relations the CLI writes beside the tables (drizzle's relational queries, which the
+// adapter uses for `join` when `advanced.database.joins` is on)
+import { relations } from "drizzle-orm";
+export const pgRelations = {
+  userRelations: relations(pgSchema.user, ({ many }) => ({ sessions: many(pgSchema.session), accounts: many(pgSchema.account) })),
+  sessionRelations: relations(pgSchema.session, ({ one }) => ({ user: one(pgSchema.user, { fields: [pgSchema.session.userId], references: [pgSchema.user.id] }) })),
+  accountRelations: relations(pgSchema.account, ({ one }) => ({ user: one(pgSchema.user, { fields: [pgSchema.account.userId], references: [pgSchema.user.id] }) })),
+};
