@@ -8,7 +8,8 @@
 //             reads the session and its user through the adapter)
 // Results: a table on stdout and bench/results/adapters-<ISO>.json.
 // Env: BA_RS_PG_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_ADAPTER_USERS (200),
-// BENCH_ADAPTER_SECONDS (5).
+// BENCH_ADAPTER_SECONDS (5), BENCH_ADAPTER_JOINS=1 (the CLI's drizzle relations and
+// `advanced.database.joins: true` on both sides: session and user in one query).
 import { fork } from "node:child_process";
 import crypto from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -26,6 +27,7 @@ const SECONDS = Number(process.env.BENCH_ADAPTER_SECONDS ?? 5);
 const SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 const BASE_URL = "http://localhost:3000";
 const PASSWORD = "bench-password-1234";
+const JOINS = process.env.BENCH_ADAPTER_JOINS === "1";
 
 /** Runs `fn(i)` for i in [0, n) with `width` in flight; ops/s. */
 async function pool(n, width, fn) {
@@ -59,7 +61,8 @@ async function child(impl) {
   process.env.NODE_ENV = "production";
   const pg = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const { pgSchema, PG_DDL } = await import("../__test__/helpers/drizzle-pg.mjs");
+  const { pgSchema: tables, pgRelations, PG_DDL } = await import("../__test__/helpers/drizzle-pg.mjs");
+  const pgSchema = JOINS ? { ...tables, ...pgRelations } : tables;
   const ns = "ba_bench_adapt_" + crypto.randomBytes(4).toString("hex");
   const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
   await admin.query(`create schema ${ns}`);
@@ -76,6 +79,7 @@ async function child(impl) {
       emailAndPassword: { enabled: true },
       rateLimit: { enabled: false },
       logger: { disabled: true },
+      ...(JOINS ? { advanced: { database: { joins: true } } } : {}),
     });
     const email = (i) => `bench-${i}@example.com`;
     // warm-up (JIT, pool, hashing pool)
@@ -126,7 +130,7 @@ if (process.argv[2] === "--child") {
   }
   const [ba, ours] = results;
   const row = (label, key) => `| ${label} | ${ba[key].toFixed(0)} | ${ours[key].toFixed(0)} | ${(ours[key] / ba[key]).toFixed(2)}× |`;
-  console.log(`\ndrizzleAdapter + node-postgres, ops/s (${os.cpus().length} CPUs, ${USERS} users, ${SECONDS} s getSession phases)\n`);
+  console.log(`\ndrizzleAdapter + node-postgres${JOINS ? " (joins on)" : ""}, ops/s (${os.cpus().length} CPUs, ${USERS} users, ${SECONDS} s getSession phases)\n`);
   console.log("| operation | better-auth | better-auth-rs | ratio |\n|---|---:|---:|---:|");
   console.log(row("sign-up (8 in flight)", "signUp"));
   console.log(row("sign-in (8 in flight)", "signIn"));
