@@ -208,8 +208,10 @@ export type DatabaseProvider = "sqlite" | "pg" | "postgres" | "postgresql" | "my
 /**
  * Every form `database` takes: an SQLite path or `file:`/`sqlite:` URL, a `postgres://` or
  * `mysql://` URL (string or `URL`), `{ provider, url }`, a `pg` Pool, a mysql2 pool (callback or
- * promise API), `{ provider, pool }` (Better Auth's Kysely-dialect style), or the app's own
- * better-sqlite3 `Database` / `node:sqlite` `DatabaseSync`.
+ * promise API), `{ provider, pool }` (Better Auth's Kysely-dialect style), the app's own
+ * better-sqlite3 `Database` / `node:sqlite` `DatabaseSync`, or one of Better Auth's adapter
+ * functions (`drizzleAdapter(db, …)`, `prismaAdapter(…)`, `kyselyAdapter(…)`, `memoryAdapter(…)`,
+ * `mongodbAdapter(…)`, `createAdapterFactory(…)`; also from `better-auth-rs/adapters/*`).
  */
 export type DatabaseOption =
   | string
@@ -219,7 +221,14 @@ export type DatabaseOption =
   | PgPoolLike
   | MySqlPoolLike
   | BetterSqlite3Like
-  | NodeSqliteLike;
+  | NodeSqliteLike
+  | DatabaseAdapterFunction;
+
+/**
+ * What Better Auth's adapter functions return: called once with the options, it gives the
+ * `DBAdapter` every storage operation goes through.
+ */
+export type DatabaseAdapterFunction = (options: any) => { id: string; create: (...args: any[]) => Promise<any>; findOne: (...args: any[]) => Promise<any>; [key: string]: any };
 
 /** `modelName` / `fields` of a table: the table name and logical → column names. */
 export interface ModelOptions<Field extends string> {

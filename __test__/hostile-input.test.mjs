@@ -578,13 +578,27 @@ function describe(g) {
   return `${g.method} ${g.url.slice(0, 120)} ${JSON.stringify(Object.fromEntries(Object.entries(g.headers).map(([k, v]) => [k, String(v).slice(0, 60)])))} ${b}`;
 }
 
-for (const kind of ["postgres", "mysql"]) {
+// "drizzleAdapter + pg": the same requests through Better Auth's drizzle adapter (the schema as
+// Better Auth's CLI generates it for drizzle), so the values reach PostgreSQL through the ORM
+for (const kind of ["postgres", "mysql", "drizzleAdapter + pg"]) {
   test(`${SQL_COUNT} hostile requests on ${kind}: no 5xx (length limits, NUL bytes, SQL metacharacters)`, async () => {
     const name = "ba_hostile_" + crypto.randomBytes(5).toString("hex");
     let url;
     let snapshotAll;
     const digest = (rows) => crypto.createHash("sha256").update(JSON.stringify(rows)).digest("hex");
-    if (kind === "postgres") {
+    if (kind === "drizzleAdapter + pg") {
+      const { drizzle } = await import("drizzle-orm/node-postgres");
+      const { drizzleAdapter } = require("../js/adapters/drizzle.js");
+      const { pgSchema, pgJwks, PG_DDL, PG_JWKS_DDL } = await import("./helpers/drizzle-pg.mjs");
+      const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      await admin.query(`create schema ${name}`);
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 10, options: `-c search_path=${name}` });
+      for (const ddl of [...PG_DDL, PG_JWKS_DDL]) await pool.query(ddl);
+      cleanups.push(async () => { await pool.end(); await admin.query(`drop schema ${name} cascade`); await admin.end(); });
+      snapshotAll = async () => digest(await Promise.all(["user", "session", "account", "verification", "jwks"].map(async (t) => (await admin.query(`select * from ${name}."${t}" order by id`)).rows)));
+      const schema = { ...pgSchema, jwks: pgJwks };
+      url = drizzleAdapter(drizzle(pool, { schema }), { provider: "pg", schema });
+    } else if (kind === "postgres") {
       const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
       snapshotAll = async () => digest(await Promise.all(["user", "session", "account", "verification", "jwks"].map(async (t) => (await admin.query(`select * from ${name}."${t}" order by id`)).rows)));
       await admin.query(`create schema ${name}`);
@@ -602,7 +616,7 @@ for (const kind of ["postgres", "mysql"]) {
       url = MY_URL.replace(/\/[^/]*$/, `/${name}`);
     }
     const auth = betterAuth(makeOptions(url));
-    await getMigrations(auth).runMigrations();
+    if (typeof url === "string") await getMigrations(auth).runMigrations();
     const cookies = await credentials(auth);
     const run = await hostileRun(auth, prng(SEED + (kind === "postgres" ? 1 : 2)), cookies, SQL_COUNT, null);
     console.log(`hostile (${kind}, seed ${SEED}): ${run.sent} requests in ${(run.ms / 1000).toFixed(1)} s, statuses ${JSON.stringify(run.tally)}, ${run.problems.length} problems`);

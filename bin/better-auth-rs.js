@@ -71,6 +71,14 @@ async function main() {
   const { auth, file } = await loadAuth(args.config);
   if (args.command === "hashes") return hashes(auth, file, args);
   const m = getMigrations(auth);
+  if (m.dialect === "adapter") {
+    // `database` is a Better Auth adapter (drizzleAdapter, prismaAdapter, ...): the ORM owns the schema
+    throw new Error(
+      `the database is a Better Auth adapter (${path.relative(process.cwd(), file)}): its ORM owns the schema, so ${args.command} has nothing to do here.\n` +
+        "Generate the schema for your adapter with Better Auth's CLI (`npx @better-auth/cli generate`: a Drizzle schema file, Prisma models or SQL for Kysely)\n" +
+        "and apply it with your ORM (`npx drizzle-kit push` / `generate`, `npx prisma migrate dev`, your Kysely migrations).",
+    );
+  }
   const statements = await m.statements();
   if (args.command === "generate") {
     const sql = statements.map((s) => s + ";").join("\n") + (statements.length ? "\n" : "");

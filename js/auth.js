@@ -11,6 +11,7 @@ const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks
 const { checkUnserved } = require("./unserved.js");
 const { nextCookiesIntegration } = require("./next-cookies.js");
 const { createLogger } = require("./logger.js");
+const { makeAdapter, adapterRunner } = require("./adapter-bridge.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -104,9 +105,11 @@ function plainDatabase(db) {
     };
   }
   if (typeof db === "function") {
-    throw new TypeError("better-auth-rs: option `database`: adapter functions (drizzleAdapter, prismaAdapter, ...) are not supported; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool or a better-sqlite3 Database");
+    // a Better Auth adapter (drizzleAdapter(db, …), prismaAdapter, …): betterAuth() calls it
+    // and the engine's storage goes through the DBAdapter it returns (js/adapter-bridge.js)
+    return { adapter: "adapter" };
   }
-  throw new TypeError("better-auth-rs: option `database`: unsupported value; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool or a better-sqlite3 Database");
+  throw new TypeError("better-auth-rs: option `database`: unsupported value; pass a connection URL, an SQLite path, { provider, url }, a pg Pool, a mysql2 pool, a better-sqlite3 Database or a Better Auth adapter (drizzleAdapter(db, …), prismaAdapter(…), …)");
 }
 
 /**
@@ -225,11 +228,15 @@ function betterAuth(options = {}) {
   const { warnings, ignoredPlugins } = checkUnserved(options);
   const { NativeAuth } = loadBinding();
   const plain = markFunctions(plainOptions(options, ignoredPlugins), options);
+  // `database` as an adapter function: called once with the options, as Better Auth does
+  const adapter = typeof options.database === "function" ? makeAdapter(options.database, options) : null;
+  if (adapter) plain.database = { adapter: typeof adapter.id === "string" && adapter.id ? adapter.id : "adapter" };
   let dateKeys = new Set(CORE_DATE_KEYS);
   // what hooks find in `ctx.context` besides the per-call values (filled in once the engine exists)
   const hookExtras = { context: {} };
   warnDeprecatedOriginCheck(options);
   const callbacks = collectCallbacks(options, (v) => reviveDates(v, dateKeys), hookExtras);
+  if (adapter) callbacks.set("adapter.run", adapterRunner(adapter));
   let native;
   try {
     native = callbacks.size

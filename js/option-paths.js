@@ -47,7 +47,7 @@ const OPTION_PATHS = [
   served("basePath", "src/config.rs"),
   served("secret", "src/config.rs"),
   rule("secrets"),
-  served("database", "js/auth.js plainDatabase (an unsupported form throws naming it)"),
+  served("database", "js/auth.js plainDatabase (an unsupported form throws naming it); adapter functions: js/adapter-bridge.js, src/store/js_adapter.rs"),
   served("secondaryStorage", "js/callbacks.js → src/store/secondary.rs"),
 
   served("emailVerification.sendVerificationEmail", "js/callbacks.js"),

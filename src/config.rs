@@ -30,6 +30,13 @@ pub enum DatabaseConfig {
         /// Pool size.
         max_connections: Option<u32>,
     },
+    /// One of Better Auth's database adapters (`drizzleAdapter(db, …)`, `prismaAdapter`, …, any
+    /// `createAdapterFactory` adapter): every storage operation is a logical adapter call
+    /// (`store::js_adapter`).
+    Adapter {
+        /// The adapter's id (`drizzle`, `prisma`, `kysely`, `mongodb`, `memory`, …).
+        id: String,
+    },
     /// MySQL or MariaDB (`mysql://`).
     Mysql {
         /// Connection URL (may hold a password: never printed).
@@ -46,7 +53,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections,
-            DatabaseConfig::SqliteHandle { .. } => None,
+            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => None,
         }
     }
     fn with_max(mut self, n: Option<u32>) -> Self {
@@ -54,7 +61,7 @@ impl DatabaseConfig {
             DatabaseConfig::Sqlite { max_connections, .. }
             | DatabaseConfig::Postgres { max_connections, .. }
             | DatabaseConfig::Mysql { max_connections, .. } => *max_connections = n,
-            DatabaseConfig::SqliteHandle { .. } => {}
+            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => {}
         }
         self
     }
@@ -77,6 +84,7 @@ impl fmt::Debug for DatabaseConfig {
         match self {
             DatabaseConfig::Sqlite { path, .. } => write!(f, "Sqlite({path})"),
             DatabaseConfig::SqliteHandle { name } => write!(f, "SqliteHandle({name})"),
+            DatabaseConfig::Adapter { id } => write!(f, "Adapter({id})"),
             DatabaseConfig::Postgres { url, .. } => write!(f, "Postgres({})", redact_url(url)),
             DatabaseConfig::Mysql { url, .. } => write!(f, "Mysql({})", redact_url(url)),
         }
@@ -432,6 +440,11 @@ fn parse_database(v: Option<&Value>) -> Result<DatabaseConfig, ConfigError> {
     match v {
         None | Some(Value::Null) => Ok(DatabaseConfig::Sqlite { path: "better-auth.db".into(), max_connections: None }),
         Some(Value::String(s)) => parse_database_url(s),
+        Some(Value::Object(m)) if m.get("adapter").is_some_and(|a| !a.is_null()) => {
+            // an adapter function the JS layer called with the options (js/adapter-bridge.js)
+            let id = m.get("adapter").and_then(Value::as_str).unwrap_or("adapter").to_string();
+            Ok(DatabaseConfig::Adapter { id })
+        }
         Some(Value::Object(m)) if m.get("handle").is_some_and(|h| !h.is_null()) => {
             // a database object the JS layer recognised; statements go through it
             let name = m.get("url").and_then(Value::as_str).unwrap_or(":memory:").to_string();

@@ -27,6 +27,7 @@ pub struct AuthContext {
     pub rate_limit_memory: crate::rate_limit::MemoryStore,
     store: OnceCell<Arc<SqlStore>>,
     layered: OnceCell<Arc<dyn Store>>,
+    adapter: OnceCell<Arc<store::js_adapter::AdapterStore>>,
     /// PostgreSQL's revocation channel, once the store is open (see [`AuthContext::revocations`]).
     pg_channel: std::sync::OnceLock<Option<Arc<store::pg_channel::PgChannel>>>,
 }
@@ -58,6 +59,7 @@ impl AuthContext {
             rate_limit_memory: crate::rate_limit::MemoryStore::default(),
             store,
             layered: OnceCell::new(),
+            adapter: OnceCell::new(),
             pg_channel: std::sync::OnceLock::new(),
             config,
         }
@@ -66,11 +68,25 @@ impl AuthContext {
     /// The store endpoints use: the SQL store, layered under `secondaryStorage` when one is
     /// configured. Opened (and for SQLite migrated) on first use, inside a tokio runtime.
     pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {
+        if let Some(adapter) = self.adapter() {
+            // a Better Auth adapter: every operation is a logical adapter call (no SQL here)
+            return self
+                .layered
+                .get_or_try_init(|| async {
+                    let schema = self.config.schema.clone();
+                    let a: Arc<dyn Store> = adapter?.clone();
+                    Ok::<_, AuthError>(match self.secondary() {
+                        Some(sec) => Arc::new(store::secondary::Layered::new(a, schema, sec, self.clock.clone(), self.config.session_in_db)),
+                        None => a,
+                    })
+                })
+                .await;
+        }
         let sql = self.sql().await?;
         self.layered
             .get_or_try_init(|| async {
                 let s: Arc<dyn Store> = match self.secondary() {
-                    Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), sec, self.clock.clone(), self.config.session_in_db)),
+                    Some(sec) => Arc::new(store::secondary::Layered::new(sql.clone(), self.config.schema.clone(), sec, self.clock.clone(), self.config.session_in_db)),
                     None => sql.clone(),
                 };
                 // on PostgreSQL without Redis, revocations reach the other instances' cookie
@@ -95,6 +111,29 @@ impl AuthContext {
                 Ok::<_, AuthError>(s)
             })
             .await
+    }
+
+    /// The app's Better Auth adapter as a store, when `database` is one (`None` otherwise).
+    fn adapter(&self) -> Option<AuthResult<&Arc<store::js_adapter::AdapterStore>>> {
+        let crate::config::DatabaseConfig::Adapter { id } = &self.config.database else { return None };
+        if let Some(a) = self.adapter.get() {
+            return Some(Ok(a));
+        }
+        let a = match store::js_adapter::AdapterStore::new(self.callbacks.clone(), self.config.schema.clone(), id.clone()) {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        // a concurrent first call may have set it: either value is the same adapter
+        let _ = self.adapter.set(Arc::new(a));
+        self.adapter.get().map(Ok)
+    }
+
+    /// Where plugin tables live: the SQL store, or the app's adapter.
+    pub async fn plugin_rows(&self) -> AuthResult<store::PluginRows<'_>> {
+        if let Some(a) = self.adapter() {
+            return Ok(store::PluginRows::Adapter(a?.as_ref()));
+        }
+        Ok(store::PluginRows::Sql(self.sql().await?.as_ref()))
     }
 
     /// True when revocations go through PostgreSQL's channel: a PostgreSQL database, the
@@ -133,7 +172,15 @@ impl AuthContext {
     }
 
     /// The SQL store itself (migrations, plugin tables).
+    /// With a database adapter there is none: endpoints and plugins reach their tables through
+    /// [`AuthContext::store`] and [`AuthContext::plugin_rows`]; only migrations and the
+    /// password-hash report need SQL, and they answer this error.
     pub async fn sql(&self) -> AuthResult<&Arc<SqlStore>> {
+        if let crate::config::DatabaseConfig::Adapter { id } = &self.config.database {
+            return Err(AuthError::internal(format!(
+                "the database is a {id} adapter: its ORM owns the schema (create the tables with your ORM's migrations, e.g. from `npx @better-auth/cli generate`)"
+            )));
+        }
         self.store
             .get_or_try_init(|| async {
                 let s = store::open_sql(&self.config.database, self.config.schema.clone(), &self.callbacks).await?;
@@ -181,6 +228,11 @@ impl AuthContext {
     /// A new id for `model`: `advanced.database.generateId` when it is a function, else
     /// Better Auth's 32-character id (the store replaces it for uuid/serial strategies).
     pub async fn generate_id(&self, model: &str) -> AuthResult<String> {
+        // through a Better Auth adapter the adapter's factory generates the id of every row it
+        // creates (calling the app's `generateId` itself): this one is only a placeholder
+        if matches!(self.config.database, crate::config::DatabaseConfig::Adapter { .. }) {
+            return Ok(crate::crypto::random::generate_id(32));
+        }
         if self.callbacks.has("generateId")
             && let Some(serde_json::Value::String(id)) =
                 self.callbacks.call("generateId", serde_json::json!([{ "model": model, "size": 32 }])).await?

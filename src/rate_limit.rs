@@ -372,7 +372,7 @@ async fn consume(ctx: &AuthContext, key: &str, rule: Rule) -> AuthResult<Decisio
     match ctx.config.rate_limit.storage {
         Storage::Memory => Ok(ctx.rate_limit_memory.consume(key, rule, now)),
         Storage::Database => {
-            let sql = ctx.sql().await?;
+            let sql = ctx.plugin_rows().await?;
             let lockout = ctx.config.email_and_password.lockout.map(|l| l.duration).unwrap_or(0);
             let id = crate::crypto::random::generate_id(32);
             crate::store::counters::consume(sql, key, rule, now, id, ctx.config.rate_limit.longest_window(), lockout).await

@@ -219,7 +219,7 @@ async fn counters_story(dialect: Dialect, ids: &str) {
     for _ in 0..40 {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
-            counters::consume(&s, "192.0.2.1|/sign-in/email", rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap()
+            counters::consume(better_auth_rs::store::PluginRows::Sql(&s), "192.0.2.1|/sign-in/email", rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap()
         }));
     }
     let mut allowed = 0;
@@ -229,21 +229,21 @@ async fn counters_story(dialect: Dialect, ids: &str) {
         }
     }
     assert_eq!(allowed, 7, "{dialect:?} {ids}");
-    let d = counters::consume(&store, "192.0.2.1|/sign-in/email", rule, T0 + 4_000, "x".repeat(32), 60, 900).await.unwrap();
+    let d = counters::consume(better_auth_rs::store::PluginRows::Sql(&store), "192.0.2.1|/sign-in/email", rule, T0 + 4_000, "x".repeat(32), 60, 900).await.unwrap();
     assert_eq!((d.allowed, d.retry_after), (false, Some(6)), "{dialect:?}");
-    assert!(counters::consume(&store, "192.0.2.1|/sign-in/email", rule, T0 + 10_000, "y".repeat(32), 60, 900).await.unwrap().allowed);
+    assert!(counters::consume(better_auth_rs::store::PluginRows::Sql(&store), "192.0.2.1|/sign-in/email", rule, T0 + 10_000, "y".repeat(32), 60, 900).await.unwrap().allowed);
     let long = format!("192.0.2.1|/{}", "a".repeat(5000));
-    assert!(counters::consume(&store, &long, rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap().allowed);
+    assert!(counters::consume(better_auth_rs::store::PluginRows::Sql(&store), &long, rule, T0, better_auth_rs::crypto::random::generate_id(32), 60, 900).await.unwrap().allowed);
     // lockout
     let key = "lockout|someone@example.com";
-    assert_eq!(counters::locked_for(&store, key, 3, 900, T0).await.unwrap(), None);
+    assert_eq!(counters::locked_for(better_auth_rs::store::PluginRows::Sql(&store), key, 3, 900, T0).await.unwrap(), None);
     for i in 0..3 {
-        counters::record_failure(&store, key, 900, T0 + i, better_auth_rs::crypto::random::generate_id(32)).await.unwrap();
+        counters::record_failure(better_auth_rs::store::PluginRows::Sql(&store), key, 900, T0 + i, better_auth_rs::crypto::random::generate_id(32)).await.unwrap();
     }
-    assert_eq!(counters::locked_for(&store, key, 3, 900, T0 + 100).await.unwrap(), Some(900));
-    assert_eq!(counters::locked_for(&store, key, 3, 900, T0 + 902_000).await.unwrap(), None);
-    counters::clear(&store, key).await.unwrap();
-    assert_eq!(counters::locked_for(&store, key, 1, 900, T0).await.unwrap(), None);
+    assert_eq!(counters::locked_for(better_auth_rs::store::PluginRows::Sql(&store), key, 3, 900, T0 + 100).await.unwrap(), Some(900));
+    assert_eq!(counters::locked_for(better_auth_rs::store::PluginRows::Sql(&store), key, 3, 900, T0 + 902_000).await.unwrap(), None);
+    counters::clear(better_auth_rs::store::PluginRows::Sql(&store), key).await.unwrap();
+    assert_eq!(counters::locked_for(better_auth_rs::store::PluginRows::Sql(&store), key, 1, 900, T0).await.unwrap(), None);
     drop_ns(dialect, &ns).await;
 }
 

@@ -5,6 +5,9 @@ import { DatabaseSync } from "node:sqlite";
 import { Pool } from "pg";
 import mysql from "mysql2";
 import mysqlPromise from "mysql2/promise";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { drizzleAdapter } from "better-auth-rs/adapters/drizzle";
+import { memoryAdapter } from "better-auth-rs/adapters/memory";
 
 const forms = [
   betterAuth({ database: "auth.db" }),
@@ -21,6 +24,9 @@ const forms = [
   betterAuth({ database: { provider: "mysql", pool: mysqlPromise.createPool("mysql://root@127.0.0.1/test") } }),
   betterAuth({ database: new Database("auth.db") }),
   betterAuth({ database: new DatabaseSync("auth.db") }),
+  // Better Auth's adapter functions, from better-auth-rs/adapters/*
+  betterAuth({ database: drizzleAdapter(drizzle(new Pool()), { provider: "pg" }) }),
+  betterAuth({ database: memoryAdapter({ user: [], session: [], account: [], verification: [] }) }),
 ];
 void forms;
 

@@ -43,7 +43,7 @@ fn validate(body: Option<&Value>) -> AuthResult<Body> {
 async fn failed(call: &Call<'_>, lockout: Option<&(LockoutConfig, String)>) -> AuthError {
     if let Some((l, key)) = lockout {
         let ctx = call.ctx;
-        let res = match ctx.sql().await {
+        let res = match ctx.plugin_rows().await {
             Ok(sql) => counters::record_failure(sql, key, l.duration, ctx.now(), crate::crypto::random::generate_id(32)).await,
             Err(e) => Err(e),
         };
@@ -75,7 +75,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
     // accountLockout: a locked email gets the same answer, after the same work, as a wrong password
     let lockout = ep.lockout.map(|l| (l, format!("lockout|{email}")));
     if let Some((l, key)) = &lockout
-        && counters::locked_for(ctx.sql().await?, key, l.max_failed_attempts, l.duration, ctx.now()).await?.is_some()
+        && counters::locked_for(ctx.plugin_rows().await?, key, l.max_failed_attempts, l.duration, ctx.now()).await?.is_some()
     {
         ctx.hash_password(&body.password).await?;
         return Err(AuthError::base("UNAUTHORIZED", "INVALID_EMAIL_OR_PASSWORD"));
@@ -108,7 +108,7 @@ pub async fn sign_in_email(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(failed(call, lockout.as_ref()).await);
     }
     if let Some((_, key)) = &lockout {
-        counters::clear(ctx.sql().await?, key).await?;
+        counters::clear(ctx.plugin_rows().await?, key).await?;
     }
     finish(call, &user, &stored_hash, &body.password, body.callback_url, body.remember_me).await
 }

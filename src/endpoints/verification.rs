@@ -118,7 +118,7 @@ pub async fn reserve(call: &Call<'_>, identifier: &str, value: &str, expires_at:
     let mut id = reservation_id(identifier, uuid);
     // MySQL's id column is varchar(36): Better Auth's 43-character id does not fit there (its
     // insert fails and the flow answers 500); the first 36 characters keep the lock working
-    if ctx.sql().await?.dialect() == crate::store::schema::Dialect::Mysql {
+    if matches!(ctx.config.database, crate::config::DatabaseConfig::Mysql { .. }) {
         id.truncate(36);
     }
     let v = Verification {

@@ -270,13 +270,14 @@ impl NativeAuth {
         Endpoint::all().map(|e| e.api_name().to_string()).collect()
     }
 
-    /// Database kind: `sqlite`, `postgresql` or `mysql`.
+    /// Database kind: `sqlite`, `postgresql`, `mysql`, or `adapter` (a Better Auth adapter).
     #[napi(getter)]
     pub fn dialect(&self) -> String {
         match self.ctx.config.database {
             crate::config::DatabaseConfig::Sqlite { .. } | crate::config::DatabaseConfig::SqliteHandle { .. } => "sqlite",
             crate::config::DatabaseConfig::Postgres { .. } => "postgresql",
             crate::config::DatabaseConfig::Mysql { .. } => "mysql",
+            crate::config::DatabaseConfig::Adapter { .. } => "adapter",
         }
         .into()
     }

@@ -3,8 +3,11 @@
 //! pass a stale read: the rate limiter's "count one request" and the account lockout's
 //! failed-sign-in counter (keys `lockout|<email>`).
 use super::schema::{FieldType, Model};
+use super::PluginRows;
+use super::js_adapter::{AdapterStore, eq, op};
 use super::sql::SqlStore;
 use super::value::Val;
+use serde_json::{Value, json};
 use crate::error::{AuthError, AuthResult};
 use crate::rate_limit::{Decision, Rule};
 use sha2::{Digest, Sha256};
@@ -113,6 +116,75 @@ async fn read(store: &SqlStore, n: &Names, key: &str) -> AuthResult<Option<(i64,
 
 static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
 
+// ------------------------------------------------ through a Better Auth adapter (`rateLimit`)
+
+const MODEL: &str = "rateLimit";
+
+/// [`bump`] as two guarded adapter writes: within the window `count + 1` (`incrementOne`,
+/// guarded by `count < max`), else a window past `reset_ms` starts again at 1 (`updateMany`
+/// guarded by `lastRequest`). True when one matched.
+async fn a_bump(a: &AdapterStore, key: &str, reset_ms: i64, now: i64, max: Option<u64>) -> AuthResult<bool> {
+    let mut guard = vec![eq("key", json!(key)), op("lastRequest", "gt", json!(now - reset_ms))];
+    if let Some(max) = max {
+        guard.push(op("count", "lt", json!(max.min(i64::MAX as u64))));
+    }
+    let row = a.call("incrementOne", json!({ "model": MODEL, "where": guard, "increment": { "count": 1 }, "set": { "lastRequest": now } })).await?;
+    if !row.is_null() {
+        return Ok(true);
+    }
+    let n = a
+        .call("updateMany", json!({ "model": MODEL, "where": [eq("key", json!(key)), op("lastRequest", "lte", json!(now - reset_ms))], "update": { "count": 1, "lastRequest": now } }))
+        .await?;
+    Ok(AdapterStore::count(&n) > 0)
+}
+
+/// [`insert_first`]: false when the key exists (seen first, for adapters without unique
+/// constraints such as the memory adapter; else refused by the `key` unique constraint).
+async fn a_insert_first(a: &AdapterStore, key: &str, now: i64) -> AuthResult<bool> {
+    if a_read(a, key).await?.is_some() {
+        return Ok(false);
+    }
+    let mut data = serde_json::Map::new();
+    data.insert("key".into(), json!(key));
+    data.insert("count".into(), json!(1));
+    data.insert("lastRequest".into(), json!(now));
+    Ok(a.try_create(MODEL, data).await?.is_some())
+}
+
+async fn a_read(a: &AdapterStore, key: &str) -> AuthResult<Option<(i64, i64)>> {
+    let row = a.call("findOne", json!({ "model": MODEL, "where": [eq("key", json!(key))] })).await?;
+    if row.is_null() {
+        return Ok(None);
+    }
+    let num = |k: &str| match row.get(k) {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64),
+        Some(Value::String(s)) => s.parse().unwrap_or(0),
+        _ => 0,
+    };
+    Ok(Some((num("count"), num("lastRequest"))))
+}
+
+/// [`prune`]: the adapter's `where` cannot say "(A and B) or (C and D)", so rows idle longer
+/// than both the longest window and the lockout duration go (younger idle rows only linger).
+async fn a_prune(a: &AdapterStore, now: i64, longest_window_s: u64, lockout_s: u64) {
+    let prev = LAST_PRUNE.load(Ordering::Relaxed);
+    if now - prev < 60_000 || LAST_PRUNE.compare_exchange(prev, now, Ordering::Relaxed, Ordering::Relaxed).is_err() {
+        return;
+    }
+    let idle = (longest_window_s.max(lockout_s) as i64).saturating_mul(1000);
+    if let Err(e) = a.call("deleteMany", json!({ "model": MODEL, "where": [op("lastRequest", "lt", json!(now - idle))] })).await {
+        crate::log::error(&format!("pruning rateLimit rows failed: {e}"));
+    }
+}
+
+/// The stored counter behind `key`: through SQL, or through a Better Auth adapter.
+async fn read_any(store: PluginRows<'_>, key: &str) -> AuthResult<Option<(i64, i64)>> {
+    match store {
+        PluginRows::Sql(s) => read(s, &names(s)?, key).await,
+        PluginRows::Adapter(a) => a_read(a, key).await,
+    }
+}
+
 /// Deletes rate-limit rows idle for longer than `longest_window_s` (at most once a minute).
 async fn prune(store: &SqlStore, n: &Names, now: i64, longest_window_s: u64, lockout_s: u64) {
     let prev = LAST_PRUNE.load(Ordering::Relaxed);
@@ -143,10 +215,29 @@ async fn prune(store: &SqlStore, n: &Names, now: i64, longest_window_s: u64, loc
 
 /// Counts one request against `key` under `rule` (Better Auth's database algorithm: the window
 /// runs from the last allowed request), atomically.
-pub async fn consume(store: &SqlStore, key: &str, rule: Rule, now: i64, new_id: String, longest_window_s: u64, lockout_s: u64) -> AuthResult<Decision> {
-    let n = names(store)?;
+pub async fn consume(store: PluginRows<'_>, key: &str, rule: Rule, now: i64, new_id: String, longest_window_s: u64, lockout_s: u64) -> AuthResult<Decision> {
     let key = stored_key(key);
     let window_ms = (rule.window as i64).saturating_mul(1000);
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            for _ in 0..3 {
+                if a_bump(a, &key, window_ms, now, Some(rule.max)).await? || a_insert_first(a, &key, now).await? {
+                    a_prune(a, now, longest_window_s, lockout_s).await;
+                    return Ok(Decision::ALLOW);
+                }
+                if let Some((count, last)) = a_read(a, &key).await?
+                    && now - last < window_ms
+                    && count >= rule.max as i64
+                {
+                    let ms = (last + window_ms - now).max(0) as u64;
+                    return Ok(Decision { allowed: false, retry_after: Some(ms.div_ceil(1000)) });
+                }
+            }
+            return Ok(Decision { allowed: false, retry_after: Some(rule.window) });
+        }
+    };
+    let n = names(store)?;
     for _ in 0..3 {
         if bump(store, &n, &key, window_ms, now, Some(rule.max)).await? {
             // Better Auth prunes after a window resets; we prune (at most once a minute) after
@@ -172,20 +263,30 @@ pub async fn consume(store: &SqlStore, key: &str, rule: Rule, now: i64, new_id: 
 
 /// Account lockout: `Some(seconds left)` while `key` has `max` or more failures, the last
 /// less than `duration_s` ago.
-pub async fn locked_for(store: &SqlStore, key: &str, max: u64, duration_s: u64, now: i64) -> AuthResult<Option<u64>> {
-    let n = names(store)?;
+pub async fn locked_for(store: PluginRows<'_>, key: &str, max: u64, duration_s: u64, now: i64) -> AuthResult<Option<u64>> {
     let dur_ms = (duration_s as i64).saturating_mul(1000);
-    Ok(match read(store, &n, &stored_key(key)).await? {
+    Ok(match read_any(store, &stored_key(key)).await? {
         Some((count, last)) if count >= max as i64 && now - last < dur_ms => Some(((last + dur_ms - now).max(0) as u64).div_ceil(1000)),
         _ => None,
     })
 }
 
 /// Account lockout: records one failed sign-in (failures older than `duration_s` start over).
-pub async fn record_failure(store: &SqlStore, key: &str, duration_s: u64, now: i64, new_id: String) -> AuthResult<()> {
-    let n = names(store)?;
+pub async fn record_failure(store: PluginRows<'_>, key: &str, duration_s: u64, now: i64, new_id: String) -> AuthResult<()> {
     let key = stored_key(key);
     let dur_ms = (duration_s as i64).saturating_mul(1000);
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            for _ in 0..3 {
+                if a_bump(a, &key, dur_ms, now, None).await? || a_insert_first(a, &key, now).await? {
+                    return Ok(());
+                }
+            }
+            return Err(AuthError::internal("could not record a failed sign-in"));
+        }
+    };
+    let n = names(store)?;
     for _ in 0..3 {
         if bump(store, &n, &key, dur_ms, now, None).await? || insert_first(store, &n, &key, now, new_id.clone()).await? {
             return Ok(());
@@ -195,7 +296,14 @@ pub async fn record_failure(store: &SqlStore, key: &str, duration_s: u64, now: i
 }
 
 /// Account lockout: forgets the failures of `key` (after a successful sign-in).
-pub async fn clear(store: &SqlStore, key: &str) -> AuthResult<()> {
+pub async fn clear(store: PluginRows<'_>, key: &str) -> AuthResult<()> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            a.call("deleteMany", json!({ "model": MODEL, "where": [eq("key", json!(stored_key(key)))] })).await?;
+            return Ok(());
+        }
+    };
     let n = names(store)?;
     let d = store.dialect();
     store.exec_sql(format!("delete from {} where {} = {}", n.table, n.key, d.p(1)), vec![text(&stored_key(key))]).await?;

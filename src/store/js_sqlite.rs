@@ -94,6 +94,11 @@ fn number_text(n: &serde_json::Number) -> String {
     }
 }
 
+/// A JS value decoded for a field of type `ty` (also used for rows a database adapter returns).
+pub(crate) fn decode_value(v: &Value, ty: FieldType) -> Result<Val, DbErr> {
+    decode(v, ty)
+}
+
 /// A JS value from a result row, decoded for a column of type `ty` (as `dec_sqlite` does for sqlx).
 fn decode(v: &Value, ty: FieldType) -> Result<Val, DbErr> {
     Ok(match (ty, v) {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 pub mod announcing;
 pub mod counters;
+pub mod js_adapter;
 pub mod js_sqlite;
 pub mod migrate;
 pub mod query;
@@ -314,6 +315,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn update_account(&self, id: &str, update: &AccountUpdate, now: i64) -> AuthResult<u64>;
 }
 
+/// Where plugin tables (`jwks`, ...) live: the SQL store, or the app's Better Auth adapter.
+#[derive(Debug, Clone, Copy)]
+pub enum PluginRows<'a> {
+    /// SQLite, PostgreSQL or MySQL.
+    Sql(&'a sql::SqlStore),
+    /// A Better Auth adapter (logical model and field names).
+    Adapter(&'a js_adapter::AdapterStore),
+}
+
 /// Opens the SQL store for a database option (inside a tokio runtime).
 /// `callbacks` reach the application's database object for [`DatabaseConfig::SqliteHandle`].
 pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callbacks: &crate::callbacks::Callbacks) -> AuthResult<sql::SqlStore> {
@@ -338,6 +348,9 @@ pub async fn open_sql(db: &DatabaseConfig, schema: Arc<schema::Schema>, callback
         }
         DatabaseConfig::Postgres { url, .. } => sql::SqlStore::open_postgres(url, schema, pool).await,
         DatabaseConfig::Mysql { url, .. } => sql::SqlStore::open_mysql(url, schema, pool).await,
+        DatabaseConfig::Adapter { id } => Err(crate::error::AuthError::internal(format!(
+            "the database is a {id} adapter: its ORM owns the schema (create the tables with your ORM's migrations, e.g. from `npx @better-auth/cli generate`)"
+        ))),
     }
 }
 

@@ -4,7 +4,7 @@
 //! `revoked-sessions-before-<userId>` after a revoke-all — so Better Auth nodes sharing the
 //! storage see the same sessions. The database keeps users and accounts (and sessions too with
 //! `session.storeSessionInDatabase`).
-use super::sql::SqlStore;
+use super::schema::Schema;
 use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::callbacks::Callbacks;
 use crate::clock::Clock;
@@ -80,7 +80,8 @@ impl Secondary {
 
 /// Sessions in secondary storage, everything else in the SQL store.
 pub struct Layered {
-    sql: Arc<SqlStore>,
+    sql: Arc<dyn Store>,
+    schema: Arc<Schema>,
     secondary: Secondary,
     clock: Arc<dyn Clock>,
     store_in_db: bool,
@@ -153,8 +154,8 @@ pub(crate) fn user_from(v: &Value) -> User {
 
 impl Layered {
     /// Sessions in `secondary`, the rest through `sql`.
-    pub fn new(sql: Arc<SqlStore>, secondary: Secondary, clock: Arc<dyn Clock>, store_in_db: bool) -> Self {
-        Self { sql, secondary, clock, store_in_db }
+    pub fn new(sql: Arc<dyn Store>, schema: Arc<Schema>, secondary: Secondary, clock: Arc<dyn Clock>, store_in_db: bool) -> Self {
+        Self { sql, schema, secondary, clock, store_in_db }
     }
 
     async fn get(&self, key: &str) -> AuthResult<Option<Value>> {
@@ -170,7 +171,7 @@ impl Layered {
     }
 
     fn session_json(&self, s: &Session) -> Value {
-        crate::json::session_json(s, &self.sql.schema().session)
+        crate::json::session_json(s, &self.schema.session)
     }
 
     async fn references(&self, user_id: &str) -> AuthResult<Vec<(String, i64)>> {
@@ -271,7 +272,7 @@ impl Store for Layered {
         }
         let now = self.clock.now_ms();
         self.update_refs(&s.user_id, &[], Some((&s.token, s.expires_at)), now).await?;
-        let user = self.sql.find_user_by_id(&s.user_id).await?.map(|u| crate::json::user_json(&u, &self.sql.schema().user)).unwrap_or(Value::Null);
+        let user = self.sql.find_user_by_id(&s.user_id).await?.map(|u| crate::json::user_json(&u, &self.schema.user)).unwrap_or(Value::Null);
         let t = ttl(s.expires_at, now);
         if t > 0 {
             self.set(&s.token, &json!({ "session": self.session_json(s), "user": user }), Some(t)).await?;
@@ -376,7 +377,7 @@ impl Store for Layered {
         }
         if let Some(u) = &updated {
             // the cached user inside every active session follows the update
-            let user = crate::json::user_json(u, &self.sql.schema().user);
+            let user = crate::json::user_json(u, &self.schema.user);
             let refs = self.references(id).await.map_err(CreateUserError::Other)?;
             for (token, expires) in refs.into_iter().filter(|r| r.1 > now) {
                 if let Some(v) = self.get(&token).await.map_err(CreateUserError::Other)? {

@@ -38,7 +38,7 @@ async fn token_for(call: &Call<'_>, session: &Session, user: &User) -> AuthResul
         claims.insert(k, v);
     }
     claims.insert("sub".into(), Value::String(sub));
-    let store = ctx.sql().await?;
+    let store = ctx.plugin_rows().await?;
     plugin::sign(store, cfg, &ctx.config.secret, &origin(call), claims, ctx.generate_id("jwks").await?, ctx.now()).await
 }
 
@@ -56,7 +56,7 @@ pub async fn jwks(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::empty("NOT_FOUND"));
     }
     let ctx = call.ctx;
-    plugin::jwks(ctx.sql().await?, cfg, &ctx.config.secret, ctx.generate_id("jwks").await?, ctx.now()).await
+    plugin::jwks(ctx.plugin_rows().await?, cfg, &ctx.config.secret, ctx.generate_id("jwks").await?, ctx.now()).await
 }
 
 /// Server-only `signJWT({ body: { payload } })`: `{ token }`.
@@ -66,7 +66,7 @@ pub async fn sign_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(AuthError::validation("[body.payload] Invalid input: expected record, received undefined"));
     };
     let ctx = call.ctx;
-    let token = plugin::sign(ctx.sql().await?, cfg, &ctx.config.secret, &origin(call), payload, ctx.generate_id("jwks").await?, ctx.now()).await?;
+    let token = plugin::sign(ctx.plugin_rows().await?, cfg, &ctx.config.secret, &origin(call), payload, ctx.generate_id("jwks").await?, ctx.now()).await?;
     Ok(json!({ "token": token }))
 }
 
@@ -81,7 +81,7 @@ pub async fn verify_jwt(call: &mut Call<'_>) -> AuthResult<Value> {
     issues.finish()?;
     let token = token.unwrap_or_default();
     let ctx = call.ctx;
-    let payload = plugin::verify(ctx.sql().await?, cfg, &origin(call), &token, issuer.as_deref(), ctx.now()).await?;
+    let payload = plugin::verify(ctx.plugin_rows().await?, cfg, &origin(call), &token, issuer.as_deref(), ctx.now()).await?;
     Ok(json!({ "payload": payload.unwrap_or(Value::Null) }))
 }
 

@@ -6,6 +6,7 @@ use crate::crypto::envelope::SecretConfig;
 use crate::jwt::{Algorithm, KeyPair, Validation, VerifyingKey, jwks_entry, open_private_key_column, seal_private_key_column};
 use crate::error::{AuthError, AuthResult};
 use crate::store::schema::FieldType;
+use crate::store::PluginRows;
 use crate::store::sql::SqlStore;
 use crate::store::value::Val;
 use serde_json::{Map, Value};
@@ -82,7 +83,8 @@ async fn table_problem(store: &SqlStore) -> Option<String> {
 static LAST_TABLE_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A failed statement on the `jwks` table as a clear error (logged at most every 10 s).
-async fn explain(store: &SqlStore, e: AuthError) -> AuthError {
+async fn explain(store: PluginRows<'_>, e: AuthError) -> AuthError {
+    let PluginRows::Sql(store) = store else { return e };
     if e.is_unavailable() {
         return e;
     }
@@ -108,11 +110,42 @@ pub fn log_header_skipped(e: &AuthError) {
     }
 }
 
-async fn all_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
-    match read_keys(store).await {
+async fn all_keys(store: PluginRows<'_>) -> AuthResult<Vec<JwkRow>> {
+    let read = match store {
+        PluginRows::Sql(s) => read_keys(s).await,
+        PluginRows::Adapter(a) => adapter_keys(a).await,
+    };
+    match read {
         Ok(k) => Ok(k),
         Err(e) => Err(explain(store, e).await),
     }
+}
+
+/// The keys through a Better Auth adapter (`findMany` on `jwks`, oldest first).
+async fn adapter_keys(a: &crate::store::js_adapter::AdapterStore) -> AuthResult<Vec<JwkRow>> {
+    let rows = a.find_rows(super::schema::JWKS, Vec::new(), Some(("createdAt", "asc"))).await?;
+    let text = |r: &Value, k: &str| match r.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let date = |r: &Value, k: &str| match r.get(k) {
+        Some(Value::String(s)) => crate::time::parse_date(s),
+        Some(Value::Number(n)) => n.as_i64(),
+        _ => None,
+    };
+    Ok(rows
+        .iter()
+        .map(|r| JwkRow {
+            id: text(r, "id").unwrap_or_default(),
+            public_key: text(r, "publicKey").unwrap_or_default(),
+            private_key: text(r, "privateKey").unwrap_or_default(),
+            created_at: date(r, "createdAt").unwrap_or_default(),
+            expires_at: date(r, "expiresAt"),
+            alg: text(r, "alg"),
+            crv: text(r, "crv"),
+        })
+        .collect())
 }
 
 async fn read_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
@@ -140,8 +173,7 @@ async fn read_keys(store: &SqlStore) -> AuthResult<Vec<JwkRow>> {
         .collect())
 }
 
-async fn create_key(store: &SqlStore, cfg: &JwtConfig, secret: &str, id: String, now: i64) -> AuthResult<JwkRow> {
-    let m = store.schema().plugin_table(super::schema::JWKS).ok_or_else(|| AuthError::internal("jwks table is not configured"))?;
+async fn create_key(store: PluginRows<'_>, cfg: &JwtConfig, secret: &str, id: String, now: i64) -> AuthResult<JwkRow> {
     let pair = KeyPair::generate(cfg.alg)?;
     let sealed = if cfg.disable_private_key_encryption {
         seal_private_key_column(None, &pair.private_jwk_json())?
@@ -157,6 +189,28 @@ async fn create_key(store: &SqlStore, cfg: &JwtConfig, secret: &str, id: String,
         alg: Some(cfg.alg.as_str().to_string()),
         crv: cfg.alg.crv().map(str::to_string),
     };
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            // the adapter generates the id (its generateId / uuid / ObjectId), as in Better Auth
+            let data = vec![
+                ("publicKey", Val::Text(row.public_key.clone())),
+                ("privateKey", Val::Text(row.private_key.clone())),
+                ("createdAt", Val::Date(row.created_at)),
+                ("expiresAt", row.expires_at.map(Val::Date).unwrap_or(Val::Null)),
+                ("alg", row.alg.clone().map(Val::Text).unwrap_or(Val::Null)),
+                ("crv", row.crv.clone().map(Val::Text).unwrap_or(Val::Null)),
+            ];
+            let written = a.create_row(super::schema::JWKS, data).await?;
+            let id = match written.get("id") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => return Err(AuthError::internal("database adapter: the new jwks row has no id")),
+            };
+            return Ok(JwkRow { id, ..row });
+        }
+    };
+    let m = store.schema().plugin_table(super::schema::JWKS).ok_or_else(|| AuthError::internal("jwks table is not configured"))?;
     let d = store.dialect();
     let vals = [
         (Val::Id(row.id.clone()), FieldType::Id),
@@ -171,13 +225,13 @@ async fn create_key(store: &SqlStore, cfg: &JwtConfig, secret: &str, id: String,
     let ps: Vec<String> = (1..=vals.len()).map(|i| d.p(i)).collect();
     let sql = format!("insert into {} ({}) values ({})", d.q(&m.table), cols.join(", "), ps.join(", "));
     if let Err(e) = store.exec_sql(sql, vals.to_vec()).await {
-        return Err(explain(store, e).await);
+        return Err(explain(PluginRows::Sql(store), e).await);
     }
     Ok(row)
 }
 
 /// The key set for `/jwks`: keys not past `expiresAt + gracePeriod`; mints the first key.
-pub async fn jwks(store: &SqlStore, cfg: &JwtConfig, secret: &str, new_id: String, now: i64) -> AuthResult<Value> {
+pub async fn jwks(store: PluginRows<'_>, cfg: &JwtConfig, secret: &str, new_id: String, now: i64) -> AuthResult<Value> {
     let mut keys = all_keys(store).await?;
     if keys.is_empty() {
         create_key(store, cfg, secret, new_id, now).await?;
@@ -195,7 +249,7 @@ pub async fn jwks(store: &SqlStore, cfg: &JwtConfig, secret: &str, new_id: Strin
 
 /// Signs `payload` as Better Auth's `signJWT`: `exp` (default now + lifetime), `iss` and `aud`
 /// (default: the base URL origin) added when missing.
-pub async fn sign(store: &SqlStore, cfg: &JwtConfig, secret: &str, base_origin: &str, payload: Map<String, Value>, new_id: String, now: i64) -> AuthResult<String> {
+pub async fn sign(store: PluginRows<'_>, cfg: &JwtConfig, secret: &str, base_origin: &str, payload: Map<String, Value>, new_id: String, now: i64) -> AuthResult<String> {
     let now_s = now / 1000;
     let mut claims = payload;
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(now_s);
@@ -231,7 +285,7 @@ pub async fn sign(store: &SqlStore, cfg: &JwtConfig, secret: &str, base_origin: 
 }
 
 /// Verifies a token this instance issued (Better Auth's `verifyJWT`): `None` when invalid.
-pub async fn verify(store: &SqlStore, cfg: &JwtConfig, base_origin: &str, token: &str, issuer: Option<&str>, now: i64) -> AuthResult<Option<Value>> {
+pub async fn verify(store: PluginRows<'_>, cfg: &JwtConfig, base_origin: &str, token: &str, issuer: Option<&str>, now: i64) -> AuthResult<Option<Value>> {
     let iss = issuer.map(str::to_string).or_else(|| cfg.issuer.clone()).unwrap_or_else(|| base_origin.to_string());
     let aud = cfg.audience.clone().unwrap_or_else(|| base_origin.to_string());
     let validation = Validation::jwt_plugin(now / 1000, iss, aud);

@@ -219,7 +219,7 @@ async fn assert_not_locked(p: &TwoFactorPlugin, call: &Call<'_>, row: &rows::Two
     if until > now {
         return Err(err("TOO_MANY_REQUESTS", "ACCOUNT_TEMPORARILY_LOCKED"));
     }
-    rows::clear_expired_lock(call.ctx.sql().await?, &row.id, now).await
+    rows::clear_expired_lock(call.ctx.plugin_rows().await?, &row.id, now).await
 }
 
 /// `recordTwoFactorFailure`.
@@ -227,7 +227,7 @@ async fn record_lock_failure(p: &TwoFactorPlugin, call: &Call<'_>, row: &rows::T
     if !p.lockout.enabled {
         return Ok(());
     }
-    let store = call.ctx.sql().await?;
+    let store = call.ctx.plugin_rows().await?;
     if rows::increment_failed(store, &row.id).await? >= p.lockout.max_failed {
         rows::lock(store, &row.id, p.lockout.max_failed, call.ctx.now() + p.lockout.duration_ms).await?;
     }
@@ -239,7 +239,7 @@ async fn reset_lock(p: &TwoFactorPlugin, call: &Call<'_>, row: &rows::TwoFactorR
     if !p.lockout.enabled {
         return Ok(());
     }
-    rows::update(call.ctx.sql().await?, &row.id, &[rows::Set::Failed(0), rows::Set::LockedUntil(None)]).await?;
+    rows::update(call.ctx.plugin_rows().await?, &row.id, &[rows::Set::Failed(0), rows::Set::LockedUntil(None)]).await?;
     Ok(())
 }
 
@@ -280,7 +280,7 @@ pub async fn enable(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(err("BAD_REQUEST", "TOTP_NOT_CONFIGURED"));
     }
     let ctx = call.ctx;
-    let store = ctx.sql().await?;
+    let store = ctx.plugin_rows().await?;
     let existing = rows::find_by_user(store, &user.id).await?;
     if existing.as_ref().is_some_and(|r| r.verified != Some(false)) {
         return Err(err("BAD_REQUEST", "TOTP_ALREADY_ENABLED"));
@@ -311,7 +311,7 @@ pub async fn disable(call: &mut Call<'_>) -> AuthResult<Value> {
     let (session, user) = require_session(call, Guard::Sensitive).await?;
     check_password(call, &user.id, p.passwordless, b.get("password").and_then(Value::as_str)).await?;
     let updated = set_enabled(call, &user, false).await?;
-    rows::delete_for_user(call.ctx.sql().await?, &updated.id).await?;
+    rows::delete_for_user(call.ctx.plugin_rows().await?, &updated.id).await?;
     reissue(call, &session, &updated).await?;
     if let Some(v) = hook::trust_cookie_value(call) {
         if let Some(id) = v.split('!').nth(1).filter(|s| !s.is_empty()) {
@@ -331,7 +331,7 @@ pub async fn get_totp_uri(call: &mut Call<'_>) -> AuthResult<Value> {
     if p.totp_disabled {
         return Err(totp_not_configured());
     }
-    let Some(row) = rows::find_by_user(call.ctx.sql().await?, &user.id).await? else { return Err(err("BAD_REQUEST", "TOTP_NOT_ENABLED")) };
+    let Some(row) = rows::find_by_user(call.ctx.plugin_rows().await?, &user.id).await? else { return Err(err("BAD_REQUEST", "TOTP_NOT_ENABLED")) };
     let key = totp_key(call, &row.secret)?;
     check_password(call, &user.id, p.totp_passwordless, b.get("password").and_then(Value::as_str)).await?;
     let issuer = p.totp_issuer.clone().unwrap_or_else(|| call.ctx.config.app_name.clone());
@@ -352,7 +352,7 @@ pub async fn verify_totp(call: &mut Call<'_>) -> AuthResult<Value> {
     let trust = b.get("trustDevice") == Some(&Value::Bool(true));
     let mode = resolve(call).await?;
     let user = mode.user().clone();
-    let store = call.ctx.sql().await?;
+    let store = call.ctx.plugin_rows().await?;
     let Some(row) = rows::find_by_user(store, &user.id).await? else { return Err(err("BAD_REQUEST", "TOTP_NOT_ENABLED")) };
     if mode.is_sign_in() && row.verified == Some(false) {
         return Err(err("BAD_REQUEST", "TOTP_NOT_ENABLED"));
@@ -405,7 +405,7 @@ pub async fn generate_backup_codes(call: &mut Call<'_>) -> AuthResult<Value> {
         return Err(err("BAD_REQUEST", "TWO_FACTOR_NOT_ENABLED"));
     }
     check_password(call, &user.id, p.codes_passwordless, b.get("password").and_then(Value::as_str)).await?;
-    let store = call.ctx.sql().await?;
+    let store = call.ctx.plugin_rows().await?;
     let Some(row) = rows::find_by_user(store, &user.id).await? else { return Err(err("BAD_REQUEST", "TWO_FACTOR_NOT_ENABLED")) };
     let codes = backup_codes::generate(p.codes_amount, p.codes_length);
     let stored = backup_codes::encode(&codes, &secret(call), p.codes_plain)?;
@@ -426,7 +426,7 @@ pub async fn verify_backup_code(call: &mut Call<'_>) -> AuthResult<Value> {
     let disable_session = b.get("disableSession") == Some(&Value::Bool(true));
     let mode = resolve(call).await?;
     let user = mode.user().clone();
-    let store = call.ctx.sql().await?;
+    let store = call.ctx.plugin_rows().await?;
     let Some(row) = rows::find_by_user(store, &user.id).await? else { return Err(err("BAD_REQUEST", "BACKUP_CODES_NOT_ENABLED")) };
     if mode.is_sign_in() {
         assert_not_locked(p, call, &row).await?;
@@ -496,7 +496,7 @@ pub async fn view_backup_codes(call: &mut Call<'_>) -> AuthResult<Value> {
         Some(v) => v.to_string(),
         None => String::new(),
     };
-    let Some(row) = rows::find_by_user(call.ctx.sql().await?, &user_id).await? else { return Err(err("BAD_REQUEST", "BACKUP_CODES_NOT_ENABLED")) };
+    let Some(row) = rows::find_by_user(call.ctx.plugin_rows().await?, &user_id).await? else { return Err(err("BAD_REQUEST", "BACKUP_CODES_NOT_ENABLED")) };
     let Some(codes) = backup_codes::decode(&row.backup_codes, &secret(call), p.codes_plain)? else { return Err(err("BAD_REQUEST", "INVALID_BACKUP_CODE")) };
     Ok(json!({ "status": true, "backupCodes": codes }))
 }
@@ -559,7 +559,7 @@ pub async fn verify_otp(call: &mut Call<'_>) -> AuthResult<Value> {
     let mode = resolve(call).await?;
     let user = mode.user().clone();
     let row = if mode.is_sign_in() {
-        let r = rows::find_by_user(call.ctx.sql().await?, &user.id).await?;
+        let r = rows::find_by_user(call.ctx.plugin_rows().await?, &user.id).await?;
         if let Some(r) = &r {
             assert_not_locked(p, call, r).await?;
         }

@@ -121,7 +121,7 @@ pub async fn after_sign_in(p: &TwoFactorPlugin, call: &mut Call<'_>, path: &str,
     call.out.add_cookie(def.serialize(&cookies::signed_wire_value(&ctx.config.secret, &identifier), Some(p.cookie_max_age)));
     let mut methods = Vec::new();
     if !p.totp_disabled
-        && rows::find_by_user(ctx.sql().await?, &user_id).await?.is_some_and(|r| r.verified != Some(false))
+        && rows::find_by_user(ctx.plugin_rows().await?, &user_id).await?.is_some_and(|r| r.verified != Some(false))
     {
         methods.push("totp");
     }

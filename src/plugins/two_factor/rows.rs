@@ -4,8 +4,11 @@
 use super::TABLE;
 use crate::error::{AuthError, AuthResult};
 use crate::store::schema::{FieldType, Model};
+use crate::store::PluginRows;
+use crate::store::js_adapter::{AdapterStore, date, eq, op};
 use crate::store::sql::SqlStore;
 use crate::store::value::Val;
+use serde_json::{Map, Value, json};
 
 /// A `twoFactor` row.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,22 +63,82 @@ fn row(r: Vec<Val>) -> TwoFactorRow {
     TwoFactorRow { id, secret, backup_codes, user_id, verified, failed, locked_until }
 }
 
+/// A row a Better Auth adapter returned (logical field names).
+fn adapter_row(r: &Value) -> Option<TwoFactorRow> {
+    if !r.is_object() {
+        return None;
+    }
+    let text = |k: &str| match r.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Some(TwoFactorRow {
+        id: text("id").unwrap_or_default(),
+        secret: text("secret").unwrap_or_default(),
+        backup_codes: text("backupCodes").unwrap_or_default(),
+        user_id: text("userId").unwrap_or_default(),
+        verified: match r.get("verified") {
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::Number(n)) => Some(n.as_f64() == Some(1.0)),
+            _ => None,
+        },
+        failed: match r.get("failedVerificationCount") {
+            Some(Value::Number(n)) => n.as_i64().unwrap_or_else(|| n.as_f64().unwrap_or(0.0) as i64),
+            Some(Value::String(s)) => s.parse().unwrap_or(0),
+            _ => 0,
+        },
+        locked_until: match r.get("lockedUntil") {
+            Some(Value::String(s)) => crate::time::parse_date(s),
+            Some(Value::Number(n)) => n.as_i64(),
+            _ => None,
+        },
+    })
+}
+
+async fn adapter_find(a: &AdapterStore, by: &str, value: &str) -> AuthResult<Option<TwoFactorRow>> {
+    Ok(adapter_row(&a.call("findOne", json!({ "model": TABLE, "where": [eq(by, json!(value))] })).await?))
+}
+
 /// `findOne({ where: userId })`.
-pub async fn find_by_user(store: &SqlStore, user_id: &str) -> AuthResult<Option<TwoFactorRow>> {
+pub async fn find_by_user(store: PluginRows<'_>, user_id: &str) -> AuthResult<Option<TwoFactorRow>> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => return adapter_find(a, "userId", user_id).await,
+    };
     let m = model(store)?;
     let rows = store.fetch_raw(format!("{} limit 1", select(store, m, "userId")), vec![(Val::Id(user_id.to_string()), FieldType::Id)], &TYPES).await?;
     Ok(rows.into_iter().next().map(row))
 }
 
 /// `findOne({ where: id })`.
-pub async fn find_by_id(store: &SqlStore, id: &str) -> AuthResult<Option<TwoFactorRow>> {
+pub async fn find_by_id(store: PluginRows<'_>, id: &str) -> AuthResult<Option<TwoFactorRow>> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => return adapter_find(a, "id", id).await,
+    };
     let m = model(store)?;
     let rows = store.fetch_raw(format!("{} limit 1", select(store, m, "id")), vec![(Val::Id(id.to_string()), FieldType::Id)], &TYPES).await?;
     Ok(rows.into_iter().next().map(row))
 }
 
 /// `create({ secret, backupCodes, userId, verified })` (counter 0, no lock).
-pub async fn create(store: &SqlStore, id: String, user_id: &str, secret: &str, codes: &str, verified: bool) -> AuthResult<()> {
+pub async fn create(store: PluginRows<'_>, id: String, user_id: &str, secret: &str, codes: &str, verified: bool) -> AuthResult<()> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            // the adapter generates the id
+            let data = vec![
+                ("secret", Val::Text(secret.to_string())),
+                ("backupCodes", Val::Text(codes.to_string())),
+                ("userId", Val::Id(user_id.to_string())),
+                ("verified", Val::Bool(verified)),
+                ("failedVerificationCount", Val::Int(0)),
+            ];
+            a.create_row(TABLE, data).await?;
+            return Ok(());
+        }
+    };
     let m = model(store)?;
     let d = store.dialect();
     let vals = vec![
@@ -124,8 +187,33 @@ fn assignments(store: &SqlStore, m: &Model, sets: &[Set<'_>], first: usize) -> (
     (parts, vals)
 }
 
+/// `sets` as an adapter's `update` object.
+fn adapter_sets(sets: &[Set<'_>]) -> Map<String, Value> {
+    let mut m = Map::new();
+    for s in sets {
+        let (k, v) = match s {
+            Set::Secret(x) => ("secret", json!(x)),
+            Set::Codes(x) => ("backupCodes", json!(x)),
+            Set::Verified(b) => ("verified", json!(b)),
+            Set::Failed(n) => ("failedVerificationCount", json!(n)),
+            Set::LockedUntil(t) => ("lockedUntil", t.map(date).unwrap_or(Value::Null)),
+        };
+        m.insert(k.into(), v);
+    }
+    m
+}
+
+async fn adapter_update_many(a: &AdapterStore, where_: Vec<Value>, sets: &[Set<'_>]) -> AuthResult<u64> {
+    let n = a.call("updateMany", json!({ "model": TABLE, "where": where_, "update": adapter_sets(sets) })).await?;
+    Ok(AdapterStore::count(&n))
+}
+
 /// `update({ where: id })`.
-pub async fn update(store: &SqlStore, id: &str, sets: &[Set<'_>]) -> AuthResult<u64> {
+pub async fn update(store: PluginRows<'_>, id: &str, sets: &[Set<'_>]) -> AuthResult<u64> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => return adapter_update_many(a, vec![eq("id", json!(id))], sets).await,
+    };
     let m = model(store)?;
     let d = store.dialect();
     let (parts, mut vals) = assignments(store, m, sets, 1);
@@ -136,7 +224,11 @@ pub async fn update(store: &SqlStore, id: &str, sets: &[Set<'_>]) -> AuthResult<
 
 /// Backup codes written only if they are still `old` (`incrementOne` with the old value in
 /// `where`): false when another request changed them first.
-pub async fn swap_codes(store: &SqlStore, id: &str, old: &str, new: &str) -> AuthResult<bool> {
+pub async fn swap_codes(store: PluginRows<'_>, id: &str, old: &str, new: &str) -> AuthResult<bool> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => return Ok(adapter_update_many(a, vec![eq("id", json!(id)), eq("backupCodes", json!(old))], &[Set::Codes(new)]).await? > 0),
+    };
     let m = model(store)?;
     let d = store.dialect();
     let sql = format!(
@@ -154,17 +246,36 @@ pub async fn swap_codes(store: &SqlStore, id: &str, old: &str, new: &str) -> Aut
 }
 
 /// One more failed verification (atomic, also on a null counter); the new count.
-pub async fn increment_failed(store: &SqlStore, id: &str) -> AuthResult<i64> {
+pub async fn increment_failed(store: PluginRows<'_>, id: &str) -> AuthResult<i64> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            let row = a.call("incrementOne", json!({ "model": TABLE, "where": [eq("id", json!(id))], "increment": { "failedVerificationCount": 1 } })).await?;
+            if row.get("failedVerificationCount").is_some_and(Value::is_null) {
+                // a null counter stays null under `+ 1`: start it at 1 (only if still null)
+                a.call("updateMany", json!({ "model": TABLE, "where": [eq("id", json!(id)), eq("failedVerificationCount", Value::Null)], "update": { "failedVerificationCount": 1 } })).await?;
+                return Ok(find_by_id(PluginRows::Adapter(a), id).await?.map(|r| r.failed).unwrap_or(1));
+            }
+            return Ok(adapter_row(&row).map(|r| r.failed).unwrap_or(0));
+        }
+    };
     let m = model(store)?;
     let d = store.dialect();
     let col = d.q(m.col("failedVerificationCount"));
     let sql = format!("update {} set {col} = coalesce({col}, 0) + 1 where {} = {}", d.q(&m.table), d.q(m.col("id")), d.p(1));
     store.exec_sql(sql, vec![(Val::Id(id.to_string()), FieldType::Id)]).await?;
-    Ok(find_by_id(store, id).await?.map(|r| r.failed).unwrap_or(0))
+    Ok(find_by_id(PluginRows::Sql(store), id).await?.map(|r| r.failed).unwrap_or(0))
 }
 
 /// `lockedUntil` set when the counter reached `max` (the guarded `incrementOne`).
-pub async fn lock(store: &SqlStore, id: &str, max: i64, until: i64) -> AuthResult<()> {
+pub async fn lock(store: PluginRows<'_>, id: &str, max: i64, until: i64) -> AuthResult<()> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            adapter_update_many(a, vec![eq("id", json!(id)), op("failedVerificationCount", "gte", json!(max))], &[Set::LockedUntil(Some(until))]).await?;
+            return Ok(());
+        }
+    };
     let m = model(store)?;
     let d = store.dialect();
     let sql = format!(
@@ -182,7 +293,14 @@ pub async fn lock(store: &SqlStore, id: &str, max: i64, until: i64) -> AuthResul
 }
 
 /// An expired lock cleared (`lockedUntil <= now`: counter 0, no lock).
-pub async fn clear_expired_lock(store: &SqlStore, id: &str, now: i64) -> AuthResult<()> {
+pub async fn clear_expired_lock(store: PluginRows<'_>, id: &str, now: i64) -> AuthResult<()> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            adapter_update_many(a, vec![eq("id", json!(id)), op("lockedUntil", "lte", date(now))], &[Set::Failed(0), Set::LockedUntil(None)]).await?;
+            return Ok(());
+        }
+    };
     let m = model(store)?;
     let d = store.dialect();
     let sql = format!(
@@ -201,7 +319,14 @@ pub async fn clear_expired_lock(store: &SqlStore, id: &str, now: i64) -> AuthRes
 }
 
 /// `delete({ where: userId })`.
-pub async fn delete_for_user(store: &SqlStore, user_id: &str) -> AuthResult<()> {
+pub async fn delete_for_user(store: PluginRows<'_>, user_id: &str) -> AuthResult<()> {
+    let store = match store {
+        PluginRows::Sql(s) => s,
+        PluginRows::Adapter(a) => {
+            a.call("deleteMany", json!({ "model": TABLE, "where": [eq("userId", json!(user_id))] })).await?;
+            return Ok(());
+        }
+    };
     let m = model(store)?;
     let d = store.dialect();
     store.exec_sql(format!("delete from {} where {} = {}", d.q(&m.table), d.q(m.col("userId")), d.p(1)), vec![(Val::Id(user_id.to_string()), FieldType::Id)]).await?;
