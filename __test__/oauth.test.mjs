@@ -75,6 +75,22 @@ class OidcApp extends App {
 
 const story = (dialect, fn) => storyOf(dialect, fn, (kind, db) => new OidcApp(kind, db));
 
+/** The official client, its requests going to `app.auth.handler` (with the jar's cookies). */
+function clientFor(app, { withCookies = true } = {}) {
+  return createAuthClient({
+    baseURL: `${BASE_URL}${API}`,
+    fetchOptions: {
+      customFetchImpl: async (input, init) => {
+        const req = new Request(input, init);
+        const h = new Headers(req.headers);
+        h.set("origin", BASE_URL);
+        if (withCookies && app.cookie()) h.set("cookie", app.cookie());
+        return app.auth.handler(new Request(req, { headers: h }));
+      },
+    },
+  });
+}
+
 for (const dialect of DIALECTS) {
   describe(`social sign-in via genericOAuth (${dialect})`, () => {
     test("discovery provider: start, new user, returning user, replay (§7.4 #1–#4)", async () => {
@@ -506,17 +522,7 @@ for (const dialect of DIALECTS) {
     test("the official client: signIn.social returns the provider URL", async () => {
       await story(dialect, async (app, see) => {
         await app.configure();
-        const client = createAuthClient({
-          baseURL: `${BASE_URL}${API}`,
-          fetchOptions: {
-            customFetchImpl: async (input, init) => {
-              const req = new Request(input, init);
-              const h = new Headers(req.headers);
-              h.set("origin", BASE_URL);
-              return app.auth.handler(new Request(req, { headers: h }));
-            },
-          },
-        });
+        const client = clientFor(app, { withCookies: false });
         const res = await client.signIn.social({ provider: "oidc", callbackURL: "/dashboard", disableRedirect: true });
         see("client", { error: res.error, data: maskJson(res.data) });
         const bad = await client.signIn.social({ provider: "nope" });
@@ -528,18 +534,7 @@ for (const dialect of DIALECTS) {
       const runs = await story(dialect, async (app, see) => {
         await app.configure({ account: { accountLinking: { allowUnlinkingAll: true } } });
         await app.browserSignIn({ provider: "oidc", callbackURL: "/dashboard" });
-        const client = createAuthClient({
-          baseURL: `${BASE_URL}${API}`,
-          fetchOptions: {
-            customFetchImpl: async (input, init) => {
-              const req = new Request(input, init);
-              const h = new Headers(req.headers);
-              h.set("origin", BASE_URL);
-              h.set("cookie", app.cookie());
-              return app.auth.handler(new Request(req, { headers: h }));
-            },
-          },
-        });
+        const client = clientFor(app);
         const shape = (r) => ({ error: r.error && { status: r.error.status, code: r.error.code }, data: maskJson(r.data) });
         const list = await client.listAccounts();
         see("listAccounts", shape(list));
