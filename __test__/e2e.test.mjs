@@ -885,7 +885,10 @@ describe("Next.js social sign-in (authClient.signIn.social, genericOAuth against
     // the OP must know the app's callback URL before the app starts
     port = await freePort();
     badPort = await freePort();
-    op = await startOP({ redirectUris: [port, badPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`) });
+    op = await startOP({
+      redirectUris: [port, badPort].map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`),
+      postLogoutRedirectUris: [port, badPort].map((p) => `http://127.0.0.1:${p}/sign-in`),
+    });
     op.login = "alice";
     next = await startNext("next-social", oidcEnv("ba-secret"), { port });
     origin = next.origin;
@@ -958,9 +961,16 @@ describe("Next.js social sign-in (authClient.signIn.social, genericOAuth against
     await page.screenshot({ path: path.join(ARTIFACTS, "nextjs-social-dashboard.png"), fullPage: true });
   });
 
-  test("sign out, sign in with the provider again → /dashboard as the same user, no second user or account", async () => {
+  test("sign out ends the provider session too (RP-initiated logout), then sign in again → /dashboard as the same user, no second user or account", async () => {
     const { page } = ctx;
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    // /sign-out answered the provider's end-session URL; the client followed it
+    await page.waitForURL((u) => u.href.startsWith(`${op.issuer}/session/end`), { timeout: STEP });
+    const end = new URL(page.url());
+    assert.ok(end.searchParams.get("id_token_hint"), `id_token_hint sent: ${end.href}${diag()}`);
+    assert.equal(end.searchParams.get("post_logout_redirect_uri"), `${origin}/sign-in`, diag());
+    assert.equal(end.searchParams.get("client_id"), "ba-client", diag());
+    await page.getByRole("button", { name: "Yes, sign me out", exact: true }).click();
     await page.waitForURL(`${origin}/sign-in`, { timeout: STEP });
     assert.equal(await authCookie(ctx.context), undefined, "signed out" + diag());
     const seen = await signInWithProvider();

@@ -19,7 +19,7 @@ export const ACCOUNTS = {
  * Starts the OP. `redirectUris`: every callback URL the suites use. Clients: `ba-client`
  * (client_secret_post), `ba-basic` (client_secret_basic), both with secret `ba-secret`.
  */
-export async function startOP({ redirectUris, conformIdTokenClaims = true } = {}) {
+export async function startOP({ redirectUris, postLogoutRedirectUris = [], conformIdTokenClaims = true } = {}) {
   // oidc-provider warns that it wants Node 22+; it works on 20 (spec §0)
   const origWarn = process.emitWarning;
   const { default: Provider } = await import("oidc-provider");
@@ -31,7 +31,7 @@ export async function startOP({ redirectUris, conformIdTokenClaims = true } = {}
   const state = { login: "alice", log: [] };
   const provider = new Provider(issuer, {
     clients: [
-      { client_id: "ba-client", client_secret: "ba-secret", redirect_uris: redirectUris, grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "client_secret_post" },
+      { client_id: "ba-client", client_secret: "ba-secret", redirect_uris: redirectUris, post_logout_redirect_uris: postLogoutRedirectUris, grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "client_secret_post" },
       { client_id: "ba-basic", client_secret: "ba-secret", redirect_uris: redirectUris, grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "client_secret_basic" },
     ],
     async findAccount(ctx, id) {
@@ -41,7 +41,16 @@ export async function startOP({ redirectUris, conformIdTokenClaims = true } = {}
     },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "picture"] },
     scopes: ["openid", "email", "profile", "offline_access", "extra"],
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // RP-initiated logout: the confirmation page without the default's external web font
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = `<!DOCTYPE html><html><head><title>Logout Request</title></head><body><h1>Sign out of the provider?</h1>${form}<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></body></html>`;
+        },
+      },
+    },
     pkce: { required: () => false },
     conformIdTokenClaims,
     interactions: { url: (ctx, i) => `/interaction/${i.uid}` },

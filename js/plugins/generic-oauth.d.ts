@@ -66,6 +66,12 @@ export interface GenericOAuthConfig {
   disableIdTokenNonceBinding?: boolean;
   /** Skip the provider unless discovery gives a key set. */
   requireIdTokenVerification?: boolean;
+  /** RP-initiated logout: the provider's end-session endpoint (else discovery's `end_session_endpoint`). */
+  endSessionEndpoint?: string;
+  /** Where the provider sends the browser after its logout (resolved against `baseURL`). */
+  postLogoutRedirectURI?: string;
+  /** `POST /sign-out` ends only the local session. */
+  disableProviderLogout?: boolean;
 }
 
 /** Options of `genericOAuth()`. */

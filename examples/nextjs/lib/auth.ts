@@ -97,6 +97,9 @@ export const auth = betterAuth({
                 clientId: env.OIDC_CLIENT_ID,
                 clientSecret: env.OIDC_CLIENT_SECRET,
                 scopes: ["openid", "email", "profile"],
+                // sign-out also ends the provider's session (RP-initiated logout), which then
+                // sends the browser back here: register <BETTER_AUTH_URL>/sign-in at the provider
+                postLogoutRedirectURI: "/sign-in",
               },
             ],
           }),
