@@ -101,44 +101,11 @@ fn field(row: &Value, key: &str, ty: FieldType) -> Val {
 }
 
 fn user_of(m: &Model, row: &Value) -> User {
-    let mut u = User::default();
-    for f in &m.fields {
-        let v = field(row, &f.key, f.ty);
-        match f.key.as_str() {
-            "id" => u.id = v.text().unwrap_or_default(),
-            "name" => u.name = v.text().unwrap_or_default(),
-            "email" => u.email = v.text().unwrap_or_default(),
-            "emailVerified" => u.email_verified = v.boolean(),
-            "image" => u.image = v.text(),
-            "createdAt" => u.created_at = v.date().unwrap_or_default(),
-            "updatedAt" => u.updated_at = v.date().unwrap_or_default(),
-            key => {
-                u.extra.insert(key.to_string(), v.to_json());
-            }
-        }
-    }
-    u
+    super::value::user_from_fields(m, |f| field(row, &f.key, f.ty))
 }
 
 fn session_of(m: &Model, row: &Value) -> Session {
-    let mut s = Session::default();
-    for f in &m.fields {
-        let v = field(row, &f.key, f.ty);
-        match f.key.as_str() {
-            "id" => s.id = v.text().unwrap_or_default(),
-            "expiresAt" => s.expires_at = v.date().unwrap_or_default(),
-            "token" => s.token = v.text().unwrap_or_default(),
-            "createdAt" => s.created_at = v.date().unwrap_or_default(),
-            "updatedAt" => s.updated_at = v.date().unwrap_or_default(),
-            "ipAddress" => s.ip_address = v.text(),
-            "userAgent" => s.user_agent = v.text(),
-            "userId" => s.user_id = v.text().unwrap_or_default(),
-            key => {
-                s.extra.insert(key.to_string(), v.to_json());
-            }
-        }
-    }
-    s
+    super::value::session_from_fields(m, |f| field(row, &f.key, f.ty))
 }
 
 fn account_of(m: &Model, row: &Value) -> Account {

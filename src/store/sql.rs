@@ -964,44 +964,11 @@ fn redact(s: &str) -> String {
 }
 
 fn user_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<User> {
-    let mut u = User::default();
-    for f in &m.fields {
-        let v = vals.next().unwrap_or(Val::Null);
-        match f.key.as_str() {
-            "id" => u.id = v.text().unwrap_or_default(),
-            "name" => u.name = v.text().unwrap_or_default(),
-            "email" => u.email = v.text().unwrap_or_default(),
-            "emailVerified" => u.email_verified = v.boolean(),
-            "image" => u.image = v.text(),
-            "createdAt" => u.created_at = v.date().unwrap_or_default(),
-            "updatedAt" => u.updated_at = v.date().unwrap_or_default(),
-            key => {
-                u.extra.insert(key.to_string(), v.to_json());
-            }
-        }
-    }
-    Ok(u)
+    Ok(super::value::user_from_fields(m, |_| vals.next().unwrap_or(Val::Null)))
 }
 
 fn session_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<Session> {
-    let mut s = Session::default();
-    for f in &m.fields {
-        let v = vals.next().unwrap_or(Val::Null);
-        match f.key.as_str() {
-            "id" => s.id = v.text().unwrap_or_default(),
-            "expiresAt" => s.expires_at = v.date().unwrap_or_default(),
-            "token" => s.token = v.text().unwrap_or_default(),
-            "createdAt" => s.created_at = v.date().unwrap_or_default(),
-            "updatedAt" => s.updated_at = v.date().unwrap_or_default(),
-            "ipAddress" => s.ip_address = v.text(),
-            "userAgent" => s.user_agent = v.text(),
-            "userId" => s.user_id = v.text().unwrap_or_default(),
-            key => {
-                s.extra.insert(key.to_string(), v.to_json());
-            }
-        }
-    }
-    Ok(s)
+    Ok(super::value::session_from_fields(m, |_| vals.next().unwrap_or(Val::Null)))
 }
 
 #[async_trait]

@@ -1,6 +1,7 @@
 //! Values crossing into and out of SQL, independent of the dialect. Each dialect binds and
 //! decodes them according to the column's [`FieldType`].
-use super::schema::FieldType;
+use super::schema::{Field, FieldType, Model};
+use super::{Session, User};
 use crate::time::{parse_date, to_iso};
 use serde_json::Value;
 
@@ -87,3 +88,48 @@ impl Val {
         }
     }
 }
+
+/// A user row from its values in the model's field order (`value(field)` gives each): the SQL
+/// store reads them from a result row, the adapter store from the adapter's object.
+pub fn user_from_fields(m: &Model, mut value: impl FnMut(&Field) -> Val) -> User {
+    let mut u = User::default();
+    for f in &m.fields {
+        let v = value(f);
+        match f.key.as_str() {
+            "id" => u.id = v.text().unwrap_or_default(),
+            "name" => u.name = v.text().unwrap_or_default(),
+            "email" => u.email = v.text().unwrap_or_default(),
+            "emailVerified" => u.email_verified = v.boolean(),
+            "image" => u.image = v.text(),
+            "createdAt" => u.created_at = v.date().unwrap_or_default(),
+            "updatedAt" => u.updated_at = v.date().unwrap_or_default(),
+            key => {
+                u.extra.insert(key.to_string(), v.to_json());
+            }
+        }
+    }
+    u
+}
+
+/// A session row from its values in the model's field order (see [`user_from_fields`]).
+pub fn session_from_fields(m: &Model, mut value: impl FnMut(&Field) -> Val) -> Session {
+    let mut s = Session::default();
+    for f in &m.fields {
+        let v = value(f);
+        match f.key.as_str() {
+            "id" => s.id = v.text().unwrap_or_default(),
+            "expiresAt" => s.expires_at = v.date().unwrap_or_default(),
+            "token" => s.token = v.text().unwrap_or_default(),
+            "createdAt" => s.created_at = v.date().unwrap_or_default(),
+            "updatedAt" => s.updated_at = v.date().unwrap_or_default(),
+            "ipAddress" => s.ip_address = v.text(),
+            "userAgent" => s.user_agent = v.text(),
+            "userId" => s.user_id = v.text().unwrap_or_default(),
+            key => {
+                s.extra.insert(key.to_string(), v.to_json());
+            }
+        }
+    }
+    s
+}
+
