@@ -162,6 +162,23 @@ function envSnapshot() {
   return env;
 }
 
+const NO_SESSION_FLAGS = Object.freeze({ disableCookieCache: false, disableRefresh: false });
+
+/**
+ * getSession's query flags as the endpoint reads them (`z.coerce.boolean()` over the query
+ * strings `toQueryObject` makes), or `null` when the query holds anything else.
+ */
+function sessionFlags(query) {
+  if (query == null) return NO_SESSION_FLAGS;
+  const q = toQueryObject(query);
+  const flags = { disableCookieCache: false, disableRefresh: false };
+  for (const k of Object.keys(q)) {
+    if (k !== "disableCookieCache" && k !== "disableRefresh") return null;
+    flags[k] = Array.isArray(q[k]) || q[k] !== "";
+  }
+  return flags;
+}
+
 function toQueryObject(query) {
   if (query == null) return null;
   const out = {};
@@ -273,7 +290,6 @@ function betterAuth(options = {}) {
     return toResponse(await native.handle(r.method, r.url, r.headers, r.body));
   };
 
-  const cookieCache = native.cookieCacheEnabled;
   const endpoint = (name) => async (input) => {
     const ctx = input ?? {};
     const { body, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
@@ -281,13 +297,18 @@ function betterAuth(options = {}) {
     let query = ctx.query;
     if (nextCookies && name === "getSession") query = await nextCookies.getSessionQuery(query);
     if (headers === undefined && request) headers = request.headers;
-    // getSession answered by the cookie cache: cheap crypto only, done synchronously (no thread
-    // hand-off); anything else (no cache cookie, hooks, flags) takes the full endpoint below
-    if (cookieCache && name === "getSession" && headers != null && !request && !asResponse && !returnHeaders && !returnStatus
-      && (method === undefined || method === null || String(method).toUpperCase() === "GET")
-      && (query == null || (query instanceof URLSearchParams ? !query.has("disableCookieCache") : query.disableCookieCache === undefined))) {
-      const cached = native.getSessionCached(flattenHeaders(headers), false);
-      if (cached != null) return reviveDates(JSON.parse(cached), dateKeys);
+    // getSession answered at once on this thread when the engine can do it without waiting and
+    // without a header to send (a cookie-cache hit, or a live session read from an SQLite file
+    // the engine reads itself): no thread hand-off. Anything else (refresh due, no session,
+    // busy database, hooks, other backends) takes the full endpoint below.
+    if (name === "getSession" && headers != null && !request && !asResponse && !returnHeaders && !returnStatus
+      && (method === undefined || method === null || String(method).toUpperCase() === "GET")) {
+      const flags = sessionFlags(query);
+      if (flags !== null) {
+        const h = headers instanceof Headers ? headers : new Headers(headers);
+        const now = native.getSessionNow(h.get("cookie") ?? undefined, h.get("authorization") ?? undefined, flags.disableCookieCache, flags.disableRefresh);
+        if (now != null) return reviveDates(JSON.parse(now), dateKeys);
+      }
     }
     const r = await native.api(
       name,

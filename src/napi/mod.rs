@@ -232,16 +232,23 @@ impl NativeAuth {
         .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
     }
 
-    /// `auth.api.getSession`'s body (JSON text) when the cookie cache answers it, computed
-    /// synchronously with cheap crypto only (no I/O, no callbacks); `null` otherwise, and the
-    /// caller runs the full endpoint.
+    /// `auth.api.getSession`'s body (JSON text) when it can be answered at once on this thread
+    /// (a cookie-cache hit, or an SQLite point read that never waits: see
+    /// `endpoints::session::session_now`); `null` otherwise, and the caller runs the full
+    /// endpoint. Takes only the headers the session check reads.
     #[napi(catch_unwind)]
-    pub fn get_session_cached(&self, headers: Vec<String>, disable_cookie_cache: bool) -> Option<String> {
-        crate::endpoints::session::cached_session_sync(&self.ctx, &pairs(headers), disable_cookie_cache)
-            .and_then(|v| serde_json::to_string(&v).ok())
+    pub fn get_session_now(&self, cookie: Option<String>, authorization: Option<String>, disable_cookie_cache: bool, disable_refresh: bool) -> Option<String> {
+        let mut h = Headers::new();
+        if let Some(c) = cookie {
+            h.append("cookie", c);
+        }
+        if let Some(a) = authorization {
+            h.append("authorization", a);
+        }
+        crate::endpoints::session::session_now(&self.ctx, &h, disable_cookie_cache, disable_refresh).and_then(|v| serde_json::to_string(&v).ok())
     }
 
-    /// True when `session.cookieCache` is on (the JS layer then tries `getSessionCached` first).
+    /// True when `session.cookieCache` is on .
     #[napi(getter)]
     pub fn cookie_cache_enabled(&self) -> bool {
         self.ctx.config.session.cookie_cache.is_some()
