@@ -18,9 +18,9 @@ const { bearer } = require("../js/plugins.js");
 const BASE = "http://localhost:3000";
 const SECRET = "now-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
-async function signUp(auth, email) {
+async function signUp(auth, email, extra = {}) {
   const res = await auth.handler(new Request(BASE + "/api/auth/sign-up/email", {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "password-123456", name: "N" }),
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: "password-123456", name: "N", ...extra }),
   }));
   assert.equal(res.status, 200);
   const token = res.headers.get("set-auth-token");
@@ -40,14 +40,24 @@ async function pyQuery(file, sql) {
 test("getSession on this thread: the full endpoint's answer, dates as Date, bearer tokens too", async () => {
   const { file, cleanup } = tempDbFile("now-same");
   try {
-    const auth = betterAuth({ database: file, secret: SECRET, baseURL: BASE, emailAndPassword: { enabled: true }, plugins: [bearer()], logger: { disabled: true } });
-    const { cookie, token } = await signUp(auth, "same@example.com");
+    const auth = betterAuth({
+      database: file, secret: SECRET, baseURL: BASE, emailAndPassword: { enabled: true }, plugins: [bearer()], logger: { disabled: true },
+      user: { additionalFields: { birthday: { type: "date", required: false }, score: { type: "number", required: false }, vip: { type: "boolean", required: false }, tags: { type: "string[]", required: false } } },
+    });
+    const { cookie, token } = await signUp(auth, "same@example.com", { birthday: "1990-05-17T00:00:00.000Z", score: 12.5, vip: true, tags: ["a", "b"] });
     const headers = new Headers({ cookie });
     const now = await auth.api.getSession({ headers });
     const full = await auth.api.getSession({ headers, returnHeaders: true });
     assert.equal(full.headers.getSetCookie().length, 0, "a live session whose refresh is not due sets no cookie");
     assert.deepEqual(now, full.response);
+    // the same objects as the endpoint's text revived: key order, types, Dates (additional fields too)
+    assert.equal(JSON.stringify(now), JSON.stringify(full.response));
     assert.ok(now.session.expiresAt instanceof Date && now.user.createdAt instanceof Date);
+    assert.ok(now.user.birthday instanceof Date);
+    assert.equal(now.user.birthday.toISOString(), "1990-05-17T00:00:00.000Z");
+    assert.equal(now.user.score, 12.5);
+    assert.equal(now.user.vip, true);
+    assert.deepEqual(now.user.tags, ["a", "b"]);
     assert.equal(now.user.email, "same@example.com");
     // a plain header object and IncomingHttpHeaders-style keys read the same
     assert.deepEqual(await auth.api.getSession({ headers: { cookie } }), now);

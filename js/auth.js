@@ -270,6 +270,8 @@ function betterAuth(options = {}) {
   const nextCookies = nextCookiesIntegration(options);
   if (nextCookies?.warning) logger.warn(nextCookies.warning);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
+  // answers the engine hands over as objects revive the same keys
+  native.setDateKeys([...dateKeys]);
   // Better Auth's `ctx.context.internalAdapter`, the methods hooks commonly call
   const internalAdapter = {};
   for (const m of native.internalAdapterMethods) {
@@ -306,8 +308,10 @@ function betterAuth(options = {}) {
       const flags = sessionFlags(query);
       if (flags !== null) {
         const h = headers instanceof Headers ? headers : new Headers(headers);
+        // objects with their Dates (what JSON.parse + reviveDates make of the endpoint's text),
+        // null for no session, undefined when the full endpoint must answer
         const now = native.getSessionNow(h.get("cookie") ?? undefined, h.get("authorization") ?? undefined, flags.disableCookieCache, flags.disableRefresh);
-        if (now != null) return reviveDates(JSON.parse(now), dateKeys);
+        if (now !== undefined) return now;
       }
     }
     const r = await native.api(
