@@ -35,6 +35,7 @@ function reviveDates(value, keys = new Set(CORE_DATE_KEYS)) {
   return value;
 }
 
+const { nodeSessionHeaders } = require("./node.js");
 const { isBetterSqlite3, isNodeSqlite, handleName } = require("./sqlite-handle.js");
 
 function enc(v) {
@@ -307,10 +308,15 @@ function betterAuth(options = {}) {
       && (method === undefined || method === null || String(method).toUpperCase() === "GET")) {
       const flags = sessionFlags(query);
       if (flags !== null) {
-        const h = headers instanceof Headers ? headers : new Headers(headers);
+        // fromNodeHeaders' Headers: read from the node object, nothing copied
+        let pair = headers instanceof Headers ? nodeSessionHeaders(headers) : undefined;
+        if (pair === undefined) {
+          const h = headers instanceof Headers ? headers : new Headers(headers);
+          pair = [h.get("cookie") ?? undefined, h.get("authorization") ?? undefined];
+        }
         // objects with their Dates (what JSON.parse + reviveDates make of the endpoint's text),
         // null for no session, undefined when the full endpoint must answer
-        const now = native.getSessionNow(h.get("cookie") ?? undefined, h.get("authorization") ?? undefined, flags.disableCookieCache, flags.disableRefresh);
+        const now = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh);
         if (now !== undefined) return now;
       }
     }
