@@ -470,11 +470,10 @@ export interface BetterAuthOptions {
     callbackTimeout?: number;
     /**
      * better-auth-rs: with the cookie cache on, share revocations and user changes with the other
-     * instances so they stop trusting affected `session_data` caches. On by default wherever a
-     * channel exists: Redis pub/sub with `redisStorage`, else PostgreSQL LISTEN/NOTIFY on a
-     * PostgreSQL database (one pool connection kept for LISTEN; a starting instance distrusts
-     * existing caches once). `false` behaves as Better Auth (a revoked session stays valid
-     * elsewhere until its cache expires).
+     * instances so they stop trusting affected `session_data` caches. With `redisStorage`: on
+     * unless `false`. On PostgreSQL without Redis (LISTEN/NOTIFY): only with `true` (a starting
+     * instance then distrusts existing caches once). `false` behaves as Better Auth (a revoked
+     * session stays valid elsewhere until its cache expires).
      */
     revocationChannel?: boolean;
     /** Client IP resolution (session.ipAddress and rate-limit keys). */

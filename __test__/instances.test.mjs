@@ -43,7 +43,7 @@ const { redisStorage } = require(${JSON.stringify(path.join(ROOT, "js/redis.js")
     emailAndPassword: { enabled: true, password: { hash: async (p) => "plain:" + p, verify: async ({ hash, password }) => hash === "plain:" + password } },
     rateLimit: { enabled: false },
     logger: { disabled: true },
-    // no advanced.revocationChannel: the channel (Redis, or PostgreSQL LISTEN/NOTIFY) is on by default
+    advanced: { revocationChannel: true },
   });
   if (process.env.MIGRATE) await getMigrations(auth).runMigrations();
   const server = http.createServer(toNodeHandler(auth));

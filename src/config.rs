@@ -289,9 +289,8 @@ pub struct AuthConfig {
     pub redis: Option<std::sync::Arc<crate::store::redis::RedisStorage>>,
     /// `advanced.revocationChannel` (better-auth-rs): with the cookie cache on, revocations and
     /// user changes are shared with the other instances and refused on their cache hits. Redis
-    /// pub/sub with `redisStorage`, else PostgreSQL LISTEN/NOTIFY on a PostgreSQL database,
-    /// unless `false` (PostgreSQL keeps no history, so a starting instance distrusts every
-    /// existing cache once).
+    /// pub/sub with `redisStorage` unless `false`; PostgreSQL LISTEN/NOTIFY only when `true`
+    /// (PostgreSQL keeps no history, so a starting instance distrusts every existing cache once).
     pub revocation_channel: Option<bool>,
     /// Social sign-in options (`account.*`, `onAPIError.errorURL`).
     pub oauth: crate::oauth::OAuthConfig,

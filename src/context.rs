@@ -108,7 +108,10 @@ impl AuthContext {
                             Some(Arc::new(store::pg_channel::PgChannel::new(pool.clone(), cc.max_age)))
                         });
                         match ch {
-                            Some(ch) => Arc::new(store::announcing::Announcing::new(s, ch.clone())),
+                            Some(ch) => {
+                                ch.start().await;
+                                Arc::new(store::announcing::Announcing::new(s, ch.clone()))
+                            }
                             None => s,
                         }
                     }
@@ -143,11 +146,11 @@ impl AuthContext {
     }
 
     /// True when revocations go through PostgreSQL's channel: a PostgreSQL database, the
-    /// cookie cache on, `advanced.revocationChannel` not `false`, and no `redisStorage` (which has its
+    /// cookie cache on, `advanced.revocationChannel: true`, and no `redisStorage` (which has its
     /// own channel).
     fn pg_channel_expected(&self) -> bool {
         self.config.redis.is_none()
-            && self.config.revocation_channel != Some(false)
+            && self.config.revocation_channel == Some(true)
             && self.config.session.cookie_cache.is_some()
             && matches!(self.config.database, crate::config::DatabaseConfig::Postgres { .. })
     }

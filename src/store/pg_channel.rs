@@ -42,6 +42,19 @@ impl PgChannel {
         &self.revocations
     }
 
+    /// Starts the listener and waits (up to 2 s) until it listens, so the caches this instance
+    /// writes from now on are trusted on their first hit (a cache written before the listener
+    /// listened is checked against the store: it may predate a revocation it missed).
+    pub async fn start(&self) {
+        self.listen();
+        for _ in 0..400 {
+            if self.revocations.is_live() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     fn listen(&self) {
         if self.listening.swap(true, Ordering::SeqCst) {
             return;
