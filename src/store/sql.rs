@@ -704,6 +704,11 @@ pub(super) fn redact(s: &str) -> String {
     out
 }
 
+/// The `account.issuer` of a Better Auth 1.7.0–1.7.2 database for an account of this provider.
+fn account_issuer(provider_id: &str) -> String {
+    if provider_id == "credential" { "local:credential".into() } else { format!("local:oauth:{}", crate::http::encode_uri_component(provider_id)) }
+}
+
 fn user_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<User> {
     Ok(super::value::user_from_fields(m, |_| vals.next().unwrap_or(Val::Null)))
 }
@@ -780,8 +785,7 @@ impl Store for SqlStore {
             let issuer_field;
             if self.account_has_issuer.load(Ordering::Relaxed) {
                 issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-                let issuer = if credential { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) };
-                values.push((&issuer_field, Val::Text(issuer)));
+                values.push((&issuer_field, Val::Text(account_issuer(&account.provider_id))));
             }
             let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
             let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
@@ -956,7 +960,7 @@ impl Store for SqlStore {
         let issuer_field;
         if self.account_has_issuer.load(Ordering::Relaxed) {
             issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-            values.push((&issuer_field, Val::Text(if account.provider_id == "credential" { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) })));
+            values.push((&issuer_field, Val::Text(account_issuer(&account.provider_id))));
         }
         let (sql, params) = insert_sql(self.dialect, &self.schema.account, &values, false);
         self.exec_raw(sql, params).await?;
