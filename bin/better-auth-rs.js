@@ -3,7 +3,7 @@
 /**
  * better-auth-rs CLI, as Better Auth's `npx auth migrate|generate`:
  *   npx better-auth-rs migrate [--config ./auth.js] [--yes]
- *   npx better-auth-rs generate [--config ./auth.js] [--output schema.sql]
+ *   npx better-auth-rs generate [--config ./auth.js] [--output schema.sql] [--yes]
  *   npx better-auth-rs hashes [--config ./auth.js] [--json]
  * The config module must export the auth instance as `auth` (or default).
  */
@@ -18,7 +18,10 @@ function usage(code) {
   console.log(`usage: better-auth-rs <migrate|generate|hashes> [--config <file>] [--yes] [--output <file>] [--json]
 
   migrate    create the missing tables, columns and indexes (never drops anything)
-  generate   print (or --output) the SQL migrate would run
+  generate   print (or --output) the SQL migrate would run; with a Better Auth adapter as
+             \`database\`, write its schema as Better Auth's CLI does: drizzleAdapter → a Drizzle
+             schema (auth-schema.ts), prismaAdapter → models merged into prisma/schema.prisma,
+             kyselyAdapter → SQL (better-auth_migrations/<time>.sql); --yes overwrites without asking
   hashes     count credential accounts by password-hash format: argon2id (Better Auth cannot
              verify these, so those users could not sign in after a switch back), scrypt
              (Better Auth's format), other, none; read-only (--json for machine output)
@@ -70,15 +73,8 @@ async function main() {
   const { getMigrations } = require("..");
   const { auth, file } = await loadAuth(args.config);
   if (args.command === "hashes") return hashes(auth, file, args);
+  if (typeof auth.options?.database === "function") return adapterCommand(auth, file, args);
   const m = getMigrations(auth);
-  if (m.dialect === "adapter") {
-    // `database` is a Better Auth adapter (drizzleAdapter, prismaAdapter, ...): the ORM owns the schema
-    throw new Error(
-      `the database is a Better Auth adapter (${path.relative(process.cwd(), file)}): its ORM owns the schema, so ${args.command} has nothing to do here.\n` +
-        "Generate the schema for your adapter with Better Auth's CLI (`npx @better-auth/cli generate`: a Drizzle schema file, Prisma models or SQL for Kysely)\n" +
-        "and apply it with your ORM (`npx drizzle-kit push` / `generate`, `npx prisma migrate dev`, your Kysely migrations).",
-    );
-  }
   const statements = await m.statements();
   if (args.command === "generate") {
     const sql = statements.map((s) => s + ";").join("\n") + (statements.length ? "\n" : "");
@@ -107,6 +103,35 @@ async function main() {
   }
   await m.runMigrations();
   console.log(`\nmigrated: ${statements.length} statement(s) applied`);
+}
+
+/**
+ * `generate` / `migrate` when `database` is a Better Auth adapter: generate writes the schema
+ * file Better Auth's CLI writes for it (js/generate/); migrate refuses, saying who owns the schema.
+ */
+async function adapterCommand(auth, file, args) {
+  const { generateSchema, migrateMessage, NEXT_STEP } = require("../js/generate/index.js");
+  const configName = path.relative(process.cwd(), file) || file;
+  if (args.command === "migrate") {
+    const { resolveAdapter } = require("../js/generate/schema.js");
+    throw new Error(migrateMessage(resolveAdapter(auth.options).adapter.id, configName));
+  }
+  const schema = await generateSchema({ options: auth.options, output: args.output, configDir: path.dirname(file), configName });
+  if (!schema.code) {
+    console.log("Your schema is already up to date.");
+    return;
+  }
+  const target = path.resolve(schema.fileName);
+  const shown = path.relative(process.cwd(), target) || target;
+  if (!args.yes) {
+    if (!process.stdin.isTTY) throw new Error(`refusing to write ${shown} without confirmation; pass --yes`);
+    const question = schema.overwrite ? `The file ${shown} already exists. Overwrite it? [y/N] ` : `Generate the schema to ${shown}? [y/N] `;
+    if (!(await confirm(question))) throw new Error("schema generation aborted");
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, schema.code);
+  console.log(`${schema.overwrite ? "overwrote" : "wrote"} ${shown} (${schema.adapterId} schema for ${configName})`);
+  if (NEXT_STEP[schema.adapterId]) console.log(`next: ${NEXT_STEP[schema.adapterId]}`);
 }
 
 /** `hashes`: what a switch back to Better Auth would cost, and how to keep it possible. */
