@@ -2,11 +2,9 @@
 //! server is down) and their binding and decoding of values (`TIMESTAMP` range, tinyint
 //! booleans).
 use super::schema::{Dialect, FieldType, IdStrategy, Schema};
-use super::sql::{Db, PoolSettings, SqlStore, describe, json_text, ms, redact, utc};
+use super::sql::{Db, PoolSettings, SqlStore, dec_number_date_json, describe, redact, utc};
 use super::value::Val;
 use crate::error::{AuthError, AuthResult};
-use chrono::{DateTime, Utc};
-use serde_json::Value;
 use sqlx::Row;
 use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlPoolOptions, MySqlRow};
 use sqlx::query::Query;
@@ -70,25 +68,6 @@ pub(super) fn dec_my(row: &MySqlRow, i: usize, ty: FieldType) -> AuthResult<Val>
             Ok(v) => v.map(Val::Bool).unwrap_or(Val::Null),
             Err(_) => row.try_get::<Option<i8>, _>(i)?.map(|n| Val::Bool(n == 1)).unwrap_or(Val::Null),
         },
-        FieldType::Number => {
-            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
-                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                v.map(Val::Int).unwrap_or(Val::Null)
-            } else {
-                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
-            }
-        }
-        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
-            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
-            Err(_) => row
-                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
-                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
-                .unwrap_or(Val::Null),
-        },
-        _ => match row.try_get::<Option<Value>, _>(i) {
-            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
-            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
-        },
+        _ => return dec_number_date_json(row, i, ty),
     })
 }

@@ -1,7 +1,7 @@
 //! PostgreSQL: connecting (a pool that fails fast while the server is down) and PostgreSQL's
 //! binding and decoding of values (native booleans, `timestamptz`, uuid and serial ids, `jsonb`).
 use super::schema::{Dialect, FieldType, IdStrategy, Schema};
-use super::sql::{Db, PoolSettings, SqlStore, describe, json_text, ms, redact, utc};
+use super::sql::{Db, PoolSettings, SqlStore, dec_number_date_json, describe, redact, utc};
 use super::value::Val;
 use crate::error::{AuthError, AuthResult};
 use chrono::{DateTime, Utc};
@@ -77,26 +77,6 @@ pub(super) fn dec_pg(row: &PgRow, i: usize, ty: FieldType) -> AuthResult<Val> {
         }
         FieldType::String => row.try_get::<Option<String>, _>(i)?.map(Val::Text).unwrap_or(Val::Null),
         FieldType::Boolean => row.try_get::<Option<bool>, _>(i)?.map(Val::Bool).unwrap_or(Val::Null),
-        FieldType::Number => {
-            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
-                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                v.map(Val::Int).unwrap_or(Val::Null)
-            } else {
-                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
-            }
-        }
-        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
-            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
-            // a `timestamp without time zone` column (Drizzle) is read as UTC
-            Err(_) => row
-                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
-                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
-                .unwrap_or(Val::Null),
-        },
-        _ => match row.try_get::<Option<Value>, _>(i) {
-            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
-            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
-        },
+        _ => return dec_number_date_json(row, i, ty),
     })
 }

@@ -80,7 +80,7 @@ pub enum Db {
 }
 
 /// Epoch milliseconds of a date read from PostgreSQL or MySQL.
-pub(super) fn ms(dt: DateTime<Utc>) -> i64 {
+fn ms(dt: DateTime<Utc>) -> i64 {
     dt.timestamp_millis()
 }
 
@@ -92,6 +92,47 @@ pub(super) fn utc(ms: i64) -> DateTime<Utc> {
 /// A JSON column read as text: the JSON value when it parses, else the text itself.
 pub(super) fn json_text(s: String) -> Val {
     serde_json::from_str(&s).map(Val::Json).unwrap_or(Val::Text(s))
+}
+
+/// Reads column `i` of a PostgreSQL or MySQL row as a number (`int4`, else `int8`, else floating
+/// point), a date (with a time zone; a `timestamp without time zone` column, as Drizzle makes
+/// them, is read as UTC) or, for any other type, JSON (native, else text): the types both
+/// dialects read alike.
+pub(super) fn dec_number_date_json<'r, R>(row: &'r R, i: usize, ty: FieldType) -> AuthResult<Val>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    chrono::NaiveDateTime: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Value: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(match ty {
+        FieldType::Number => {
+            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
+            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                v.map(Val::Int).unwrap_or(Val::Null)
+            } else {
+                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
+            }
+        }
+        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
+            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
+            // a `timestamp without time zone` column (Drizzle) is read as UTC
+            Err(_) => row
+                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
+                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
+                .unwrap_or(Val::Null),
+        },
+        _ => match row.try_get::<Option<Value>, _>(i) {
+            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
+            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
+        },
+    })
 }
 
 // ---------------------------------------------------------------- executors
