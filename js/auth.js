@@ -35,6 +35,7 @@ function reviveDates(value, keys = new Set(CORE_DATE_KEYS)) {
   return value;
 }
 
+const { nodeSessionHeaders } = require("./node.js");
 const { isBetterSqlite3, isNodeSqlite, handleName } = require("./sqlite-handle.js");
 
 function enc(v) {
@@ -162,6 +163,23 @@ function envSnapshot() {
   return env;
 }
 
+const NO_SESSION_FLAGS = Object.freeze({ disableCookieCache: false, disableRefresh: false });
+
+/**
+ * getSession's query flags as the endpoint reads them (`z.coerce.boolean()` over the query
+ * strings `toQueryObject` makes), or `null` when the query holds anything else.
+ */
+function sessionFlags(query) {
+  if (query == null) return NO_SESSION_FLAGS;
+  const q = toQueryObject(query);
+  const flags = { disableCookieCache: false, disableRefresh: false };
+  for (const k of Object.keys(q)) {
+    if (k !== "disableCookieCache" && k !== "disableRefresh") return null;
+    flags[k] = Array.isArray(q[k]) || q[k] !== "";
+  }
+  return flags;
+}
+
 function toQueryObject(query) {
   if (query == null) return null;
   const out = {};
@@ -253,6 +271,8 @@ function betterAuth(options = {}) {
   const nextCookies = nextCookiesIntegration(options);
   if (nextCookies?.warning) logger.warn(nextCookies.warning);
   dateKeys = new Set([...CORE_DATE_KEYS, ...native.dateFields]);
+  // answers the engine hands over as objects revive the same keys
+  native.setDateKeys([...dateKeys]);
   // Better Auth's `ctx.context.internalAdapter`, the methods hooks commonly call
   const internalAdapter = {};
   for (const m of native.internalAdapterMethods) {
@@ -273,7 +293,6 @@ function betterAuth(options = {}) {
     return toResponse(await native.handle(r.method, r.url, r.headers, r.body));
   };
 
-  const cookieCache = native.cookieCacheEnabled;
   const endpoint = (name) => async (input) => {
     const ctx = input ?? {};
     const { body, params, request, method, asResponse, returnHeaders, returnStatus } = ctx;
@@ -281,13 +300,25 @@ function betterAuth(options = {}) {
     let query = ctx.query;
     if (nextCookies && name === "getSession") query = await nextCookies.getSessionQuery(query);
     if (headers === undefined && request) headers = request.headers;
-    // getSession answered by the cookie cache: cheap crypto only, done synchronously (no thread
-    // hand-off); anything else (no cache cookie, hooks, flags) takes the full endpoint below
-    if (cookieCache && name === "getSession" && headers != null && !request && !asResponse && !returnHeaders && !returnStatus
-      && (method === undefined || method === null || String(method).toUpperCase() === "GET")
-      && (query == null || (query instanceof URLSearchParams ? !query.has("disableCookieCache") : query.disableCookieCache === undefined))) {
-      const cached = native.getSessionCached(flattenHeaders(headers), false);
-      if (cached != null) return reviveDates(JSON.parse(cached), dateKeys);
+    // getSession answered at once on this thread when the engine can do it without waiting and
+    // without a header to send (a cookie-cache hit, or a live session read from an SQLite file
+    // the engine reads itself): no thread hand-off. Anything else (refresh due, no session,
+    // busy database, hooks, other backends) takes the full endpoint below.
+    if (name === "getSession" && headers != null && !request && !asResponse && !returnHeaders && !returnStatus
+      && (method === undefined || method === null || String(method).toUpperCase() === "GET")) {
+      const flags = sessionFlags(query);
+      if (flags !== null) {
+        // fromNodeHeaders' Headers: read from the node object, nothing copied
+        let pair = headers instanceof Headers ? nodeSessionHeaders(headers) : undefined;
+        if (pair === undefined) {
+          const h = headers instanceof Headers ? headers : new Headers(headers);
+          pair = [h.get("cookie") ?? undefined, h.get("authorization") ?? undefined];
+        }
+        // objects with their Dates (what JSON.parse + reviveDates make of the endpoint's text),
+        // null for no session, undefined when the full endpoint must answer
+        const now = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh);
+        if (now !== undefined) return now;
+      }
     }
     const r = await native.api(
       name,

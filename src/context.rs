@@ -65,6 +65,12 @@ impl AuthContext {
         }
     }
 
+    /// [`AuthContext::store`] when it is already open (`None` before the first call opened it):
+    /// for work that must not wait.
+    pub fn store_now(&self) -> Option<&Arc<dyn Store>> {
+        self.layered.get()
+    }
+
     /// The store endpoints use: the SQL store, layered under `secondaryStorage` when one is
     /// configured. Opened (and for SQLite migrated) on first use, inside a tokio runtime.
     pub async fn store(&self) -> AuthResult<&Arc<dyn Store>> {

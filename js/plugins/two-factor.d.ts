@@ -5,6 +5,18 @@ export interface TwoFactorOptions {
   issuer?: string;
   /** Table name. Default `"twoFactor"`. */
   twoFactorTable?: string;
+  /**
+   * Table and column names, as Better Auth's plugin takes them: the `twoFactor` table's
+   * `modelName` and column names, and the column of `user.twoFactorEnabled`
+   * (`twoFactorTable`, when set, names the table).
+   */
+  schema?: {
+    user?: { fields?: { twoFactorEnabled?: string } };
+    twoFactor?: {
+      modelName?: string;
+      fields?: Partial<Record<"secret" | "backupCodes" | "userId" | "verified" | "failedVerificationCount" | "lockedUntil", string>>;
+    };
+  };
   /** Enable 2FA at `/two-factor/enable` without a first TOTP verification. */
   skipVerificationOnEnable?: boolean;
   /** Password optional for users without a credential password. */

@@ -34,17 +34,40 @@ function twoFactor(options = {}) {
     id: "two-factor",
     options: options ?? {},
     $ERROR_CODES: TWO_FACTOR_ERROR_CODES,
-    schema: {
-      user: { fields: { twoFactorEnabled: { type: "boolean", required: false, defaultValue: false, input: false } } },
-      twoFactor: {
-        fields: {
-          secret: { type: "string", required: true, returned: false, index: true },
-          backupCodes: { type: "string", required: true, returned: false },
-          userId: { type: "string", required: true, returned: false, references: { model: "user", field: "id" }, index: true },
-          verified: { type: "boolean", required: false, defaultValue: true, input: false },
-          failedVerificationCount: { type: "number", required: false, defaultValue: 0, input: false, returned: false },
-          lockedUntil: { type: "date", required: false, input: false, returned: false },
-        },
+    schema: renamed(baseSchema(), options ?? {}),
+  };
+}
+
+/**
+ * `schema` with the `schema` option's names (`{ user: { fields }, twoFactor: { modelName,
+ * fields } }`) and `twoFactorTable` applied, as Better Auth's plugin object carries them: a
+ * database adapter reads table and column names from here (the engine checks the option).
+ */
+function renamed(schema, options) {
+  const names = options.schema && typeof options.schema === "object" ? options.schema : {};
+  for (const table of Object.keys(schema)) {
+    const given = names[table] && typeof names[table] === "object" ? names[table] : {};
+    const modelName = table === "twoFactor" && options.twoFactorTable ? options.twoFactorTable : given.modelName;
+    if (modelName) schema[table].modelName = modelName;
+    for (const [field, column] of Object.entries(given.fields ?? {})) {
+      if (column && schema[table].fields[field]) schema[table].fields[field] = { ...schema[table].fields[field], fieldName: column };
+    }
+  }
+  return schema;
+}
+
+/** The tables and fields the plugin adds, under their default names. */
+function baseSchema() {
+  return {
+    user: { fields: { twoFactorEnabled: { type: "boolean", required: false, defaultValue: false, input: false } } },
+    twoFactor: {
+      fields: {
+        secret: { type: "string", required: true, returned: false, index: true },
+        backupCodes: { type: "string", required: true, returned: false },
+        userId: { type: "string", required: true, returned: false, references: { model: "user", field: "id" }, index: true },
+        verified: { type: "boolean", required: false, defaultValue: true, input: false },
+        failedVerificationCount: { type: "number", required: false, defaultValue: 0, input: false, returned: false },
+        lockedUntil: { type: "date", required: false, input: false, returned: false },
       },
     },
   };

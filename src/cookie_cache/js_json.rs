@@ -211,6 +211,20 @@ fn coerce_present(v: &Value, depth: usize) -> String {
     }
 }
 
+/// True when `s` has the shape `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$` (valid date
+/// or not): the strings the JS layer's `reviveDates` hands to `new Date`.
+pub fn iso_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 20 || b.last() != Some(&b'Z') {
+        return false;
+    }
+    let digits = |r: Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let fixed = digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) && b[10] == b'T'
+        && digits(11..13) && b[13] == b':' && digits(14..16) && b[16] == b':' && digits(17..19);
+    let frac = &b[19..b.len() - 1];
+    fixed && (frac.is_empty() || (frac.len() >= 2 && frac[0] == b'.' && frac[1..].iter().all(u8::is_ascii_digit)))
+}
+
 /// Epoch milliseconds of a string Better Auth's `safeJSONParse` turns into a `Date`: it must
 /// match `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$` and be a valid date for V8 (month
 /// 1–12, day 1–31 with overflow into the next month, hour 0–24 where 24 needs zero minutes,
@@ -426,6 +440,16 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_shape_is_the_js_layers_date_pattern() {
+        for ok in ["2026-12-02T05:00:14.135Z", "2026-12-02T05:00:14Z", "2026-12-02T05:00:14.1Z", "2026-13-45T99:00:00.000000Z"] {
+            assert!(super::iso_shaped(ok), "{ok}");
+        }
+        for no in ["2026-12-02T05:00:14.135", "2026-12-02 05:00:14Z", "2026-12-02T05:00:14.Z", "x026-12-02T05:00:14Z", "2026-12-02T05:00:1Z", "2026-12-02T05:00:14.1xZ", ""] {
+            assert!(!super::iso_shaped(no), "{no}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

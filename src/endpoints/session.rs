@@ -104,21 +104,47 @@ async fn cache_hit_async(ctx: &crate::context::AuthContext, headers: &crate::htt
     Ok((present, Some(session_user_of(&data))))
 }
 
-/// `auth.api.getSession`'s answer when the cookie cache gives it, computed with cheap crypto
-/// only (HMAC / JWT / JWE checks, no I/O, no callbacks), so it can run synchronously on the
-/// caller's thread. `None`: the full endpoint must run (no cache configured, hooks present,
-/// `disableCookieCache`, no valid cache cookie for the session cookie).
-pub fn cached_session_sync(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, disable_cookie_cache: bool) -> Option<Value> {
-    if disable_cookie_cache || ctx.config.session.cookie_cache.is_none() || version_is_fn(ctx) {
+/// `auth.api.getSession`'s body when it can be answered at once on the caller's thread with
+/// exactly what the full endpoint would answer and without any response header it would set
+/// (so nothing is lost by not returning headers): a cookie-cache hit (cheap crypto only), or —
+/// cookie cache off — a point read of the session through [`crate::store::Store::find_session_now`]
+/// (an SQLite file the engine reads itself, never waiting on a lock) of a live session whose
+/// refresh is not due. `None` whenever anything else must happen (no store open yet, a busy
+/// database, refresh due, a missing or expired session whose cookies are cleared, a cache to
+/// write, JS hooks or a `cookieCache.version` function, `deferSessionRefresh`): the caller then
+/// runs the full endpoint.
+pub fn session_now(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, disable_cookie_cache: bool, disable_refresh: bool) -> Option<Value> {
+    if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") || ctx.config.session.defer_session_refresh {
         return None;
     }
-    if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") {
-        return None;
-    }
+    let cache_on = ctx.config.session.cookie_cache.is_some();
     let plugin_headers = crate::plugins::on_request(ctx, headers);
     let headers = plugin_headers.as_ref().unwrap_or(headers);
-    let token = cookies::get_signed_cookie(headers, &ctx.cookies.session_token.name, &ctx.config.secret)?;
-    cache_hit(ctx, headers, &token).1
+    let Some(token) = cookies::get_signed_cookie(headers, &ctx.cookies.session_token.name, &ctx.config.secret) else {
+        // no session; without the cache, a leftover session_data cookie would be cleared
+        let leftover = !cache_on && headers.get("cookie").is_some_and(|c| c.contains(ctx.cookies.session_data.name.as_str()));
+        return (!leftover).then_some(Value::Null);
+    };
+    if cache_on {
+        // a miss writes (or clears) the cache cookie: only hits are answered here
+        if disable_cookie_cache || version_is_fn(ctx) {
+            return None;
+        }
+        return cache_hit(ctx, headers, &token).1;
+    }
+    if headers.get("cookie").is_some_and(|c| c.contains(ctx.cookies.session_data.name.as_str())) {
+        return None;
+    }
+    let (session, user) = ctx.store_now()?.find_session_now(&token)?.ok()??;
+    let now = ctx.now();
+    if is_expired(&session, now) {
+        return None;
+    }
+    let fixed = disable_refresh
+        || ctx.config.session.disable_session_refresh
+        || !needs_refresh(&session, now, &ctx.config.session)
+        || cookies::get_signed_cookie(headers, &ctx.cookies.dont_remember.name, &ctx.config.secret).is_some();
+    fixed.then(|| session_user_json(&session, &user, &ctx.config.schema))
 }
 
 /// The session for the request's cookie, `null` when there is none. Refreshes the session

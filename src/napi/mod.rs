@@ -11,6 +11,8 @@ use crate::callbacks::{Callbacks, JsCallbacks, decode_reply};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunction;
 use napi_derive::napi;
+
+mod revive;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -127,6 +129,8 @@ pub fn plugin_manifest() -> String {
 #[napi]
 pub struct NativeAuth {
     ctx: Arc<AuthContext>,
+    /// Keys whose ISO strings the JS layer turns into `Date`s (set once by `setDateKeys`).
+    date_keys: std::sync::OnceLock<Arc<std::collections::HashSet<String>>>,
 }
 
 #[napi]
@@ -156,7 +160,7 @@ impl NativeAuth {
             ctx = ctx.with_callbacks(Callbacks::new(Arc::new(JsBridge { tsfn }), names).with_timeout(timeout));
         }
         crate::plugins::refuse_callbacks(&ctx.config.plugins, &|name| ctx.callbacks.has(name)).map_err(|e| Error::new(Status::InvalidArg, e.0))?;
-        Ok(Self { ctx: Arc::new(ctx) })
+        Ok(Self { ctx: Arc::new(ctx), date_keys: std::sync::OnceLock::new() })
     }
 
     /// Resolved base path (`/api/auth`).
@@ -232,16 +236,31 @@ impl NativeAuth {
         .map_err(|e| Error::new(Status::GenericFailure, format!("better-auth-rs: {e}")))
     }
 
-    /// `auth.api.getSession`'s body (JSON text) when the cookie cache answers it, computed
-    /// synchronously with cheap crypto only (no I/O, no callbacks); `null` otherwise, and the
-    /// caller runs the full endpoint.
-    #[napi(catch_unwind)]
-    pub fn get_session_cached(&self, headers: Vec<String>, disable_cookie_cache: bool) -> Option<String> {
-        crate::endpoints::session::cached_session_sync(&self.ctx, &pairs(headers), disable_cookie_cache)
-            .and_then(|v| serde_json::to_string(&v).ok())
+    /// The keys whose ISO-string values the JS layer revives as `Date`s (its `reviveDates`),
+    /// for answers handed over as objects. Set once; later calls are ignored.
+    #[napi]
+    pub fn set_date_keys(&self, keys: Vec<String>) {
+        let _ = self.date_keys.set(Arc::new(keys.into_iter().collect()));
     }
 
-    /// True when `session.cookieCache` is on (the JS layer then tries `getSessionCached` first).
+    /// `auth.api.getSession`'s answer as objects (`Date`s revived, `null` for no session) when it
+    /// can be given at once on this thread (a cookie-cache hit, or an SQLite point read that
+    /// never waits: see `endpoints::session::session_now`); `undefined` otherwise, and the
+    /// caller runs the full endpoint. Takes only the headers the session check reads.
+    #[napi(catch_unwind, ts_return_type = "unknown")]
+    pub fn get_session_now(&self, cookie: Option<String>, authorization: Option<String>, disable_cookie_cache: bool, disable_refresh: bool) -> revive::Owned {
+        let mut h = Headers::new();
+        if let Some(c) = cookie {
+            h.append("cookie", c);
+        }
+        if let Some(a) = authorization {
+            h.append("authorization", a);
+        }
+        let Some(keys) = self.date_keys.get() else { return revive::Owned::none() };
+        revive::Owned::new(crate::endpoints::session::session_now(&self.ctx, &h, disable_cookie_cache, disable_refresh), keys.clone())
+    }
+
+    /// True when `session.cookieCache` is on .
     #[napi(getter)]
     pub fn cookie_cache_enabled(&self) -> bool {
         self.ctx.config.session.cookie_cache.is_some()

@@ -241,6 +241,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The session with this token and its user (one indexed join).
     async fn find_session(&self, token: &str) -> AuthResult<Option<(Session, User)>>;
 
+    /// [`Store::find_session`] answered on the caller's thread without waiting, when this store
+    /// can (an SQLite file the engine reads itself, in WAL mode or unlocked): `None` whenever it
+    /// cannot answer immediately (another backend, a locked or busy file, a reset under way),
+    /// and the caller takes the asynchronous path.
+    fn find_session_now(&self, _token: &str) -> Option<AuthResult<Option<(Session, User)>>> {
+        None
+    }
+
     /// Sets `expiresAt`/`updatedAt` of the session with this token. False when no row matched.
     async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool>;
 

@@ -933,6 +933,20 @@ impl Store for SqlStore {
         Ok(Some((session, user)))
     }
 
+    fn find_session_now(&self, token: &str) -> Option<AuthResult<Option<(Session, User)>>> {
+        let Db::Sqlite(f) = &self.db else { return None };
+        let fast = f.fast.as_ref()?;
+        let _shared = f.try_enter()?;
+        if f.delegate().is_some() {
+            return None;
+        }
+        let Some(mut row) = fast.first_row_now(&self.q.find_session, token, &self.q.find_session_types)? else {
+            return Some(Ok(None));
+        };
+        let mut it = row.drain(..);
+        Some(session_from(&self.schema.session, &mut it).and_then(|s| Ok(Some((s, user_from(&self.schema.user, &mut it)?)))))
+    }
+
     async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool> {
         let params = vec![
             (Val::Date(expires_at), FieldType::Date),

@@ -18,6 +18,9 @@ const KEEP: usize = 8;
 pub struct FastReader {
     path: String,
     conns: Mutex<Vec<Connection>>,
+    /// Idle connections for reads that must never wait ([`FastReader::first_row_now`]: busy
+    /// timeout 0), kept apart so their setting never leaks into the tokio workers' reads.
+    now_conns: Mutex<Vec<Connection>>,
     /// Connections open (idle or in use): each holds a descriptor on the file.
     open: AtomicUsize,
 }
@@ -54,7 +57,7 @@ fn decode(v: ValueRef<'_>, ty: FieldType) -> Option<Val> {
 impl FastReader {
     /// A reader for the SQLite file at `path` (connections open lazily).
     pub fn new(path: &str) -> Self {
-        FastReader { path: path.to_string(), conns: Mutex::new(Vec::new()), open: AtomicUsize::new(0) }
+        FastReader { path: path.to_string(), conns: Mutex::new(Vec::new()), now_conns: Mutex::new(Vec::new()), open: AtomicUsize::new(0) }
     }
 
     /// Connections open now (counted from before they open until after they close).
@@ -64,7 +67,8 @@ impl FastReader {
 
     /// Closes every idle connection (the caller makes sure none is in use).
     pub fn clear(&self) {
-        let drained: Vec<Connection> = self.conns.lock().map(|mut v| v.drain(..).collect()).unwrap_or_default();
+        let mut drained: Vec<Connection> = self.conns.lock().map(|mut v| v.drain(..).collect()).unwrap_or_default();
+        drained.extend(self.now_conns.lock().map(|mut v| v.drain(..).collect::<Vec<_>>()).unwrap_or_default());
         for c in drained {
             self.close(c);
         }
@@ -75,19 +79,19 @@ impl FastReader {
         self.open.fetch_sub(1, Ordering::SeqCst);
     }
 
-    fn open(&self) -> Option<Connection> {
+    fn open(&self, busy: Duration) -> Option<Connection> {
         self.open.fetch_add(1, Ordering::SeqCst);
-        let c = self.try_open();
+        let c = self.try_open(busy);
         if c.is_none() {
             self.open.fetch_sub(1, Ordering::SeqCst);
         }
         c
     }
 
-    fn try_open(&self) -> Option<Connection> {
+    fn try_open(&self, busy: Duration) -> Option<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let c = Connection::open_with_flags(&self.path, flags).ok()?;
-        c.busy_timeout(Duration::from_millis(50)).ok()?;
+        c.busy_timeout(busy).ok()?;
         c.pragma_update(None, "query_only", true).ok()?;
         // never checkpoint or delete the WAL on close (see sqlite_file.rs)
         c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).ok()?;
@@ -98,9 +102,21 @@ impl FastReader {
     /// The first row of `sql` with one text parameter, decoded by `types`; `Some(None)` when
     /// there is no row; `None` when the fast path cannot answer (use the pool).
     pub fn first_row(&self, sql: &str, param: &str, types: &[FieldType]) -> Option<Option<Vec<Val>>> {
-        let conn = match self.conns.lock().ok().and_then(|mut v| v.pop()) {
+        self.first_row_in(&self.conns, Duration::from_millis(50), sql, param, types)
+    }
+
+    /// [`FastReader::first_row`] for the caller's own thread (the JS thread): a connection whose
+    /// busy timeout is 0, so a locked database (a writer in rollback-journal mode, a WAL being
+    /// recovered) answers `None` at once instead of waiting, and the caller takes the
+    /// asynchronous path.
+    pub fn first_row_now(&self, sql: &str, param: &str, types: &[FieldType]) -> Option<Option<Vec<Val>>> {
+        self.first_row_in(&self.now_conns, Duration::ZERO, sql, param, types)
+    }
+
+    fn first_row_in(&self, idle: &Mutex<Vec<Connection>>, busy: Duration, sql: &str, param: &str, types: &[FieldType]) -> Option<Option<Vec<Val>>> {
+        let conn = match idle.lock().ok().and_then(|mut v| v.pop()) {
             Some(c) => c,
-            None => self.open()?,
+            None => self.open(busy)?,
         };
         let result = (|| {
             let mut st = conn.prepare_cached(sql).ok()?;
@@ -116,8 +132,8 @@ impl FastReader {
                 }
             }
         })();
-        let keep = result.is_some() && self.conns.lock().map(|v| v.len() < KEEP).unwrap_or(false);
-        if keep && let Ok(mut v) = self.conns.lock() {
+        let keep = result.is_some() && idle.lock().map(|v| v.len() < KEEP).unwrap_or(false);
+        if keep && let Ok(mut v) = idle.lock() {
             v.push(conn);
         } else {
             self.close(conn);
@@ -147,7 +163,15 @@ mod tests {
         assert_eq!(r.first_row("select id, n, d, b, j from t where id = ?", "zz", &types), Some(None));
         assert_eq!(r.first_row("select nope from t where id = ?", "a", &types), None);
         // query_only: the fast path never writes
-        let conn = r.open().unwrap();
+        // the JS thread's connections answer the same
+        assert_eq!(r.first_row_now("select id, n, d, b, j from t where id = ?", "a", &types).unwrap().unwrap()[1], Val::Int(5));
+        // ...and never wait: a writer holding the lock (rollback journal) makes them give up at once
+        c.execute_batch("begin exclusive; update t set n = 6;").unwrap();
+        let t0 = std::time::Instant::now();
+        assert_eq!(r.first_row_now("select id, n, d, b, j from t where id = ?", "a", &types), None);
+        assert!(t0.elapsed() < Duration::from_millis(40), "{:?}", t0.elapsed());
+        c.execute_batch("commit;").unwrap();
+        let conn = r.open(Duration::ZERO).unwrap();
         assert!(conn.execute("insert into t (id) values ('x')", []).is_err());
         let _ = std::fs::remove_file(&path);
     }

@@ -187,6 +187,11 @@ impl SqliteFile {
         self.gate.read().await
     }
 
+    /// [`Self::enter`] without waiting: `None` while a reset holds the gate.
+    pub fn try_enter(&self) -> Option<tokio::sync::RwLockReadGuard<'_, ()>> {
+        self.gate.try_read().ok()
+    }
+
     /// Descriptors on the file that our connections account for.
     fn ours(&self) -> usize {
         self.pool().size() as usize + self.fast.as_ref().map_or(0, FastReader::open_connections)

@@ -9,7 +9,8 @@
 //! `otpOptions.sendOTP` (a JS callback).
 //!
 //! Not served (refused when `betterAuth()` runs, never ignored): custom backup-code generators
-//! and storage functions, custom `storeOTP` functions, and the `schema` option.
+//! and storage functions, and custom `storeOTP` functions. The `schema` option renames the table
+//! and its columns (and `user.twoFactorEnabled`'s column) as in Better Auth.
 use super::{Descriptor, EndpointFuture, Plugin, PluginEndpoint};
 use crate::config::ConfigError;
 use crate::endpoints::{Call, Output};
@@ -162,7 +163,10 @@ pub struct TwoFactorPlugin {
     pub otp_attempts: i64,
     /// `otpOptions.storeOTP`: `"plain"`, `"encrypted"` or `"hashed"`
     pub otp_store: String,
-    model_name: Option<String>,
+    /// `schema.twoFactor` (`{ modelName, fields }`) with `twoFactorTable` as its `modelName`
+    table_mapping: Option<Value>,
+    /// `schema.user.fields.twoFactorEnabled`: the column of `user.twoFactorEnabled`
+    enabled_column: Option<String>,
 }
 
 fn bad(path: &str, what: &str, got: &Value) -> ConfigError {
@@ -199,11 +203,7 @@ fn parse(listed: Option<&Value>, _all: &Value) -> Result<Option<Arc<dyn Plugin>>
             Some(other) => Err(bad(&format!("{path}{k}"), "a string", other)),
         }
     };
-    if o.get("schema").is_some_and(|v| !v.is_null() && v.as_object().is_none_or(|m| !m.is_empty())) {
-        return Err(ConfigError(
-            "better-auth-rs does not serve the twoFactor plugin's `schema` option (renamed fields) yet; use `twoFactorTable` for the table name".into(),
-        ));
-    }
+    let (table_mapping, enabled_column) = schema_option(o.get("schema"), string(o, "", "twoFactorTable")?)?;
     let totp = sub("totpOptions")?;
     let codes = sub("backupCodeOptions")?;
     let otp = sub("otpOptions")?;
@@ -225,7 +225,6 @@ fn parse(listed: Option<&Value>, _all: &Value) -> Result<Option<Arc<dyn Plugin>>
         None | Some(Value::Null) => passwordless,
         Some(v) => crate::origin::truthy(v),
     };
-    let model_name = string(o, "", "twoFactorTable")?;
     // `digits || 6`, `period || 30`: 0 means the default
     let digits = num(totp, "totpOptions.", "digits")?.filter(|d| *d != 0.0).unwrap_or(6.0);
     if !(1.0..=9.0).contains(&digits) || digits.fract() != 0.0 {
@@ -266,8 +265,82 @@ fn parse(listed: Option<&Value>, _all: &Value) -> Result<Option<Arc<dyn Plugin>>
         otp_digits: count(otp, "otpOptions.", "digits", 6)?,
         otp_attempts: num(otp, "otpOptions.", "allowedAttempts")?.filter(|n| *n != 0.0).unwrap_or(5.0) as i64,
         otp_store: otp.get("storeOTP").and_then(Value::as_str).unwrap_or("plain").to_string(),
-        model_name,
+        table_mapping,
+        enabled_column,
     })))
+}
+
+/// The fields of the `twoFactor` table a `schema.twoFactor.fields` rename may name (those of
+/// Better Auth's plugin schema; its `id` is the adapter's, not the plugin's).
+const RENAMABLE: [&str; 6] = ["secret", "backupCodes", "userId", "verified", "failedVerificationCount", "lockedUntil"];
+
+/// The `schema` option (`{ user: { fields: { twoFactorEnabled } }, twoFactor: { modelName,
+/// fields } }`, column and table names as Better Auth's plugins take them) and `twoFactorTable`,
+/// which names the table over `schema.twoFactor.modelName` (as in Better Auth): the `twoFactor`
+/// table's mapping for `build_model` and the column of `user.twoFactorEnabled`. Anything Better
+/// Auth would ignore (another table, an unknown field, a user `modelName`) is refused.
+fn schema_option(schema: Option<&Value>, table: Option<String>) -> Result<(Option<Value>, Option<String>), ConfigError> {
+    let mut mapping = Map::new();
+    let mut enabled_column = None;
+    let column = |path: &str, v: &Value| -> Result<String, ConfigError> {
+        match v.as_str() {
+            Some(c) if !c.is_empty() && c.len() <= 63 && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') => Ok(c.to_string()),
+            _ => Err(bad(path, "a column name of letters, digits and _", v)),
+        }
+    };
+    match schema {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(s)) => {
+            for (model, m) in s {
+                let Value::Object(mo) = m else { return Err(bad(&format!("schema.{model}"), "an object", m)) };
+                match model.as_str() {
+                    "user" => {
+                        for (k, v) in mo {
+                            if k != "fields" {
+                                return Err(bad(&format!("schema.user.{k}"), "only `fields` (the twoFactorEnabled column)", v));
+                            }
+                            let Value::Object(fields) = v else { return Err(bad("schema.user.fields", "an object", v)) };
+                            for (field, col) in fields {
+                                if field != "twoFactorEnabled" {
+                                    return Err(bad(&format!("schema.user.fields.{field}"), "only twoFactorEnabled (the field this plugin adds to user)", col));
+                                }
+                                enabled_column = Some(column("schema.user.fields.twoFactorEnabled", col)?);
+                            }
+                        }
+                    }
+                    "twoFactor" => {
+                        for (k, v) in mo {
+                            match k.as_str() {
+                                "modelName" if v.is_null() => {}
+                                "modelName" => {
+                                    mapping.insert(k.clone(), Value::String(column("schema.twoFactor.modelName", v)?));
+                                }
+                                "fields" => {
+                                    let Value::Object(fields) = v else { return Err(bad("schema.twoFactor.fields", "an object", v)) };
+                                    let mut out = Map::new();
+                                    for (field, col) in fields {
+                                        let path = format!("schema.twoFactor.fields.{field}");
+                                        if !RENAMABLE.contains(&field.as_str()) {
+                                            return Err(bad(&path, &format!("a field of the twoFactor table ({})", RENAMABLE.join(", ")), col));
+                                        }
+                                        out.insert(field.clone(), Value::String(column(&path, col)?));
+                                    }
+                                    mapping.insert("fields".into(), Value::Object(out));
+                                }
+                                _ => return Err(bad(&format!("schema.twoFactor.{k}"), "only `modelName` and `fields`", v)),
+                            }
+                        }
+                    }
+                    _ => return Err(bad(&format!("schema.{model}"), "user or twoFactor (the tables this plugin adds to)", m)),
+                }
+            }
+        }
+        Some(other) => return Err(bad("schema", "an object", other)),
+    }
+    if let Some(t) = table {
+        mapping.insert("modelName".into(), Value::String(t));
+    }
+    Ok(((!mapping.is_empty()).then_some(Value::Object(mapping)), enabled_column))
 }
 
 fn table_fields() -> Vec<Field> {
@@ -308,12 +381,17 @@ impl Plugin for TwoFactorPlugin {
         }
         let mut f = Field { input: false, core: false, default: Some(Value::Bool(false)), ..Field::core("twoFactorEnabled", FieldType::Boolean, false) };
         f.returned = true;
+        if let Some(col) = &self.enabled_column {
+            f.column = col.clone();
+        }
         schema.user.fields.push(f);
-        let mapping = self.model_name.as_ref().map(|n| serde_json::json!({ "modelName": n }));
-        let model = build_model(TABLE, table_fields(), mapping.as_ref(), false)
-            .map_err(|e| ConfigError(e.0.replace("option `twoFactor", "option `plugins[two-factor].twoFactorTable")))?;
+        let model = build_model(TABLE, table_fields(), self.table_mapping.as_ref(), false)
+            .map_err(|e| ConfigError(e.0.replace("option `twoFactor", "option `plugins[two-factor].schema.twoFactor")))?;
         if schema.is_core_table(&model.table) {
-            return Err(ConfigError(format!("Invalid better-auth-rs option `twoFactor({{ twoFactorTable }})`: \"{}\" is already a core table", model.table)));
+            return Err(ConfigError(format!(
+                "Invalid better-auth-rs option `twoFactor({{ twoFactorTable }})` / `twoFactor({{ schema: {{ twoFactor: {{ modelName }} }} }})`: \"{}\" is already a core table",
+                model.table
+            )));
         }
         schema.add_plugin_table(model);
         Ok(())
@@ -371,10 +449,45 @@ mod tests {
     }
 
     #[test]
+    fn schema_option_renames_table_columns_and_user_field() {
+        let renames = json!({
+            "user": { "fields": { "twoFactorEnabled": "two_factor_enabled" } },
+            "twoFactor": { "modelName": "two_factors", "fields": { "secret": "totp_secret", "backupCodes": "backup_codes", "userId": "user_id", "failedVerificationCount": "failed_count", "lockedUntil": "locked_until" } },
+        });
+        let mut s = Schema::from_options(&json!({})).unwrap();
+        opts(json!({ "schema": renames })).unwrap().extend_schema(&mut s).unwrap();
+        let m = s.plugin_table(TABLE).unwrap();
+        assert_eq!(m.table, "two_factors");
+        assert_eq!(
+            Dialect::Sqlite.create_table(m, &s),
+            r#"create table "two_factors" ("id" text not null primary key, "totp_secret" text not null, "backup_codes" text not null, "user_id" text not null references "user" ("id") on delete cascade, "verified" integer, "failed_count" integer, "locked_until" date)"#
+        );
+        assert_eq!(s.user.field("twoFactorEnabled").unwrap().column, "two_factor_enabled");
+        // `twoFactorTable` names the table over `schema.twoFactor.modelName`, as in Better Auth
+        let mut s = Schema::from_options(&json!({})).unwrap();
+        opts(json!({ "twoFactorTable": "tf", "schema": { "twoFactor": { "modelName": "ignored", "fields": { "secret": "s" } } } })).unwrap().extend_schema(&mut s).unwrap();
+        let m = s.plugin_table(TABLE).unwrap();
+        assert_eq!((m.table.as_str(), m.col("secret")), ("tf", "s"));
+        // an empty `schema` is no rename
+        let mut s = Schema::from_options(&json!({})).unwrap();
+        opts(json!({ "schema": {} })).unwrap().extend_schema(&mut s).unwrap();
+        assert_eq!(s.plugin_table(TABLE).unwrap().table, "twoFactor");
+        // renamed onto a core table
+        let mut s = Schema::from_options(&json!({})).unwrap();
+        assert!(opts(json!({ "schema": { "twoFactor": { "modelName": "session" } } })).unwrap().extend_schema(&mut s).is_err());
+    }
+
+    #[test]
     fn options_fail_closed() {
         assert!(opts(json!({ "backupCodeOptions": { "storeBackupCodes": {} } })).is_err());
         assert!(opts(json!({ "otpOptions": { "storeOTP": {} } })).is_err());
-        assert!(opts(json!({ "schema": { "twoFactor": { "fields": { "secret": "s" } } } })).is_err());
+        assert!(opts(json!({ "schema": { "twoFactor": { "fields": { "nope": "s" } } } })).is_err());
+        assert!(opts(json!({ "schema": { "twoFactor": { "fields": { "id": "tf_id" } } } })).is_err());
+        assert!(opts(json!({ "schema": { "twoFactor": { "fields": { "secret": "bad name" } } } })).is_err());
+        assert!(opts(json!({ "schema": { "session": { "fields": { "token": "t" } } } })).is_err());
+        assert!(opts(json!({ "schema": { "user": { "modelName": "users" } } })).is_err());
+        assert!(opts(json!({ "schema": { "user": { "fields": { "email": "mail" } } } })).is_err());
+        assert!(opts(json!({ "schema": [] })).is_err());
         assert!(opts(json!({ "totpOptions": { "digits": 12 } })).is_err());
         let p = opts(json!({ "totpOptions": { "digits": 8 } })).unwrap();
         assert!(p.refuse_callbacks(&|n| n == SEND_OTP).is_ok());
