@@ -4,119 +4,12 @@
 use serde_json::{Map, Value};
 use std::fmt;
 
+pub use crate::crypto::password::{Argon2Params, PasswordAlgorithm};
+pub use crate::error::ConfigError;
+pub use crate::store::database::DatabaseConfig;
+
 /// Better Auth's development secret. Refused when `NODE_ENV=production`.
 pub const DEFAULT_SECRET: &str = "better-auth-secret-12345678901234567890";
-
-/// Where the data lives.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseConfig {
-    /// An SQLite database file (or `:memory:`).
-    Sqlite {
-        /// File path, or `:memory:`.
-        path: String,
-        /// Pool size.
-        max_connections: Option<u32>,
-    },
-    /// SQLite through the application's own database object (a better-sqlite3 `Database` or a
-    /// `node:sqlite` `DatabaseSync`): every statement runs through that object.
-    SqliteHandle {
-        /// The object's file name (`:memory:` or a path), for messages.
-        name: String,
-    },
-    /// PostgreSQL (`postgres://` / `postgresql://`).
-    Postgres {
-        /// Connection URL (may hold a password: never printed).
-        url: String,
-        /// Pool size.
-        max_connections: Option<u32>,
-    },
-    /// One of Better Auth's database adapters (`drizzleAdapter(db, …)`, `prismaAdapter`, …, any
-    /// `createAdapterFactory` adapter): every storage operation is a logical adapter call
-    /// (`store::js_adapter`).
-    Adapter {
-        /// The adapter's id (`drizzle`, `prisma`, `kysely`, `mongodb`, `memory`, …).
-        id: String,
-    },
-    /// MySQL or MariaDB (`mysql://`).
-    Mysql {
-        /// Connection URL (may hold a password: never printed).
-        url: String,
-        /// Pool size.
-        max_connections: Option<u32>,
-    },
-}
-
-impl DatabaseConfig {
-    /// Pool size option.
-    pub fn max_connections(&self) -> Option<u32> {
-        match self {
-            DatabaseConfig::Sqlite { max_connections, .. }
-            | DatabaseConfig::Postgres { max_connections, .. }
-            | DatabaseConfig::Mysql { max_connections, .. } => *max_connections,
-            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => None,
-        }
-    }
-    fn with_max(mut self, n: Option<u32>) -> Self {
-        match &mut self {
-            DatabaseConfig::Sqlite { max_connections, .. }
-            | DatabaseConfig::Postgres { max_connections, .. }
-            | DatabaseConfig::Mysql { max_connections, .. } => *max_connections = n,
-            DatabaseConfig::SqliteHandle { .. } | DatabaseConfig::Adapter { .. } => {}
-        }
-        self
-    }
-}
-
-/// A URL with its password replaced by `***`.
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        Ok(u) => u.to_string(),
-        Err(_) => "<unparseable URL>".into(),
-    }
-}
-
-impl fmt::Debug for DatabaseConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DatabaseConfig::Sqlite { path, .. } => write!(f, "Sqlite({path})"),
-            DatabaseConfig::SqliteHandle { name } => write!(f, "SqliteHandle({name})"),
-            DatabaseConfig::Adapter { id } => write!(f, "Adapter({id})"),
-            DatabaseConfig::Postgres { url, .. } => write!(f, "Postgres({})", redact_url(url)),
-            DatabaseConfig::Mysql { url, .. } => write!(f, "Mysql({})", redact_url(url)),
-        }
-    }
-}
-
-/// Password hashing for new hashes. Better Auth's scrypt hashes always verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordAlgorithm {
-    /// argon2id in PHC string format (default).
-    Argon2id,
-    /// Better Auth's `salt:key` scrypt format.
-    Scrypt,
-}
-
-/// argon2id cost parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Argon2Params {
-    /// Memory in KiB.
-    pub memory_kib: u32,
-    /// Iterations.
-    pub iterations: u32,
-    /// Lanes.
-    pub parallelism: u32,
-}
-
-impl Default for Argon2Params {
-    /// The OWASP baseline: m = 19 MiB, t = 2, p = 1.
-    fn default() -> Self {
-        Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
-    }
-}
 
 /// `emailAndPassword` options.
 #[derive(Debug, Clone)]
@@ -312,17 +205,6 @@ impl fmt::Debug for AuthConfig {
             .finish_non_exhaustive()
     }
 }
-
-/// A bad option: names it and says what was expected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl std::error::Error for ConfigError {}
 
 fn type_name(v: &Value) -> &'static str {
     match v {

@@ -5,21 +5,7 @@
 use crate::config::AuthConfig;
 use crate::crypto::sign::{self, Signed};
 use crate::http::{Headers, ResponseHeaders};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-
-/// Characters `encodeURIComponent` escapes: everything but `A-Za-z0-9-_.!~*'()`.
-const URI_COMPONENT: &AsciiSet =
-    &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'!').remove(b'~').remove(b'*').remove(b'\'').remove(b'(').remove(b')');
-
-/// JavaScript's `encodeURIComponent`.
-pub fn encode_uri_component(s: &str) -> String {
-    utf8_percent_encode(s, URI_COMPONENT).to_string()
-}
-
-/// JavaScript's `decodeURIComponent`, `None` on malformed input.
-pub fn decode_uri_component(s: &str) -> Option<String> {
-    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
-}
+pub use crate::http::{decode_uri_component, encode_uri_component};
 
 /// A cookie Better Auth sets: its full name and attributes (Better Auth's `createCookieGetter`:
 /// `Path=/`, `HttpOnly`, `SameSite=Lax`, `Secure` with the `__Secure-` prefix, then

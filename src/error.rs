@@ -1,6 +1,8 @@
 //! One error type out of the core. `AuthError::Api` carries Better Auth's status, status name,
 //! `code` and `message`; everything else is a server fault (500, empty body, logged).
 //! Mapped to HTTP once (in `router`) and to JS once (in `napi` + `js/errors.js`).
+//! [`ConfigError`] is the other one: a bad `betterAuth(options)` value, refused at start-up by
+//! whichever module reads that option (`config`, the store's schema, plugins).
 use std::fmt;
 
 /// The body of an API error, as Better Auth sends it.
@@ -269,3 +271,14 @@ impl From<sqlx::Error> for AuthError {
 
 /// Result alias for the engine.
 pub type AuthResult<T> = Result<T, AuthError>;
+
+/// A bad option: names it and says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ConfigError {}

@@ -1,5 +1,21 @@
 //! Framework-free request and response. Headers are kept as a list so several `Set-Cookie`
-//! headers survive.
+//! headers survive. Also JavaScript's URI component encoding, which cookie values, redirect
+//! URLs and stored identifiers share.
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Characters `encodeURIComponent` escapes: everything but `A-Za-z0-9-_.!~*'()`.
+const URI_COMPONENT: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'!').remove(b'~').remove(b'*').remove(b'\'').remove(b'(').remove(b')');
+
+/// JavaScript's `encodeURIComponent`.
+pub fn encode_uri_component(s: &str) -> String {
+    utf8_percent_encode(s, URI_COMPONENT).to_string()
+}
+
+/// JavaScript's `decodeURIComponent`, `None` on malformed input.
+pub fn decode_uri_component(s: &str) -> Option<String> {
+    percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+}
 
 /// Request headers with lower-cased names, in arrival order.
 #[derive(Debug, Clone, Default)]

@@ -6,22 +6,13 @@
 //! the `rateLimit` table, `secondaryStorage.increment`, or `customStorage.consume`. Each
 //! decision is one atomic step: a mutex for memory, guarded single-statement updates for SQL.
 use crate::callbacks::Callbacks;
-use crate::config::ConfigError;
 use crate::context::AuthContext;
-use crate::error::AuthResult;
+use crate::error::{AuthResult, ConfigError};
 use crate::http::{Request, Response};
+pub use crate::store::counters::{Decision, Rule};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Mutex;
-
-/// A window (seconds) and the requests allowed in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// Window in seconds.
-    pub window: u64,
-    /// Requests allowed per window.
-    pub max: u64,
-}
 
 /// A `customRules` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -274,20 +265,6 @@ pub fn wildcard_match(pattern: &str, s: &str) -> bool {
         }
     }
     toks[ki.min(toks.len())..].iter().all(|t| matches!(t, Tok::Star))
-}
-
-/// The outcome of one counted request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
-    /// The request may proceed.
-    pub allowed: bool,
-    /// Seconds until it may (when refused).
-    pub retry_after: Option<u64>,
-}
-
-impl Decision {
-    /// Allowed.
-    pub const ALLOW: Decision = Decision { allowed: true, retry_after: None };
 }
 
 fn retry_after(last_ms: i64, window: u64, now: i64) -> u64 {

@@ -6,7 +6,6 @@
 //! everything else (backpressure); the JS event loop and tokio's workers are never touched; and
 //! because only those few threads ever allocate argon2's 19 MiB work area, the allocator keeps
 //! a few arenas instead of one per short-lived blocking thread (resident memory stays bounded).
-use crate::config::{Argon2Params, PasswordAlgorithm};
 use crate::crypto::random;
 use crate::error::{AuthError, AuthResult};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,6 +13,33 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
+
+/// Password hashing for new hashes. Better Auth's scrypt hashes always verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordAlgorithm {
+    /// argon2id in PHC string format (default).
+    Argon2id,
+    /// Better Auth's `salt:key` scrypt format.
+    Scrypt,
+}
+
+/// argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Params {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Iterations.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl Default for Argon2Params {
+    /// The OWASP baseline: m = 19 MiB, t = 2, p = 1.
+    fn default() -> Self {
+        Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 }
+    }
+}
 
 /// Better Auth's scrypt parameters: N = 16384, r = 16, p = 1, 64-byte key.
 const SCRYPT_LOG_N: u8 = 14;

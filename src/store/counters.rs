@@ -9,9 +9,31 @@ use super::sql::SqlStore;
 use super::value::Val;
 use serde_json::{Value, json};
 use crate::error::{AuthError, AuthResult};
-use crate::rate_limit::{Decision, Rule};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
+
+/// A window (seconds) and the requests allowed in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Window in seconds.
+    pub window: u64,
+    /// Requests allowed per window.
+    pub max: u64,
+}
+
+/// The outcome of one counted request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// The request may proceed.
+    pub allowed: bool,
+    /// Seconds until it may (when refused).
+    pub retry_after: Option<u64>,
+}
+
+impl Decision {
+    /// Allowed.
+    pub const ALLOW: Decision = Decision { allowed: true, retry_after: None };
+}
 
 /// Keys longer than this are stored as a prefix plus a SHA-256 (MySQL's column is varchar(255)).
 const MAX_KEY: usize = 200;

@@ -1,6 +1,6 @@
 //! Storage: the [`Store`] trait the endpoints talk to, the row models (Better Auth's schema),
 //! and one module per dialect. The dialect is chosen once, from the `database` option.
-use crate::config::DatabaseConfig;
+use database::DatabaseConfig;
 use crate::error::AuthResult;
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -8,16 +8,21 @@ use std::sync::Arc;
 
 pub mod announcing;
 pub mod counters;
+pub mod database;
 pub mod js_adapter;
 pub mod js_sqlite;
+pub mod json;
 pub mod migrate;
+pub mod mysql;
 pub mod query;
 pub mod redis;
 pub mod pg_channel;
+pub mod postgres;
 pub mod revocations;
 pub mod schema;
 pub mod secondary;
 pub mod sql;
+pub mod sqlite;
 pub mod sqlite_fast;
 pub mod sqlite_file;
 pub mod value;

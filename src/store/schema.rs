@@ -1,7 +1,7 @@
 //! Better Auth's schema, resolved from the options: table and column names (`modelName`,
 //! `fields`), `additionalFields`, and the id strategy; plus the DDL each dialect gets, written
 //! the way Better Auth's migrator writes it (shared/spec/schema-ddl.sql).
-use crate::config::ConfigError;
+use crate::error::ConfigError;
 use serde_json::{Map, Value};
 
 /// A column's logical type.

@@ -171,7 +171,7 @@ impl Layered {
     }
 
     fn session_json(&self, s: &Session) -> Value {
-        crate::json::session_json(s, &self.schema.session)
+        super::json::session_json(s, &self.schema.session)
     }
 
     async fn references(&self, user_id: &str) -> AuthResult<Vec<(String, i64)>> {
@@ -272,7 +272,7 @@ impl Store for Layered {
         }
         let now = self.clock.now_ms();
         self.update_refs(&s.user_id, &[], Some((&s.token, s.expires_at)), now).await?;
-        let user = self.sql.find_user_by_id(&s.user_id).await?.map(|u| crate::json::user_json(&u, &self.schema.user)).unwrap_or(Value::Null);
+        let user = self.sql.find_user_by_id(&s.user_id).await?.map(|u| super::json::user_json(&u, &self.schema.user)).unwrap_or(Value::Null);
         let t = ttl(s.expires_at, now);
         if t > 0 {
             self.set(&s.token, &json!({ "session": self.session_json(s), "user": user }), Some(t)).await?;
@@ -377,7 +377,7 @@ impl Store for Layered {
         }
         if let Some(u) = &updated {
             // the cached user inside every active session follows the update
-            let user = crate::json::user_json(u, &self.schema.user);
+            let user = super::json::user_json(u, &self.schema.user);
             let refs = self.references(id).await.map_err(CreateUserError::Other)?;
             for (token, expires) in refs.into_iter().filter(|r| r.1 > now) {
                 if let Some(v) = self.get(&token).await.map_err(CreateUserError::Other)? {

@@ -1,29 +1,31 @@
 //! One [`Store`] over SQLite, PostgreSQL and MySQL/MariaDB. SQL text is generated once at
 //! start-up from the resolved [`Schema`] (renamed tables/columns, additional fields) for the
-//! chosen [`Dialect`]; each dialect only differs in how values are bound and decoded.
+//! chosen [`Dialect`]; each dialect only differs in how it connects and how values are bound
+//! and decoded, which lives in its own module: [`super::sqlite`], [`super::postgres`],
+//! [`super::mysql`]. Here: the pool and transaction dispatch over the three, the statements
+//! they share, and the [`Store`] implementation.
 use super::schema::{Dialect, Field, FieldType, IdStrategy, Model, Schema};
 use super::value::Val;
 use super::js_sqlite::{JsSqlite, Out, Param, Stmt};
-use super::sqlite_file::{Route, SqliteFile};
+use super::mysql::{bind_my, dec_my};
+use super::postgres::{bind_pg, dec_pg};
+use super::sqlite::{bind_sqlite, dec_sqlite, sqlite_run};
+use super::sqlite_file::SqliteFile;
 use super::{Account, CreateUserError, Session, Store, User, UserUpdate, Verification};
 use crate::error::{AuthError, AuthResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
-use sqlx::mysql::{MySql, MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlRow};
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow, Postgres};
-use sqlx::query::Query;
-use sqlx::sqlite::{
-    Sqlite, SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{AssertSqlSafe, Row};
-use std::str::FromStr;
+use sqlx::AssertSqlSafe;
+use sqlx::mysql::{MySql, MySqlPool};
+use sqlx::postgres::{PgPool, Postgres};
+use sqlx::sqlite::Sqlite;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-type Params = Vec<(Val, FieldType)>;
+/// Statement parameters: each value with the type of the column it is bound to.
+pub(super) type Params = Vec<(Val, FieldType)>;
 
 /// A database error, with unique-constraint violations kept apart.
 #[derive(Debug)]
@@ -77,127 +79,38 @@ pub enum Db {
     Js(Arc<JsSqlite>),
 }
 
+/// Epoch milliseconds of a date read from PostgreSQL or MySQL.
 fn ms(dt: DateTime<Utc>) -> i64 {
     dt.timestamp_millis()
 }
 
-fn utc(ms: i64) -> DateTime<Utc> {
+/// A date to bind on PostgreSQL or MySQL (out of range: the epoch).
+pub(super) fn utc(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-// ---------------------------------------------------------------- binding
-
-fn bind_sqlite<'a>(q: Query<'a, Sqlite, SqliteArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, Sqlite, SqliteArguments> {
-    match v {
-        Val::Null => q.bind(None::<String>),
-        Val::Id(s) if ids == IdStrategy::Serial && ty == FieldType::Id => match s.parse::<i64>() {
-            Ok(i) => q.bind(i),
-            Err(_) => q.bind(s.clone()),
-        },
-        Val::Id(s) | Val::Text(s) => q.bind(s.clone()),
-        Val::Int(i) => q.bind(*i),
-        Val::Float(f) => q.bind(*f),
-        Val::Bool(b) => q.bind(i64::from(*b)),
-        Val::Date(d) => q.bind(crate::time::to_iso(*d)),
-        Val::Json(j) => q.bind(j.to_string()),
-    }
-}
-
-fn bind_pg<'a>(q: Query<'a, Postgres, PgArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, Postgres, PgArguments> {
-    match (v, ty) {
-        (Val::Null, FieldType::Id) => match ids {
-            IdStrategy::Serial => q.bind(None::<i32>),
-            IdStrategy::Uuid => q.bind(None::<uuid::Uuid>),
-            _ => q.bind(None::<String>),
-        },
-        (Val::Null, FieldType::Number) => q.bind(None::<i64>),
-        (Val::Null, FieldType::Boolean) => q.bind(None::<bool>),
-        (Val::Null, FieldType::Date) => q.bind(None::<DateTime<Utc>>),
-        (Val::Null, FieldType::Json | FieldType::StringArray | FieldType::NumberArray) => q.bind(None::<Value>),
-        (Val::Null, _) => q.bind(None::<String>),
-        (Val::Id(s), _) => match ids {
-            IdStrategy::Serial => q.bind(s.parse::<i32>().ok()),
-            IdStrategy::Uuid => q.bind(uuid::Uuid::parse_str(s).ok()),
-            _ => q.bind(s.clone()),
-        },
-        (Val::Text(s), _) => q.bind(s.clone()),
-        (Val::Int(i), FieldType::Number) => match i32::try_from(*i) {
-            Ok(small) => q.bind(small),
-            Err(_) => q.bind(*i),
-        },
-        (Val::Int(i), _) => q.bind(*i),
-        (Val::Float(f), _) => q.bind(*f),
-        (Val::Bool(b), _) => q.bind(*b),
-        (Val::Date(d), _) => q.bind(utc(*d)),
-        (Val::Json(j), _) => q.bind(j.clone()),
-    }
-}
-
-fn bind_my<'a>(q: Query<'a, MySql, MySqlArguments>, v: &Val, ty: FieldType, ids: IdStrategy) -> Query<'a, MySql, MySqlArguments> {
-    match v {
-        Val::Null => q.bind(None::<String>),
-        Val::Id(s) if ids == IdStrategy::Serial && ty == FieldType::Id => q.bind(s.parse::<i64>().ok()),
-        Val::Id(s) | Val::Text(s) => q.bind(s.clone()),
-        Val::Int(i) => q.bind(*i),
-        Val::Float(f) => q.bind(*f),
-        Val::Bool(b) => q.bind(*b),
-        // outside TIMESTAMP's range the binary value would be stored as something else without
-        // an error; as text, the server's strict mode refuses it (Better Auth's 500), so a write
-        // that did not happen is never answered 200
-        Val::Date(d) if !(1_000..=MYSQL_TIMESTAMP_MAX_MS).contains(d) => q.bind(crate::time::to_iso(*d).replace('T', " ").trim_end_matches('Z').to_string()),
-        Val::Date(d) => q.bind(utc(*d)),
-        Val::Json(j) => q.bind(j.clone()),
-    }
-}
-
-/// The last instant a MySQL/MariaDB `TIMESTAMP` holds (2038-01-19 03:14:07.999 UTC).
-const MYSQL_TIMESTAMP_MAX_MS: i64 = 2_147_483_647_999;
-
-// ---------------------------------------------------------------- decoding
-
-fn json_text(s: String) -> Val {
+/// A JSON column read as text: the JSON value when it parses, else the text itself.
+pub(super) fn json_text(s: String) -> Val {
     serde_json::from_str(&s).map(Val::Json).unwrap_or(Val::Text(s))
 }
 
-fn dec_sqlite(row: &SqliteRow, i: usize, ty: FieldType) -> AuthResult<Val> {
-    let text = row.try_get_unchecked::<Option<String>, _>(i);
-    let int = || row.try_get_unchecked::<Option<i64>, _>(i);
+/// Reads column `i` of a PostgreSQL or MySQL row as a number (`int4`, else `int8`, else floating
+/// point), a date (with a time zone; a `timestamp without time zone` column, as Drizzle makes
+/// them, is read as UTC) or, for any other type, JSON (native, else text): the types both
+/// dialects read alike.
+pub(super) fn dec_number_date_json<'r, R>(row: &'r R, i: usize, ty: FieldType) -> AuthResult<Val>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    i32: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    chrono::NaiveDateTime: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Value: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     Ok(match ty {
-        FieldType::Id => match text {
-            Ok(Some(s)) => Val::Id(s),
-            Ok(None) => Val::Null,
-            Err(_) => int()?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null),
-        },
-        FieldType::String => text?.map(Val::Text).unwrap_or(Val::Null),
-        FieldType::Boolean => int()?.map(|n| Val::Bool(n == 1)).unwrap_or(Val::Null),
-        FieldType::Number => match int() {
-            Ok(v) => v.map(Val::Int).unwrap_or(Val::Null),
-            Err(_) => row.try_get_unchecked::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null),
-        },
-        FieldType::Date => match text {
-            Ok(Some(s)) => crate::time::parse_date(&s).map(Val::Date).ok_or_else(|| AuthError::internal(format!("unreadable date {s:?}")))?,
-            Ok(None) => Val::Null,
-            Err(_) => int()?.map(Val::Date).unwrap_or(Val::Null),
-        },
-        _ => text?.map(json_text).unwrap_or(Val::Null),
-    })
-}
-
-fn dec_pg(row: &PgRow, i: usize, ty: FieldType) -> AuthResult<Val> {
-    Ok(match ty {
-        FieldType::Id => {
-            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
-                v.map(Val::Id).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<uuid::Uuid>, _>(i) {
-                v.map(|u| Val::Id(u.to_string())).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
-                v.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
-            } else {
-                row.try_get::<Option<i64>, _>(i)?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
-            }
-        }
-        FieldType::String => row.try_get::<Option<String>, _>(i)?.map(Val::Text).unwrap_or(Val::Null),
-        FieldType::Boolean => row.try_get::<Option<bool>, _>(i)?.map(Val::Bool).unwrap_or(Val::Null),
         FieldType::Number => {
             if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
                 v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
@@ -222,76 +135,40 @@ fn dec_pg(row: &PgRow, i: usize, ty: FieldType) -> AuthResult<Val> {
     })
 }
 
-fn dec_my(row: &MySqlRow, i: usize, ty: FieldType) -> AuthResult<Val> {
-    Ok(match ty {
-        FieldType::Id => {
-            if let Ok(v) = row.try_get::<Option<String>, _>(i) {
-                v.map(Val::Id).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                v.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
-            } else {
-                row.try_get::<Option<i32>, _>(i)?.map(|n| Val::Id(n.to_string())).unwrap_or(Val::Null)
-            }
-        }
-        FieldType::String => row.try_get::<Option<String>, _>(i)?.map(Val::Text).unwrap_or(Val::Null),
-        FieldType::Boolean => match row.try_get::<Option<bool>, _>(i) {
-            Ok(v) => v.map(Val::Bool).unwrap_or(Val::Null),
-            Err(_) => row.try_get::<Option<i8>, _>(i)?.map(|n| Val::Bool(n == 1)).unwrap_or(Val::Null),
-        },
-        FieldType::Number => {
-            if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
-                v.map(|n| Val::Int(n.into())).unwrap_or(Val::Null)
-            } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-                v.map(Val::Int).unwrap_or(Val::Null)
-            } else {
-                row.try_get::<Option<f64>, _>(i)?.map(Val::Float).unwrap_or(Val::Null)
-            }
-        }
-        FieldType::Date => match row.try_get::<Option<DateTime<Utc>>, _>(i) {
-            Ok(v) => v.map(|d| Val::Date(ms(d))).unwrap_or(Val::Null),
-            Err(_) => row
-                .try_get::<Option<chrono::NaiveDateTime>, _>(i)?
-                .map(|d| Val::Date(d.and_utc().timestamp_millis()))
-                .unwrap_or(Val::Null),
-        },
-        _ => match row.try_get::<Option<Value>, _>(i) {
-            Ok(v) => v.map(Val::Json).unwrap_or(Val::Null),
-            Err(_) => row.try_get::<Option<String>, _>(i)?.map(json_text).unwrap_or(Val::Null),
-        },
-    })
-}
-
 // ---------------------------------------------------------------- executors
 
-/// Runs statements on a pool or inside a transaction.
+/// Runs a query on a pool, a connection or inside a transaction, binding with `$bind` and
+/// decoding every row with `$dec` (a dialect's functions).
 macro_rules! run_fetch {
     ($exec:expr, $sql:expr, $params:expr, $types:expr, $ids:expr, $bind:ident, $dec:ident) => {{
-        let mut q = sqlx::query(AssertSqlSafe($sql.clone()));
+        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe($sql.clone()));
         for (v, t) in $params.iter() {
             q = $bind(q, v, *t, $ids);
         }
-        let rows = q.fetch_all($exec).await.map_err(DbErr::from)?;
+        let rows = q.fetch_all($exec).await.map_err($crate::store::sql::DbErr::from)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut vals = Vec::with_capacity($types.len());
             for (i, t) in $types.iter().enumerate() {
-                vals.push($dec(row, i, *t).map_err(DbErr::from)?);
+                vals.push($dec(row, i, *t).map_err($crate::store::sql::DbErr::from)?);
             }
             out.push(vals);
         }
-        Ok::<Vec<Vec<Val>>, DbErr>(out)
+        Ok::<Vec<Vec<$crate::store::value::Val>>, $crate::store::sql::DbErr>(out)
     }};
 }
 
+/// Runs a statement that returns no rows (see [`run_fetch`]).
 macro_rules! run_exec {
     ($exec:expr, $sql:expr, $params:expr, $ids:expr, $bind:ident) => {{
-        let mut q = sqlx::query(AssertSqlSafe($sql.clone()));
+        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe($sql.clone()));
         for (v, t) in $params.iter() {
             q = $bind(q, v, *t, $ids);
         }
         q.execute($exec).await
     }};
 }
+pub(super) use {run_exec, run_fetch};
 
 /// An open transaction of one dialect.
 pub enum Tx {
@@ -405,45 +282,8 @@ impl Db {
     }
 }
 
-/// Runs `stmts` on an SQLite file the engine owns: through the app's SQLite library once the
-/// engine moved there, else on our connections, with the shared-file checks around a write.
-async fn sqlite_run(f: &SqliteFile, stmts: &[Stmt], transaction: bool, write: bool, ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
-    if write && let Route::App(d) = f.before_write().await? {
-        return d.run(stmts, transaction).await;
-    }
-    let outs = {
-        let _shared = f.enter().await;
-        // a move to the app's library may have finished while we waited
-        if let Some(d) = f.delegate() {
-            drop(_shared);
-            return d.run(stmts, transaction).await;
-        }
-        own_run(&f.pool(), stmts, transaction, ids).await
-    };
-    if write && outs.is_ok() {
-        f.after_write().await?;
-    }
-    outs
-}
-
-/// Runs `stmts` on our own SQLite pool.
-async fn own_run(pool: &sqlx::SqlitePool, stmts: &[Stmt], transaction: bool, ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
-    if transaction {
-        return run_tx(Tx::Sqlite(pool.begin().await?), stmts, ids).await;
-    }
-    let mut outs = Vec::with_capacity(stmts.len());
-    for st in stmts {
-        let params: Params = st.params.iter().map(|(p, t)| (match p { Param::Val(v) => v.clone(), Param::FirstColumnOf(_) => Val::Null }, *t)).collect();
-        outs.push(match &st.rows {
-            Some(types) => Out::Rows(run_fetch!(pool, &st.sql, params, types, ids, bind_sqlite, dec_sqlite)?),
-            None => Out::Changes(run_exec!(pool, &st.sql, params, ids, bind_sqlite)?.rows_affected()),
-        });
-    }
-    Ok(outs)
-}
-
 /// Runs a batch inside `tx` (see [`Db::transaction`]) and commits.
-async fn run_tx(mut tx: Tx, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
+pub(super) async fn run_tx(mut tx: Tx, stmts: &[Stmt], ids: IdStrategy) -> Result<Vec<Out>, DbErr> {
         let mut outs: Vec<Out> = Vec::with_capacity(stmts.len());
         for st in stmts {
             let params: Params = st
@@ -651,73 +491,14 @@ pub struct PoolSettings {
     pub max_connections: Option<u32>,
 }
 
-fn describe(kind: &str, host: &str, port: u16, db: Option<&str>) -> String {
+/// `PostgreSQL at host:port (database "db")`, for connection errors.
+pub(super) fn describe(kind: &str, host: &str, port: u16, db: Option<&str>) -> String {
     format!("{kind} at {host}:{port}{}", db.map(|d| format!(" (database \"{d}\")")).unwrap_or_default())
 }
 
 impl SqlStore {
-    /// Opens an SQLite file (created if missing) or `:memory:`.
-    pub async fn open_sqlite(path: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
-        Self::open_sqlite_with(path, schema, pool, None).await
-    }
-
-    /// [`Self::open_sqlite`], with the callbacks that can reach the app's SQLite library (the
-    /// engine moves there when the app opens the same file through it, see [`SqliteFile`]).
-    pub async fn open_sqlite_with(path: &str, schema: Arc<Schema>, pool: PoolSettings, callbacks: Option<crate::callbacks::Callbacks>) -> AuthResult<Self> {
-        let memory = path == ":memory:";
-        let opts = if memory {
-            SqliteConnectOptions::new().in_memory(true)
-        } else {
-            SqliteConnectOptions::new()
-                .filename(path)
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-        }
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-        let max = if memory { 1 } else { pool.max_connections.unwrap_or(4) };
-        let file = SqliteFile::open(path, opts, max, callbacks).await.map_err(|e| AuthError::internal(format!("cannot open SQLite database {path}: {e}")))?;
-        Self::finish(Db::Sqlite(file), Dialect::Sqlite, schema).await
-    }
-
-    /// SQLite through the application's database object: no pool and no connection of our own,
-    /// so the process holds one SQLite library for the file.
-    pub async fn open_handle(handle: JsSqlite, schema: Arc<Schema>) -> AuthResult<Self> {
-        Self::finish(Db::Js(Arc::new(handle)), Dialect::Sqlite, schema).await
-    }
-
-    /// Connects to PostgreSQL.
-    pub async fn open_postgres(url: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
-        let opts = PgConnectOptions::from_str(url).map_err(|e| AuthError::internal(format!("invalid PostgreSQL URL: {}", redact(&e.to_string()))))?;
-        let target = describe("PostgreSQL", opts.get_host(), opts.get_port(), opts.get_database());
-        let p = PgPoolOptions::new()
-            .max_connections(pool.max_connections.unwrap_or(10))
-            // fail fast while the database is down (503 DATABASE_UNAVAILABLE) instead of hanging
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await
-            .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
-        Self::finish(Db::Postgres(p), Dialect::Postgres, schema).await
-    }
-
-    /// Connects to MySQL / MariaDB (session time zone UTC).
-    pub async fn open_mysql(url: &str, schema: Arc<Schema>, pool: PoolSettings) -> AuthResult<Self> {
-        let opts = MySqlConnectOptions::from_str(url)
-            .map_err(|e| AuthError::internal(format!("invalid MySQL URL: {}", redact(&e.to_string()))))?
-            .timezone(Some("+00:00".to_string()));
-        let target = describe("MySQL", opts.get_host(), opts.get_port(), opts.get_database());
-        let p = MySqlPoolOptions::new()
-            .max_connections(pool.max_connections.unwrap_or(10))
-            // fail fast while the database is down (503 DATABASE_UNAVAILABLE) instead of hanging
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await
-            .map_err(|e| AuthError::internal(format!("cannot connect to {target}: {}", redact(&e.to_string()))))?;
-        Self::finish(Db::Mysql(p), Dialect::Mysql, schema).await
-    }
-
-    async fn finish(db: Db, dialect: Dialect, schema: Arc<Schema>) -> AuthResult<Self> {
+    /// The store over an open pool: its statements built, the `account.issuer` check done.
+    pub(super) async fn finish(db: Db, dialect: Dialect, schema: Arc<Schema>) -> AuthResult<Self> {
         let q = build_queries(dialect, &schema);
         let store = Self { db, dialect, schema, q, account_has_issuer: AtomicBool::new(false) };
         store.detect_issuer().await?;
@@ -944,7 +725,8 @@ impl SqlStore {
     }
 }
 
-fn redact(s: &str) -> String {
+/// A driver message with any `scheme://user:password@` credentials masked.
+pub(super) fn redact(s: &str) -> String {
     // never echo credentials that a driver error might include
     let mut out = String::with_capacity(s.len());
     for word in s.split(' ') {
@@ -961,6 +743,11 @@ fn redact(s: &str) -> String {
         }
     }
     out
+}
+
+/// The `account.issuer` of a Better Auth 1.7.0–1.7.2 database for an account of this provider.
+fn account_issuer(provider_id: &str) -> String {
+    if provider_id == "credential" { "local:credential".into() } else { format!("local:oauth:{}", crate::http::encode_uri_component(provider_id)) }
 }
 
 fn user_from(m: &Model, vals: &mut std::vec::Drain<'_, Val>) -> AuthResult<User> {
@@ -1039,8 +826,7 @@ impl Store for SqlStore {
             let issuer_field;
             if self.account_has_issuer.load(Ordering::Relaxed) {
                 issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-                let issuer = if credential { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) };
-                values.push((&issuer_field, Val::Text(issuer)));
+                values.push((&issuer_field, Val::Text(account_issuer(&account.provider_id))));
             }
             let keys: Vec<String> = values.iter().map(|(f, _)| f.key.clone()).collect();
             let (sql, params) = insert_sql(d, &self.schema.account, &values, false);
@@ -1229,7 +1015,7 @@ impl Store for SqlStore {
         let issuer_field;
         if self.account_has_issuer.load(Ordering::Relaxed) {
             issuer_field = Field { key: "issuer".into(), column: "issuer".into(), ..self.schema.account.fields[1].clone() };
-            values.push((&issuer_field, Val::Text(if account.provider_id == "credential" { "local:credential".into() } else { format!("local:oauth:{}", crate::cookies::encode_uri_component(&account.provider_id)) })));
+            values.push((&issuer_field, Val::Text(account_issuer(&account.provider_id))));
         }
         let (sql, params) = insert_sql(self.dialect, &self.schema.account, &values, false);
         self.exec_raw(sql, params).await?;
