@@ -214,6 +214,50 @@ for (const kind of IMPLS) {
       assert.equal([...fromNodeHeaders({})].length, 0);
     });
 
+    test("every Headers method, a copy and a Request see the node headers (also after a change)", () => {
+      const src = { host: "example.com", cookie: "c=3", "x-multi": ["one", "two"], "set-cookie": ["a=1", "b=2"], "x-undefined": undefined };
+      const eager = new Headers();
+      eager.set("host", "example.com"); eager.set("cookie", "c=3"); eager.append("x-multi", "one"); eager.append("x-multi", "two");
+      eager.append("set-cookie", "a=1"); eager.append("set-cookie", "b=2");
+      const views = (h) => ({ entries: [...h.entries()], iter: [...h], keys: [...h.keys()], values: [...h.values()], cookies: h.getSetCookie(), each: (() => { const o = []; h.forEach((v, k) => o.push([k, v])); return o; })() });
+      // each method is the first thing to touch a fresh object
+      for (const probe of [(h) => h.get("cookie"), (h) => h.has("host"), (h) => [...h], (h) => h.getSetCookie(), (h) => [...h.keys()], (h) => [...h.values()], (h) => [...h.entries()], (h) => { const o = []; h.forEach((v) => o.push(v)); return o; }]) {
+        assert.deepEqual(probe(fromNodeHeaders(src)), probe(eager));
+      }
+      assert.deepEqual(views(fromNodeHeaders(src)), views(eager));
+      assert.deepEqual(views(new Headers(fromNodeHeaders(src))), views(eager));
+      assert.deepEqual(views(new Request("http://x/", { headers: fromNodeHeaders(src) }).headers), views(eager));
+      const changed = fromNodeHeaders(src);
+      changed.set("cookie", "z=9");
+      changed.delete("host");
+      changed.append("x-new", "1");
+      assert.equal(changed.get("cookie"), "z=9");
+      assert.equal(changed.has("host"), false);
+      assert.equal(changed.get("x-multi"), "one, two");
+      assert.equal(changed.get("x-new"), "1");
+    });
+
+    test("auth.api.getSession reads fromNodeHeaders' cookie, also from a hand-made object with capitals, and after a change", async () => {
+      const db = tempDbFile("node-headers-lazy");
+      const auth = await makeAuth(kind, { dbFile: db.file });
+      try {
+        const { headers } = await auth.api.signUpEmail({ body: { name: "Ada", email: "lazy@example.com", password: PW }, returnHeaders: true });
+        const cookie = cookieOf(headers.getSetCookie());
+        assert.equal((await auth.api.getSession({ headers: fromNodeHeaders({ cookie, host: "example.com" }) })).user.email, "lazy@example.com");
+        assert.equal((await auth.api.getSession({ headers: fromNodeHeaders({ Cookie: cookie }) })).user.email, "lazy@example.com");
+        assert.equal((await auth.api.getSession({ headers: fromNodeHeaders({ cookie: [cookie] }) })).user.email, "lazy@example.com");
+        const changed = fromNodeHeaders({ cookie });
+        changed.delete("cookie");
+        assert.equal(await auth.api.getSession({ headers: changed }), null);
+        const added = fromNodeHeaders({ host: "example.com" });
+        added.set("cookie", cookie);
+        assert.equal((await auth.api.getSession({ headers: added })).user.email, "lazy@example.com");
+      } finally {
+        auth.close?.();
+        db.cleanup();
+      }
+    });
+
     test("real IncomingMessage headers work with auth.api.getSession", async () => {
       const db = tempDbFile("node-headers");
       const auth = await makeAuth(kind, { dbFile: db.file });

@@ -35,6 +35,7 @@ function reviveDates(value, keys = new Set(CORE_DATE_KEYS)) {
   return value;
 }
 
+const { nodeSessionHeaders } = require("./node.js");
 const { isBetterSqlite3, isNodeSqlite, handleName } = require("./sqlite-handle.js");
 
 function enc(v) {
@@ -307,12 +308,15 @@ function betterAuth(options = {}) {
       && (method === undefined || method === null || String(method).toUpperCase() === "GET")) {
       const flags = sessionFlags(query);
       if (flags !== null) {
-        const h = headers instanceof Headers ? headers : new Headers(headers);
-        const cookie = h.get("cookie") ?? undefined;
-        const authorization = h.get("authorization") ?? undefined;
+        // fromNodeHeaders' Headers: read from the node object, nothing copied
+        let pair = headers instanceof Headers ? nodeSessionHeaders(headers) : undefined;
+        if (pair === undefined) {
+          const h = headers instanceof Headers ? headers : new Headers(headers);
+          pair = [h.get("cookie") ?? undefined, h.get("authorization") ?? undefined];
+        }
         // objects with their Dates (what JSON.parse + reviveDates make of the endpoint's text),
         // null for no session, undefined when the full endpoint must answer
-        const now = native.getSessionNow(cookie, authorization, flags.disableCookieCache, flags.disableRefresh);
+        const now = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh);
         if (typeof now === "string") {
           // through a Better Auth adapter: the engine checked the cookie and names the session
           // token; it is read here with the adapter's own call (Better Auth's findSession), and
@@ -326,7 +330,7 @@ function betterAuth(options = {}) {
               row = undefined; // the full endpoint reports it
             }
             if (row !== undefined) {
-              const answer = native.getSessionNow(cookie, authorization, flags.disableCookieCache, flags.disableRefresh, JSON.stringify(plainRow(row)));
+              const answer = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh, JSON.stringify(plainRow(row)));
               if (answer !== undefined && typeof answer !== "string") return answer;
             }
           }

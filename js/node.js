@@ -4,15 +4,65 @@
  * Works for `node:http` and Express 5, whether or not a body parser ran first.
  */
 
-/** IncomingHttpHeaders → Headers (array values appended one by one, undefined skipped). */
-function fromNodeHeaders(nodeHeaders) {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(nodeHeaders ?? {})) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-    else headers.set(key, String(value));
+const SOURCE = Symbol("better-auth-rs.nodeHeaders");
+
+/**
+ * The `Headers` `fromNodeHeaders` returns: a real `Headers` (instanceof, brand checks, every
+ * method) filled from the node object on first use, so a request whose session check reads
+ * only its cookie (straight from the node object, {@link nodeSessionHeaders}) never copies the
+ * other headers.
+ */
+class NodeHeaders extends Headers {
+  constructor(nodeHeaders) {
+    super();
+    Object.defineProperty(this, SOURCE, { value: { headers: nodeHeaders ?? {}, filled: false } });
   }
-  return headers;
+}
+
+/** Copies the node object into the Headers once (array values appended one by one, undefined skipped). */
+function fill(h) {
+  const src = h[SOURCE];
+  if (src !== undefined && !src.filled) {
+    src.filled = true;
+    for (const [key, value] of Object.entries(src.headers)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) Headers.prototype.append.call(h, key, v);
+      else Headers.prototype.set.call(h, key, String(value));
+    }
+  }
+  return h;
+}
+
+for (const name of ["append", "delete", "get", "getSetCookie", "has", "set", "forEach", "keys", "values", "entries", Symbol.iterator]) {
+  const base = Headers.prototype[name];
+  if (typeof base !== "function") continue;
+  Object.defineProperty(NodeHeaders.prototype, name, {
+    value: function (...args) {
+      return base.apply(fill(this), args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * `[cookie, authorization]` of a `Headers` from {@link fromNodeHeaders} read straight from the
+ * node object while nothing has filled it yet, when that object gives the same answer the
+ * `Headers` would (lower-case names, string values); `undefined` otherwise (use the `Headers`).
+ */
+function nodeSessionHeaders(h) {
+  const src = h[SOURCE];
+  if (src === undefined || src.filled) return undefined;
+  const o = src.headers;
+  for (const k in o) if (k !== k.toLowerCase()) return undefined;
+  const { cookie, authorization } = o;
+  if ((cookie !== undefined && typeof cookie !== "string") || (authorization !== undefined && typeof authorization !== "string")) return undefined;
+  return [cookie, authorization];
+}
+
+/** IncomingHttpHeaders → Headers (array values appended one by one, undefined skipped), as better-auth/node. */
+function fromNodeHeaders(nodeHeaders) {
+  return new NodeHeaders(nodeHeaders);
 }
 
 function readStream(req) {
@@ -94,4 +144,4 @@ function toNodeHandler(auth) {
   };
 }
 
-module.exports = { toNodeHandler, fromNodeHeaders };
+module.exports = { toNodeHandler, fromNodeHeaders, nodeSessionHeaders };

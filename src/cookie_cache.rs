@@ -232,7 +232,25 @@ pub fn jwe_kid(key: &[u8]) -> String {
 /// BA's `base64Url.decode`: stops at the first `=`, uses the URL alphabet when the input holds
 /// `-` or `_` and the standard one otherwise, ignores left-over bits.
 fn lenient_base64_decode(s: &str) -> Option<Vec<u8>> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent).with_decode_allow_trailing_bits(true);
+    const STD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+    const URL: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
     let url = s.contains(['-', '_']);
+    // the library's decoder for the usual case (everything up to the first `=`, whole groups);
+    // the loop below for what it refuses (a dangling sixth bit group), with the same result
+    let body = s.split('=').next().unwrap_or("");
+    if body.len() % 4 != 1
+        && let Ok(v) = if url { URL.decode(body) } else { STD.decode(body) }
+    {
+        return Some(v);
+    }
+    lenient_base64_loop(s, url)
+}
+
+/// [`lenient_base64_decode`] one character at a time.
+fn lenient_base64_loop(s: &str, url: bool) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let (mut buf, mut bits) = (0u32, 0u32);
     for c in s.bytes() {

@@ -586,3 +586,26 @@ fn emit_rust_cookies_for_node() {
     let out = json!({ "cases": cases });
     std::fs::write(path, serde_json::to_string_pretty(&out).unwrap()).unwrap();
 }
+
+#[test]
+fn lenient_base64_library_path_equals_the_character_loop() {
+    // every length 0..40 over both alphabets, with padding, stray padding and bad characters
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=!";
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for len in 0..40 {
+        for _ in 0..200 {
+            let s: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // mostly valid characters, now and then padding or junk
+                    let i = (seed % 1000) as usize;
+                    alphabet[if i < 960 { i % 62 } else { 62 + i % 6 }] as char
+                })
+                .collect();
+            let url = s.contains(['-', '_']);
+            assert_eq!(lenient_base64_decode(&s), lenient_base64_loop(&s, url), "{s:?}");
+        }
+    }
+}
