@@ -284,7 +284,7 @@ fn lenient_base64_loop(s: &str, url: bool) -> Option<Vec<u8>> {
 pub fn verify_compact(secret: &str, value: &str) -> Option<(Map<String, Value>, f64)> {
     let bytes = lenient_base64_decode(value)?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    let outer: Map<String, Value> = match serde_json::from_str::<Value>(text).ok()? {
+    let mut outer: Map<String, Value> = match serde_json::from_str::<Value>(text).ok()? {
         Value::Object(m) => m,
         _ => return None,
     };
@@ -309,7 +309,8 @@ pub fn verify_compact(secret: &str, value: &str) -> Option<(Map<String, Value>, 
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(signed.as_bytes());
     mac.verify_slice(&sig).ok()?;
-    match serde_json::from_str::<Value>(raw).ok()? {
+    // the signed text is the outer object's `session` member: already parsed above
+    match outer.swap_remove("session")? {
         Value::Object(m) => Some((m, expires_ms)),
         _ => None,
     }
