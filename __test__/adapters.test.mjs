@@ -472,6 +472,39 @@ describe("adapters: drizzleAdapter + node-postgres under load", () => {
     assert.equal(orphans.rows[0].n, 0);
   });
 
+  test("list-sessions with 120 expired session rows older than the live ones: the live sessions are listed (the expiry is in the adapter's query, past its default limit of 100), as better-auth", async () => {
+    const answers = {};
+    for (const kind of KINDS) {
+      const db = await drizzlePgDb();
+      const auth = makeAuth(kind, db.adapter());
+      const email = "many@example.com";
+      const up = await auth.api.signUpEmail({ body: { name: "Many", email, password: PW }, returnHeaders: true });
+      const userId = up.response.user.id;
+      // expired rows, all created before the live ones (oldest first they fill any 100-row page)
+      const long = Date.now() - 30 * 86400_000;
+      await db.db.insert(pgSchema.session).values(
+        Array.from({ length: 120 }, (_, i) => ({
+          id: `expired-${i}`,
+          token: `expired-token-${i}`,
+          userId,
+          expiresAt: new Date(long + i * 1000 + 3600_000),
+          createdAt: new Date(long + i * 1000),
+          updatedAt: new Date(long + i * 1000),
+        })),
+      );
+      const si = await auth.api.signInEmail({ body: { email, password: PW }, returnHeaders: true });
+      const headers = new Headers({ cookie: cookieHeader(si.headers.getSetCookie()) });
+      const list = await auth.api.listSessions({ headers });
+      const live = [up.response.token, si.response.token].sort();
+      assert.deepEqual(list.map((s) => s.token).sort(), live, `[${kind}] the live sessions`);
+      assert.ok(list.every((s) => s.expiresAt instanceof Date && s.expiresAt.getTime() > Date.now()), `[${kind}] none expired`);
+      const { sessions } = await db.rows();
+      assert.equal(sessions.length, 122, `[${kind}] the expired rows are still there`);
+      answers[kind] = list.length;
+    }
+    assert.deepEqual(answers, { [REFERENCE]: 2, ours: 2 });
+  });
+
   test("dates reach drizzle as Date objects and come back exact; booleans stay booleans", async () => {
     const db = await drizzlePgDb();
     const auth = makeAuth("ours", db.adapter());

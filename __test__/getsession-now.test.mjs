@@ -112,3 +112,103 @@ test("getSession on this thread stands aside when the endpoint must write: refre
     cleanup();
   }
 });
+
+/**
+ * `adapterFn` with its `findOne` calls recorded: the args, and whether the call came through the
+ * engine's bridge (js/adapter-bridge.js, the full endpoint) or straight from auth.api.getSession.
+ * `failDirect.next` makes the next direct call throw.
+ */
+function recordingAdapter(adapterFn, calls, failDirect = {}) {
+  return (options) => {
+    const a = adapterFn(options);
+    const findOne = a.findOne;
+    a.findOne = async (args) => {
+      const fromBridge = (new Error().stack ?? "").includes("adapter-bridge.js");
+      calls.push({ args: structuredClone(args), fromBridge });
+      if (!fromBridge && failDirect.next) {
+        failDirect.next = false;
+        throw new Error("connection reset");
+      }
+      return findOne.call(a, args);
+    };
+    return a;
+  };
+}
+
+test("through a Better Auth adapter: getSession reads with Better Auth's own findOne on this thread, the engine decides from the row; writes, errors and missing rows take the full endpoint", async () => {
+  const { memoryAdapter } = require("../js/adapters/memory.js");
+  const data = { user: [], session: [], account: [], verification: [] };
+  const calls = [];
+  const failDirect = {};
+  const options = {
+    secret: SECRET, baseURL: BASE, emailAndPassword: { enabled: true }, plugins: [bearer()], logger: { disabled: true },
+    user: { additionalFields: { birthday: { type: "date", required: false }, score: { type: "number", required: false } } },
+  };
+  const auth = betterAuth({ ...options, database: recordingAdapter(memoryAdapter(data), calls, failDirect) });
+  const { cookie, token, body } = await signUp(auth, "adapter@example.com", { birthday: "1990-05-17T00:00:00.000Z", score: 3 });
+  const headers = new Headers({ cookie });
+
+  calls.length = 0;
+  const now = await auth.api.getSession({ headers });
+  assert.deepEqual(calls, [{ args: { model: "session", where: [{ value: body.token, field: "token" }], join: { user: true } }, fromBridge: false }]);
+  assert.equal(now.user.email, "adapter@example.com");
+  assert.ok(now.session.expiresAt instanceof Date && now.user.birthday instanceof Date);
+  // the full endpoint (returnHeaders) reads through the bridge and answers the same objects
+  calls.length = 0;
+  const full = await auth.api.getSession({ headers, returnHeaders: true });
+  assert.deepEqual(calls.map((c) => c.fromBridge), [true]);
+  assert.equal(full.headers.getSetCookie().length, 0);
+  assert.equal(JSON.stringify(now), JSON.stringify(full.response));
+  assert.deepEqual(now, full.response);
+  // the bearer plugin's header and the query flags, as on the SQLite path
+  assert.deepEqual(await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) }), now);
+  assert.deepEqual(await auth.api.getSession({ headers, query: { disableRefresh: "true" } }), now);
+  // a forged cookie: null without any read
+  calls.length = 0;
+  assert.equal(await auth.api.getSession({ headers: new Headers({ cookie: cookie.replace(/\.[^.;]+(;|$)/, ".forged$1") }) }), null);
+  assert.deepEqual(calls, []);
+
+  // the adapter throws on this thread: the full endpoint answers (its own read succeeds)
+  calls.length = 0;
+  failDirect.next = true;
+  assert.deepEqual(await auth.api.getSession({ headers }), now);
+  assert.deepEqual(calls.map((c) => c.fromBridge), [false, true]);
+
+  // refresh due (updateAge 0): the full endpoint refreshes the row
+  const due = betterAuth({ ...options, session: { updateAge: 0 }, database: recordingAdapter(memoryAdapter(data), calls) });
+  const before = data.session[0].expiresAt.getTime();
+  await new Promise((r) => setTimeout(r, 20));
+  calls.length = 0;
+  const refreshed = await due.api.getSession({ headers });
+  assert.deepEqual(calls.map((c) => c.fromBridge), [false, true]);
+  assert.ok(refreshed.session.expiresAt.getTime() > before);
+  assert.equal(data.session[0].expiresAt.getTime(), refreshed.session.expiresAt.getTime());
+
+  // expired: null, and the full endpoint deletes the row
+  data.session[0].expiresAt = new Date(Date.now() - 1000);
+  calls.length = 0;
+  assert.equal(await auth.api.getSession({ headers }), null);
+  assert.deepEqual(calls.map((c) => c.fromBridge), [false, true]);
+  assert.equal(data.session.length, 0);
+
+  // gone: null, with the full endpoint's cookie clearing for a caller asking for headers
+  const second = await signUp(auth, "gone@example.com");
+  const h2 = new Headers({ cookie: second.cookie });
+  assert.equal((await auth.api.getSession({ headers: h2 })).user.email, "gone@example.com");
+  data.session.length = 0;
+  assert.equal(await auth.api.getSession({ headers: h2 }), null);
+  const cleared = await auth.api.getSession({ headers: h2, returnHeaders: true });
+  assert.ok(cleared.headers.getSetCookie().some((c) => c.startsWith("better-auth.session_token=;")));
+
+  // secondaryStorage: sessions are not the adapter's, so the engine's full endpoint reads them
+  const kv = new Map();
+  const layered = betterAuth({
+    ...options,
+    database: recordingAdapter(memoryAdapter({ user: [], session: [], account: [], verification: [] }), calls),
+    secondaryStorage: { get: (k) => kv.get(k) ?? null, set: (k, v) => void kv.set(k, v), delete: (k) => void kv.delete(k) },
+  });
+  const third = await signUp(layered, "kv@example.com");
+  calls.length = 0;
+  assert.equal((await layered.api.getSession({ headers: new Headers({ cookie: third.cookie }) })).user.email, "kv@example.com");
+  assert.ok(calls.every((c) => c.fromBridge), "no read on this thread");
+});

@@ -10,7 +10,8 @@
  * them: `({ tx, ops }) => { results } | { error }`, one batch per hop. `ops` are
  * `{ method, args }` (`create`, `findOne`, `findMany`, `count`, `update`, `updateMany`, `delete`,
  * `deleteMany`, `consumeOne`, `incrementOne`); in `args`, `{ $date: iso }` is a `Date` and `{ $ref: [i, field] }`
- * is `field` of the row op `i` returned. Never throws.
+ * is `field` of the row op `i` returned; an op with `when: i` runs only when op `i` found a row
+ * (or a non-empty list), else its result is `null`. Never throws.
  */
 
 const METHODS = new Set(["create", "findOne", "findMany", "count", "update", "updateMany", "delete", "deleteMany", "consumeOne", "incrementOne"]);
@@ -115,6 +116,11 @@ function makeAdapter(database, options) {
   return adapter;
 }
 
+/** True when an op's result is a row or a non-empty list of rows (for `when`). */
+function found(r) {
+  return Array.isArray(r) ? r.length > 0 : r != null && typeof r === "object";
+}
+
 /** `consumeOne` for an adapter without one: read, then delete only if it is still there. */
 async function consumeOneFallback(a, args) {
   const row = await a.findOne({ model: args.model, where: args.where });
@@ -133,6 +139,10 @@ function adapterRunner(adapter) {
     const runOps = async (a) => {
       for (const op of batch.ops) {
         if (!METHODS.has(op.method)) throw new Error(`unknown adapter method ${op.method}`);
+        if (typeof op.when === "number" && !found(results[op.when])) {
+          results.push(null);
+          continue;
+        }
         const args = revive(op.args, results);
         let r;
         if (op.method === "consumeOne" && typeof a.consumeOne !== "function") r = await consumeOneFallback(a, args);

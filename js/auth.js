@@ -11,7 +11,7 @@ const { collectCallbacks, markFunctions, makeDispatcher } = require("./callbacks
 const { checkUnserved } = require("./unserved.js");
 const { nextCookiesIntegration } = require("./next-cookies.js");
 const { createLogger } = require("./logger.js");
-const { makeAdapter, adapterRunner } = require("./adapter-bridge.js");
+const { makeAdapter, adapterRunner, plain: plainRow } = require("./adapter-bridge.js");
 
 const ENV_KEYS = [
   "NODE_ENV", "TEST", "BETTER_AUTH_SECRET", "AUTH_SECRET", "BETTER_AUTH_URL", "NEXT_PUBLIC_BETTER_AUTH_URL",
@@ -317,7 +317,24 @@ function betterAuth(options = {}) {
         // objects with their Dates (what JSON.parse + reviveDates make of the endpoint's text),
         // null for no session, undefined when the full endpoint must answer
         const now = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh);
-        if (now !== undefined) return now;
+        if (typeof now === "string") {
+          // through a Better Auth adapter: the engine checked the cookie and names the session
+          // token; it is read here with the adapter's own call (Better Auth's findSession), and
+          // the engine decides from the row (an expired session, a refresh due or no row: the
+          // full endpoint, which writes and sets cookies)
+          if (adapter) {
+            let row;
+            try {
+              row = await adapter.findOne({ model: "session", where: [{ value: now, field: "token" }], join: { user: true } });
+            } catch {
+              row = undefined; // the full endpoint reports it
+            }
+            if (row !== undefined) {
+              const answer = native.getSessionNow(pair[0], pair[1], flags.disableCookieCache, flags.disableRefresh, JSON.stringify(plainRow(row)));
+              if (answer !== undefined && typeof answer !== "string") return answer;
+            }
+          }
+        } else if (now !== undefined) return now;
       }
     }
     const r = await native.api(

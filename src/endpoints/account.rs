@@ -27,10 +27,8 @@ pub async fn list_sessions(call: &mut Call<'_>) -> AuthResult<Value> {
     let (_, user) = require_session(call, Guard::Fresh).await?;
     let ctx = call.ctx;
     let now = ctx.now();
-    let sessions = ctx.store().await?.list_sessions(&user.id).await?;
-    Ok(Value::Array(
-        sessions.iter().filter(|s| s.expires_at > now).map(|s| session_json(s, &ctx.config.schema.session)).collect(),
-    ))
+    let sessions = ctx.store().await?.list_active_sessions(&user.id, now).await?;
+    Ok(Value::Array(sessions.iter().map(|s| session_json(s, &ctx.config.schema.session)).collect()))
 }
 
 /// `POST /revoke-session` (sensitive) `{ token }`: deletes that session if it is the caller's.
@@ -187,7 +185,7 @@ pub async fn change_password(call: &mut Call<'_>) -> AuthResult<Value> {
     if revoke {
         store.delete_user_sessions(&user.id, None).await?;
     }
-    if !super::db_hooks::update_password(call, &user.id, &hash, now).await? {
+    if !super::db_hooks::update_password_of(call, Some(&account.id), &user.id, &hash, now).await? {
         return Err(AuthError::base("BAD_REQUEST", "FAILED_TO_UPDATE_USER"));
     }
     if revoke {

@@ -173,6 +173,12 @@ pub async fn create_account(call: &Call<'_>, a: &mut crate::store::Account) -> A
 
 /// Replaces the credential password with `account.update.before/after`; `Ok(false)` when cancelled.
 pub async fn update_password(call: &Call<'_>, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+    update_password_of(call, None, user_id, hash, now).await
+}
+
+/// [`update_password`]; with `account_id` (the credential account just read, as change-password
+/// has it) the row is written by its id, as Better Auth's `updateAccount` does.
+pub async fn update_password_of(call: &Call<'_>, account_id: Option<&str>, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
     let mut hash = hash.to_string();
     if any(call, "account", "update") {
         match before(call, "account", "update", json!({ "password": hash, "updatedAt": crate::time::to_iso(now) })).await? {
@@ -186,7 +192,10 @@ pub async fn update_password(call: &Call<'_>, user_id: &str, hash: &str, now: i6
         }
     }
     let store = call.ctx.store().await?;
-    let updated = store.update_credential_password(user_id, &hash, now).await?;
+    let updated = match account_id {
+        Some(id) => store.update_account_password(id, user_id, &hash, now).await?,
+        None => store.update_credential_password(user_id, &hash, now).await?,
+    };
     if updated && call.ctx.callbacks.has(&name("account", "update", "after"))
         && let Some(a) = store.find_credential_account(user_id).await? {
             after(call, "account", "update", account_json(&a)).await?;

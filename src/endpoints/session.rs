@@ -113,7 +113,19 @@ async fn cache_hit_async(ctx: &crate::context::AuthContext, headers: &crate::htt
 /// database, refresh due, a missing or expired session whose cookies are cleared, a cache to
 /// write, JS hooks or a `cookieCache.version` function, `deferSessionRefresh`): the caller then
 /// runs the full endpoint.
-pub fn session_now(ctx: &crate::context::AuthContext, headers: &crate::http::Headers, disable_cookie_cache: bool, disable_refresh: bool) -> Option<Value> {
+///
+/// Through a Better Auth adapter (no `secondaryStorage`), the read is the caller's: without
+/// `adapter_row` the answer is the session token as a string, which the caller looks up with the
+/// adapter's `findOne({ model: "session", where: [token], join: { user: true } })` (Better Auth's
+/// own call) on its thread, then calls again with that result as JSON text in `adapter_row`
+/// (`null` for none); the same rules then decide from that row.
+pub fn session_now(
+    ctx: &crate::context::AuthContext,
+    headers: &crate::http::Headers,
+    disable_cookie_cache: bool,
+    disable_refresh: bool,
+    adapter_row: Option<&str>,
+) -> Option<Value> {
     if ctx.callbacks.has("hooks.before") || ctx.callbacks.has("hooks.after") || ctx.config.session.defer_session_refresh {
         return None;
     }
@@ -135,7 +147,19 @@ pub fn session_now(ctx: &crate::context::AuthContext, headers: &crate::http::Hea
     if headers.get("cookie").is_some_and(|c| c.contains(ctx.cookies.session_data.name.as_str())) {
         return None;
     }
-    let (session, user) = ctx.store_now()?.find_session_now(&token)?.ok()??;
+    let adapter = matches!(ctx.config.database, crate::config::DatabaseConfig::Adapter { .. })
+        && ctx.config.redis.is_none()
+        && !ctx.callbacks.has("secondaryStorage.get");
+    let (session, user) = if adapter {
+        let Some(text) = adapter_row else { return Some(Value::String(token)) };
+        let row: Value = serde_json::from_str(text).ok()?;
+        crate::store::js_adapter::session_with_user(&ctx.config.schema, &row)?
+    } else {
+        ctx.store_now()?.find_session_now(&token)?.ok()??
+    };
+    if session.token != token {
+        return None;
+    }
     let now = ctx.now();
     if is_expired(&session, now) {
         return None;

@@ -117,7 +117,7 @@ pub async fn sign_up_email(call: &mut Call<'_>) -> AuthResult<Value> {
             }, &schema.user),
         })
     };
-    if let Some((existing, _)) = store.find_user_with_credential(&email).await? {
+    if let Some(existing) = store.find_user_by_email(&email).await? {
         if generic_duplicate {
             crate::crypto::common::check(&body.password, ep.reject_common.as_ref())?;
             ctx.hash_password(&body.password).await?;

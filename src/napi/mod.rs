@@ -247,8 +247,18 @@ impl NativeAuth {
     /// can be given at once on this thread (a cookie-cache hit, or an SQLite point read that
     /// never waits: see `endpoints::session::session_now`); `undefined` otherwise, and the
     /// caller runs the full endpoint. Takes only the headers the session check reads.
+    /// Through a Better Auth adapter the answer may be the session token (a string): the caller
+    /// reads it with the adapter's `findOne` and calls again with that result's JSON as
+    /// `adapter_row` (see `endpoints::session::session_now`).
     #[napi(catch_unwind, ts_return_type = "unknown")]
-    pub fn get_session_now(&self, cookie: Option<String>, authorization: Option<String>, disable_cookie_cache: bool, disable_refresh: bool) -> revive::Owned {
+    pub fn get_session_now(
+        &self,
+        cookie: Option<String>,
+        authorization: Option<String>,
+        disable_cookie_cache: bool,
+        disable_refresh: bool,
+        adapter_row: Option<String>,
+    ) -> revive::Owned {
         let mut h = Headers::new();
         if let Some(c) = cookie {
             h.append("cookie", c);
@@ -257,7 +267,7 @@ impl NativeAuth {
             h.append("authorization", a);
         }
         let Some(keys) = self.date_keys.get() else { return revive::Owned::none() };
-        revive::Owned::new(crate::endpoints::session::session_now(&self.ctx, &h, disable_cookie_cache, disable_refresh), keys.clone())
+        revive::Owned::new(crate::endpoints::session::session_now(&self.ctx, &h, disable_cookie_cache, disable_refresh, adapter_row.as_deref()), keys.clone())
     }
 
     /// True when `session.cookieCache` is on .

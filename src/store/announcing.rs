@@ -106,6 +106,10 @@ impl Store for Announcing {
         self.inner.update_credential_password(user_id, hash, now).await
     }
 
+    async fn update_account_password(&self, account_id: &str, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        self.inner.update_account_password(account_id, user_id, hash, now).await
+    }
+
     async fn find_user_by_id(&self, id: &str) -> AuthResult<Option<User>> {
         self.inner.find_user_by_id(id).await
     }
@@ -128,6 +132,10 @@ impl Store for Announcing {
 
     async fn list_sessions(&self, user_id: &str) -> AuthResult<Vec<Session>> {
         self.inner.list_sessions(user_id).await
+    }
+
+    async fn list_active_sessions(&self, user_id: &str, now: i64) -> AuthResult<Vec<Session>> {
+        self.inner.list_active_sessions(user_id, now).await
     }
 
     async fn create_verification(&self, v: &mut Verification) -> AuthResult<()> {

@@ -59,10 +59,21 @@ impl From<AdapterErr> for CreateUserError {
 struct Call {
     method: &'static str,
     args: Value,
+    /// Run only when call `when` of the same batch found something (a row, or a non-empty list
+    /// of rows): Better Auth's delete helpers read the row first and delete only what they found.
+    when: Option<usize>,
 }
 
 fn call(method: &'static str, args: Value) -> Call {
-    Call { method, args }
+    Call { method, args, when: None }
+}
+
+impl Call {
+    /// This call, run only when call `i` of the batch found something.
+    fn when_found(mut self, i: usize) -> Call {
+        self.when = Some(i);
+        self
+    }
 }
 
 /// A value as the adapter takes it: dates as `{"$date": iso}` (revived to `Date` on the JS side).
@@ -147,6 +158,22 @@ fn verification_of(m: &Model, row: &Value) -> Verification {
         }
     }
     v
+}
+
+/// The session and its user from what `findOne({ model: "session", where: [token], join:
+/// { user: true } })` answered (rows as JSON: dates as ISO text), `None` for no row or no user
+/// (Better Auth's `findSession` answers `null` then too). Also used for rows the JS layer read
+/// itself (getSession answered on the JS thread).
+pub fn session_with_user(schema: &Schema, row: &Value) -> Option<(Session, User)> {
+    if !row.is_object() {
+        return None;
+    }
+    let user = match row.get("user") {
+        Some(Value::Array(a)) => a.first()?,
+        Some(u @ Value::Object(_)) => u,
+        _ => return None,
+    };
+    Some((session_of(&schema.session, row), user_of(&schema.user, user)))
 }
 
 /// Additional fields of `m` present in `extra`, as adapter data.
@@ -283,7 +310,13 @@ impl AdapterStore {
     /// Runs `calls` in one hop, in order; with `atomic`, inside `adapter.transaction` (rows
     /// created before a failure are removed again when the adapter has no real transactions).
     async fn run(&self, calls: &[Call], atomic: bool) -> Result<Vec<Value>, AdapterErr> {
-        let ops: Vec<Value> = calls.iter().map(|c| json!({ "method": c.method, "args": c.args })).collect();
+        let ops: Vec<Value> = calls
+            .iter()
+            .map(|c| match c.when {
+                Some(i) => json!({ "method": c.method, "args": c.args, "when": i }),
+                None => json!({ "method": c.method, "args": c.args }),
+            })
+            .collect();
         let reply = self
             .callbacks
             .call(CALLBACK, json!([{ "tx": atomic, "ops": ops }]))
@@ -386,9 +419,28 @@ impl AdapterStore {
         Ok((!row.is_null()).then(|| user_of(&self.schema.user, &row)))
     }
 
+    /// Accounts matching `where_`, oldest first (sorted here: Better Auth's `findAccounts`
+    /// sends no `sortBy`, and the adapter sees the same call).
     async fn accounts(&self, where_: Vec<Value>) -> AuthResult<Vec<Account>> {
-        let rows = self.one(Self::find_many("account", where_, Some(("createdAt", "asc")), None)).await?;
-        Ok(Self::rows(rows).iter().map(|r| account_of(&self.schema.account, r)).collect())
+        let rows = self.one(Self::find_many("account", where_, None, None)).await?;
+        let mut accounts: Vec<Account> = Self::rows(rows).iter().map(|r| account_of(&self.schema.account, r)).collect();
+        accounts.sort_by_key(|a| a.created_at);
+        Ok(accounts)
+    }
+
+    /// Sessions matching `where_`, oldest first (sorted here: Better Auth's `listSessions`
+    /// sends no `sortBy`).
+    async fn sessions(&self, where_: Vec<Value>) -> AuthResult<Vec<Session>> {
+        let rows = self.one(Self::find_many("session", where_, None, None)).await?;
+        let mut sessions: Vec<Session> = Self::rows(rows).iter().map(|r| session_of(&self.schema.session, r)).collect();
+        sessions.sort_by_key(|s| s.created_at);
+        Ok(sessions)
+    }
+
+    /// The credential account's `where` as Better Auth writes it (`findCredentialAccount`,
+    /// `updatePassword`): the user's, provider `credential`, account id = user id.
+    fn credential_where(user_id: &str) -> Vec<Value> {
+        vec![eq("userId", json!(user_id)), eq("providerId", json!("credential")), eq("accountId", json!(user_id))]
     }
 }
 
@@ -475,16 +527,7 @@ impl Store for AdapterStore {
         let row = self
             .one(call("findOne", json!({ "model": "session", "where": [eq("token", json!(token))], "join": { "user": true } })))
             .await?;
-        if row.is_null() {
-            return Ok(None);
-        }
-        let user = match row.get("user") {
-            Some(Value::Array(a)) => a.first().cloned(),
-            Some(u @ Value::Object(_)) => Some(u.clone()),
-            _ => None,
-        };
-        let Some(user) = user else { return Ok(None) };
-        Ok(Some((session_of(&self.schema.session, &row), user_of(&self.schema.user, &user))))
+        Ok(session_with_user(&self.schema, &row))
     }
 
     async fn refresh_session(&self, token: &str, expires_at: i64, updated_at: i64) -> AuthResult<bool> {
@@ -507,17 +550,30 @@ impl Store for AdapterStore {
     }
 
     async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        // Better Auth's updatePassword
         let n = self
-            .one(call(
-                "updateMany",
-                json!({ "model": "account", "where": [eq("userId", json!(user_id)), eq("providerId", json!("credential"))], "update": { "password": hash, "updatedAt": date(now) } }),
-            ))
+            .one(call("updateMany", json!({ "model": "account", "where": Self::credential_where(user_id), "update": { "password": hash, "updatedAt": date(now) } })))
             .await?;
         Ok(Self::count_of(&n) > 0)
     }
 
+    async fn update_account_password(&self, account_id: &str, _user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        // Better Auth's updateAccount(account.id, { password }) (change-password)
+        let row = self
+            .one(call("update", json!({ "model": "account", "where": [eq("id", json!(account_id))], "update": { "password": hash, "updatedAt": date(now) } })))
+            .await?;
+        Ok(!row.is_null())
+    }
+
     async fn delete_session(&self, token: &str) -> AuthResult<()> {
-        self.one(call("delete", json!({ "model": "session", "where": [eq("token", json!(token))] }))).await?;
+        // Better Auth's deleteSession: the row is read first (for its delete hooks) and deleted
+        // when found; one hop
+        let where_ = json!([eq("token", json!(token))]);
+        let calls = [
+            call("findMany", json!({ "model": "session", "where": where_, "limit": 1 })),
+            call("delete", json!({ "model": "session", "where": where_ })).when_found(0),
+        ];
+        self.run(&calls, false).await?;
         Ok(())
     }
 
@@ -530,8 +586,9 @@ impl Store for AdapterStore {
     }
 
     async fn find_credential_account(&self, user_id: &str) -> AuthResult<Option<Account>> {
-        let accounts = self.accounts(vec![eq("userId", json!(user_id)), eq("providerId", json!("credential"))]).await?;
-        Ok(accounts.into_iter().find(|a| a.account_id == user_id))
+        // Better Auth's findCredentialAccount
+        let row = self.one(call("findOne", json!({ "model": "account", "where": Self::credential_where(user_id) }))).await?;
+        Ok(row.is_object().then(|| account_of(&self.schema.account, &row)))
     }
 
     async fn create_account(&self, account: &mut Account) -> AuthResult<()> {
@@ -570,25 +627,48 @@ impl Store for AdapterStore {
     }
 
     async fn delete_user(&self, id: &str) -> AuthResult<()> {
+        // Better Auth's deleteUser then deleteUserSessions (what /delete-user runs), each delete
+        // after its read (Better Auth's delete helpers read the rows for their hooks): the same
+        // calls, in one hop and one transaction (nothing is left half-deleted on a failure)
+        let by_user = json!([eq("userId", json!(id))]);
+        let by_id = json!([eq("id", json!(id))]);
         let calls = [
-            call("deleteMany", json!({ "model": "session", "where": [eq("userId", json!(id))] })),
-            call("deleteMany", json!({ "model": "account", "where": [eq("userId", json!(id))] })),
-            call("delete", json!({ "model": "user", "where": [eq("id", json!(id))] })),
+            call("findMany", json!({ "model": "session", "where": by_user })),
+            call("deleteMany", json!({ "model": "session", "where": by_user })),
+            call("findMany", json!({ "model": "account", "where": by_user })),
+            call("deleteMany", json!({ "model": "account", "where": by_user })),
+            call("findMany", json!({ "model": "user", "where": by_id, "limit": 1 })),
+            call("delete", json!({ "model": "user", "where": by_id })).when_found(4),
+            call("findMany", json!({ "model": "session", "where": by_user })),
+            call("deleteMany", json!({ "model": "session", "where": by_user })),
         ];
         self.run(&calls, true).await?;
         Ok(())
     }
 
     async fn list_sessions(&self, user_id: &str) -> AuthResult<Vec<Session>> {
-        let rows = self.one(Self::find_many("session", vec![eq("userId", json!(user_id))], Some(("createdAt", "asc")), None)).await?;
-        Ok(Self::rows(rows).iter().map(|r| session_of(&self.schema.session, r)).collect())
+        // Better Auth's listSessions(userId) (the admin plugin's list-user-sessions)
+        self.sessions(vec![eq("userId", json!(user_id))]).await
+    }
+
+    async fn list_active_sessions(&self, user_id: &str, now: i64) -> AuthResult<Vec<Session>> {
+        // Better Auth's listSessions(userId, { onlyActiveSessions: true }): the expiry is part of
+        // the query, so the adapter's default limit (100 rows) counts live sessions only
+        self.sessions(vec![eq("userId", json!(user_id)), op("expiresAt", "gt", date(now))]).await
     }
 
     async fn delete_user_sessions(&self, user_id: &str, except: Option<&str>) -> AuthResult<u64> {
-        let mut where_ = vec![eq("userId", json!(user_id))];
-        if let Some(t) = except {
-            where_.push(op("token", "ne", json!(t)));
-        }
+        let Some(t) = except else {
+            // Better Auth's deleteUserSessions: the rows are read (for its hooks), then deleted; one hop
+            let where_ = json!([eq("userId", json!(user_id))]);
+            let calls = [call("findMany", json!({ "model": "session", "where": where_ })), call("deleteMany", json!({ "model": "session", "where": where_ }))];
+            let r = self.run(&calls, false).await?;
+            return Ok(r.get(1).map(Self::count_of).unwrap_or(0));
+        };
+        // all but one: one deleteMany with `token ne`, where Better Auth lists the sessions (at
+        // most the adapter's default 100) and deletes the others by token; ours leaves none
+        // behind, also past the 100th or created between the two calls
+        let where_ = vec![eq("userId", json!(user_id)), op("token", "ne", json!(t))];
         Ok(Self::count_of(&self.one(call("deleteMany", json!({ "model": "session", "where": where_ }))).await?))
     }
 

@@ -259,6 +259,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Replaces the password of the user's credential account.
     async fn update_credential_password(&self, user_id: &str, hash: &str, now: i64) -> AuthResult<bool>;
 
+    /// Replaces the password of credential account `account_id` (of user `user_id`), as Better
+    /// Auth's change-password writes it (by the account's id). Stores where the two are the same
+    /// write keep [`Store::update_credential_password`].
+    async fn update_account_password(&self, _account_id: &str, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        self.update_credential_password(user_id, hash, now).await
+    }
+
     /// Deletes the session with this token (no error when absent).
     async fn delete_session(&self, token: &str) -> AuthResult<()>;
 
@@ -288,6 +295,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The user's sessions, oldest first.
     async fn list_sessions(&self, user_id: &str) -> AuthResult<Vec<Session>>;
+
+    /// The user's sessions that are still live at `now` (`expiresAt > now`), oldest first: what
+    /// `/list-sessions` shows. A store whose reads are capped (a Better Auth adapter's default
+    /// `findMany` limit) filters in the query, so expired rows cannot push live ones out.
+    async fn list_active_sessions(&self, user_id: &str, now: i64) -> AuthResult<Vec<Session>> {
+        Ok(self.list_sessions(user_id).await?.into_iter().filter(|s| s.expires_at > now).collect())
+    }
 
     /// Deletes every session of the user; with `except`, all but that token.
     async fn delete_user_sessions(&self, user_id: &str, except: Option<&str>) -> AuthResult<u64>;

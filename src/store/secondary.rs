@@ -335,6 +335,10 @@ impl Store for Layered {
         self.sql.update_credential_password(user_id, hash, now).await
     }
 
+    async fn update_account_password(&self, account_id: &str, user_id: &str, hash: &str, now: i64) -> AuthResult<bool> {
+        self.sql.update_account_password(account_id, user_id, hash, now).await
+    }
+
     async fn delete_session(&self, token: &str) -> AuthResult<()> {
         if let Some(v) = self.get(token).await? {
             let user_id = s_of(v.pointer("/session/userId")).unwrap_or_default();
@@ -408,6 +412,20 @@ impl Store for Layered {
             return self.sql.list_sessions(user_id).await;
         }
         Ok(out)
+    }
+
+    async fn list_active_sessions(&self, user_id: &str, now: i64) -> AuthResult<Vec<Session>> {
+        let mut out = Vec::new();
+        for (token, _) in self.references(user_id).await? {
+            if let Some((s, _)) = self.find_session(&token).await? {
+                out.push(s);
+            }
+        }
+        if out.is_empty() && self.store_in_db {
+            // the database filters in its own query (an adapter's reads are capped)
+            return self.sql.list_active_sessions(user_id, now).await;
+        }
+        Ok(out.into_iter().filter(|s| s.expires_at > now).collect())
     }
 
     async fn delete_user_sessions(&self, user_id: &str, except: Option<&str>) -> AuthResult<u64> {
