@@ -270,7 +270,7 @@ impl NativeAuth {
         revive::Owned::new(crate::endpoints::session::session_now(&self.ctx, &h, disable_cookie_cache, disable_refresh, adapter_row.as_deref()), keys.clone())
     }
 
-    /// True when `session.cookieCache` is on .
+    /// True when `session.cookieCache` is on.
     #[napi(getter)]
     pub fn cookie_cache_enabled(&self) -> bool {
         self.ctx.config.session.cookie_cache.is_some()
